@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from directory import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("how-we-rank/", views.HowWeRankView.as_view(), name="how-we-rank"),
+    path("therapists/", include("therapists.urls")),
+    path("admin/", admin.site.urls),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "Back Care Directory staff"
+admin.site.site_title = "Back Care Directory staff"

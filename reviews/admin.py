@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.db import transaction
+
+from reviews.models import Review
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["title", "therapist", "author", "rating", "is_published", "created_at"]
+    list_filter = ["is_published", "rating", "created_at"]
+    search_fields = ["title", "body", "therapist__display_name", "author__username"]
+    raw_id_fields = ["therapist", "author"]
+    list_select_related = ["therapist", "author"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    # Admin add/change/delete views run in a transaction, so the therapist's
+    # stored aggregates move together with the review.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.therapist.refresh_stats()
+
+    def delete_model(self, request, obj):
+        therapist = obj.therapist
+        super().delete_model(request, obj)
+        therapist.refresh_stats()
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        therapists = list({review.therapist for review in queryset})
+        super().delete_queryset(request, queryset)
+        for therapist in therapists:
+            therapist.refresh_stats()

@@ -1,0 +1,173 @@
+"""The one FilterSet behind the search page (and, later, the JSON API).
+
+Parameter names are part of the public URL contract: q, near, radius,
+technique, condition, verified, min_rating, min_reviews, accepting, max_price,
+gender, language, mobile, accessible, sort.
+"""
+
+import django_filters
+from django import forms
+
+from therapists import geocoding
+from therapists.models import LANGUAGE_CHOICES, Condition, Technique, Therapist
+from therapists.querysets import Sort
+
+DEFAULT_RADIUS_MILES = 25
+MAX_RADIUS_MILES = 250
+
+
+class TherapistSearchForm(forms.Form):
+    """Fields that shape the search rather than filter it, and cross-field rules."""
+
+    radius = forms.IntegerField(
+        label="Within (miles)",
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_MILES,
+        widget=forms.NumberInput(attrs={"placeholder": str(DEFAULT_RADIUS_MILES)}),
+    )
+    sort = forms.ChoiceField(label="Sort by", choices=Sort.choices, required=False)
+
+    def clean_near(self):
+        text = self.cleaned_data.get("near", "").strip()
+        if not text:
+            return None
+        try:
+            return geocoding.geocode(text)
+        except geocoding.PlaceNotFound:
+            raise forms.ValidationError(
+                "We could not find “%(place)s”. Enter a 5-digit US ZIP code "
+                "(e.g. 10001) or a city and state (e.g. Austin, TX).",
+                code="unknown_place",
+                params={"place": text},
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sort") == Sort.DISTANCE and not cleaned.get("near"):
+            if "near" not in self.errors:
+                self.add_error(
+                    "sort",
+                    forms.ValidationError(
+                        "Enter a ZIP code or city in “Near” to sort by distance.",
+                        code="distance_needs_place",
+                    ),
+                )
+        return cleaned
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A checkbox (`=on`) that applies a TherapistQuerySet method when ticked."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, queryset_method: str, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+        self.queryset_method = queryset_method
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return getattr(qs, self.queryset_method)()
+
+
+class TherapistFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Name, technique or keyword", method="filter_search", max_length=100
+    )
+    near = django_filters.CharFilter(
+        label="Near (ZIP code or City, ST)", method="filter_near", max_length=60
+    )
+    technique = django_filters.MultipleChoiceFilter(
+        label="Techniques", method="filter_technique"
+    )
+    condition = django_filters.MultipleChoiceFilter(
+        label="What hurts", method="filter_condition"
+    )
+    verified = CheckboxFilter(
+        label="Verified licence or board certification", queryset_method="verified"
+    )
+    accepting = CheckboxFilter(
+        label="Accepting new clients", queryset_method="accepting_clients"
+    )
+    mobile = CheckboxFilter(
+        label="Offers home visits", queryset_method="visiting_clients"
+    )
+    accessible = CheckboxFilter(
+        label="Wheelchair-accessible premises", queryset_method="wheelchair_accessible"
+    )
+    min_rating = django_filters.NumberFilter(
+        label="Minimum rating",
+        method="filter_min_rating",
+        min_value=1,
+        max_value=5,
+    )
+    min_reviews = django_filters.NumberFilter(
+        label="Minimum number of reviews",
+        method="filter_min_reviews",
+        min_value=0,
+        max_value=100000,
+        decimal_places=0,
+    )
+    max_price = django_filters.NumberFilter(
+        label="Maximum price (USD, 60 min)",
+        field_name="session_price",
+        lookup_expr="lte",
+        min_value=1,
+        max_value=100000,
+    )
+    gender = django_filters.ChoiceFilter(
+        label="Therapist gender", choices=Therapist.Gender.choices, empty_label="Any"
+    )
+    language = django_filters.ChoiceFilter(
+        label="Language",
+        choices=LANGUAGE_CHOICES,
+        method="filter_language",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Therapist
+        form = TherapistSearchForm
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Evaluated once per request, in one query for both taxonomies, and
+        # used both to validate the parameters and to render the checkboxes.
+        choices = {"technique": [], "condition": []}
+        for kind, slug, name, _ in Technique.objects.choices_with(Condition.objects):
+            choices[kind].append((slug, name))
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
+
+    def filter_queryset(self, queryset):
+        # Ordering comes last so it can use what the filters annotated.
+        queryset = super().filter_queryset(queryset)
+        return queryset.sorted_by(self.form.cleaned_data.get("sort") or Sort.BEST)
+
+    @property
+    def radius(self) -> int:
+        return self.form.cleaned_data.get("radius") or DEFAULT_RADIUS_MILES
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_near(self, queryset, name, value):
+        return queryset.near(value, self.radius)
+
+    def filter_technique(self, queryset, name, value):
+        return queryset.offering(value)
+
+    def filter_condition(self, queryset, name, value):
+        return queryset.treating(value)
+
+    def filter_min_rating(self, queryset, name, value):
+        return queryset.rated_at_least(float(value))
+
+    def filter_min_reviews(self, queryset, name, value):
+        return queryset.reviewed_at_least(int(value))
+
+    def filter_language(self, queryset, name, value):
+        return queryset.speaking(value)

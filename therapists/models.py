@@ -1,0 +1,530 @@
+import datetime
+import math
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from therapists import geocoding, ranking
+from therapists.querysets import (
+    CredentialQuerySet,
+    PracticeLocationQuerySet,
+    TherapistQuerySet,
+)
+
+LANGUAGE_CHOICES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("zh", "Chinese"),
+    ("tl", "Tagalog"),
+    ("vi", "Vietnamese"),
+    ("ar", "Arabic"),
+    ("fr", "French"),
+    ("ko", "Korean"),
+    ("ru", "Russian"),
+    ("de", "German"),
+    ("ht", "Haitian Creole"),
+    ("pt", "Portuguese"),
+    ("it", "Italian"),
+    ("pl", "Polish"),
+    ("ja", "Japanese"),
+    ("hi", "Hindi"),
+    ("he", "Hebrew"),
+    ("asl", "American Sign Language"),
+]
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"),
+    ("DE", "Delaware"), ("DC", "District of Columbia"), ("FL", "Florida"),
+    ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
+    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"),
+    ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"),
+    ("NE", "Nebraska"), ("NV", "Nevada"), ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"),
+    ("OK", "Oklahoma"), ("OR", "Oregon"), ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"),
+    ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"),
+]  # fmt: skip
+
+private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def choices_with(self, other: models.QuerySet) -> models.QuerySet:
+        """(kind, slug, name, position) rows of this taxonomy and another, one query."""
+
+        def rows(queryset):
+            kind = models.Value(
+                queryset.model._meta.model_name, output_field=models.CharField()
+            )
+            return (
+                queryset.annotate(kind=kind)
+                .values_list("kind", "slug", "name", "position")
+                .order_by()
+            )
+
+        return rows(self).union(rows(other), all=True).order_by("position", "name")
+
+
+class Technique(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300)
+    helps_with = models.CharField(
+        max_length=200, blank=True, help_text="A short note on what it helps with."
+    )
+    position = models.PositiveSmallIntegerField(default=100)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('therapists:list')}?technique={self.slug}"
+
+
+class Condition(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('therapists:list')}?condition={self.slug}"
+
+
+class Therapist(models.Model):
+    class Gender(models.TextChoices):
+        WOMAN = "woman", "Woman"
+        MAN = "man", "Man"
+        NON_BINARY = "non_binary", "Non-binary"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist"
+    )
+    display_name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    gender = models.CharField(
+        max_length=20,
+        choices=Gender,
+        blank=True,
+        help_text="Optional; only used by the search filter.",
+    )
+    headline = models.CharField(max_length=160)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="therapists/photos/", blank=True)
+    years_in_practice = models.PositiveSmallIntegerField(default=0)
+    back_pain_years = models.PositiveSmallIntegerField(
+        "years treating back pain", default=0
+    )
+    back_pain_caseload_percent = models.PositiveSmallIntegerField(
+        "share of caseload that is back or musculoskeletal (%)",
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    session_price = models.PositiveIntegerField(
+        "price of a 60-minute session (USD)",
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    accepting_new_clients = models.BooleanField(default=True)
+    accepting_confirmed_on = models.DateField(
+        "accepting new clients last confirmed", null=True, blank=True
+    )
+    offers_mobile_visits = models.BooleanField("home/mobile visits", default=False)
+    wheelchair_accessible = models.BooleanField(
+        "wheelchair-accessible premises", default=False
+    )
+    is_published = models.BooleanField("published", default=False)
+    techniques = models.ManyToManyField(
+        Technique, through="TherapistTechnique", related_name="therapists"
+    )
+    conditions = models.ManyToManyField(
+        Condition, blank=True, related_name="therapists"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Stored aggregates, refreshed by TherapistQuerySet.refresh_stats() in the
+    # same transaction as the credential or review change that moves them, so
+    # list pages sort and filter on indexed columns instead of GROUP BY.
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    rating_average = models.FloatField(default=0, editable=False)
+    rating_1_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_2_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_3_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_4_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_5_count = models.PositiveIntegerField(default=0, editable=False)
+    badge_valid_until = models.DateField(null=True, blank=True, editable=False)
+    verified_licence_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    verified_certification_count = models.PositiveSmallIntegerField(
+        default=0, editable=False
+    )
+    other_verified_credential_count = models.PositiveSmallIntegerField(
+        default=0, editable=False
+    )
+    qualification_score = models.FloatField(default=0, editable=False)
+
+    objects = TherapistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-qualification_score", "-id"]
+        indexes = [
+            models.Index(
+                fields=["is_published", "-qualification_score", "-id"],
+                name="therapist_best_idx",
+            ),
+            models.Index(
+                fields=["is_published", "-rating_average", "-rating_count", "-id"],
+                name="therapist_rating_idx",
+            ),
+            models.Index(
+                fields=["is_published", "-rating_count", "-rating_average", "-id"],
+                name="therapist_reviews_idx",
+            ),
+            models.Index(
+                fields=["is_published", "session_price", "id"],
+                name="therapist_price_idx",
+            ),
+            models.Index(
+                fields=["is_published", "-back_pain_years", "-years_in_practice", "-id"],
+                name="therapist_experience_idx",
+            ),
+            models.Index(
+                fields=["is_published", "badge_valid_until"],
+                name="therapist_badge_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(back_pain_caseload_percent__lte=100),
+                name="therapist_caseload_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(session_price__gte=1), name="therapist_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_average__gte=0, rating_average__lte=5),
+                name="therapist_rating_average_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(back_pain_years__lte=models.F("years_in_practice")),
+                name="therapist_back_pain_years_within_practice",
+                violation_error_message=(
+                    "Years treating back pain cannot exceed years in practice."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("therapists:detail", kwargs={"slug": self.slug})
+
+    @property
+    def distance_miles(self) -> float | None:
+        """Miles to the searched place, when the search had `near`."""
+        distance_sq = getattr(self, "distance_sq", None)
+        return None if distance_sq is None else math.sqrt(distance_sq)
+
+    @property
+    def listing_location(self):
+        """The location a result card names: nearest to the search, or the first."""
+        locations = list(self.locations.all())
+        if not locations:
+            return None
+        nearest_id = getattr(self, "nearest_location_id", None)
+        return next((loc for loc in locations if loc.pk == nearest_id), locations[0])
+
+    @property
+    def rating_distribution(self) -> list[dict]:
+        """Counts and shares of 5, 4, 3, 2 and 1 star reviews, 5 first."""
+        rows = []
+        for stars in range(5, 0, -1):
+            count = getattr(self, f"rating_{stars}_count")
+            share = round(100 * count / self.rating_count) if self.rating_count else 0
+            rows.append({"stars": stars, "count": count, "percent": share})
+        return rows
+
+    @property
+    def positive_review_count(self) -> int:
+        return self.rating_4_count + self.rating_5_count
+
+    @property
+    def positive_review_percent(self) -> int:
+        if not self.rating_count:
+            return 0
+        return round(100 * self.positive_review_count / self.rating_count)
+
+    def ranking_inputs(self) -> ranking.RankingInputs:
+        return ranking.RankingInputs(
+            verified_licences=self.verified_licence_count,
+            verified_certifications=self.verified_certification_count,
+            other_verified_credentials=self.other_verified_credential_count,
+            back_pain_years=self.back_pain_years,
+            rating_count=self.rating_count,
+            rating_sum=self.rating_sum,
+            positive_count=self.positive_review_count,
+        )
+
+    @cached_property
+    def score_breakdown(self) -> list[ranking.ScorePart]:
+        """Why this therapist ranks where it does."""
+        return ranking.score_parts(self.ranking_inputs(), ranking.site_mean_rating())
+
+    @property
+    def needs_availability_check(self) -> bool:
+        """True when "accepting new clients" was last confirmed over 60 days ago."""
+        if self.accepting_confirmed_on is None:
+            return True
+        return timezone.localdate() - self.accepting_confirmed_on > datetime.timedelta(
+            days=60
+        )
+
+    def refresh_stats(self) -> None:
+        """Recount this therapist's stored aggregates and score from the database."""
+        Therapist.objects.filter(pk=self.pk).refresh_stats()
+        self.refresh_from_db()
+        self.__dict__.pop("score_breakdown", None)
+
+
+class TherapistTechnique(models.Model):
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.CASCADE, related_name="technique_links"
+    )
+    technique = models.ForeignKey(
+        Technique, on_delete=models.PROTECT, related_name="therapist_links"
+    )
+    years = models.PositiveSmallIntegerField(
+        "years practising this technique", default=0
+    )
+
+    class Meta:
+        ordering = ["-years", "technique__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "technique"], name="unique_therapist_technique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["technique", "therapist"], name="technique_lookup_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.therapist}: {self.technique} ({self.years} years)"
+
+
+class TherapistLanguage(models.Model):
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.CASCADE, related_name="languages"
+    )
+    code = models.CharField("language", max_length=8, choices=LANGUAGE_CHOICES)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "code"], name="unique_therapist_language"
+            )
+        ]
+        indexes = [models.Index(fields=["code", "therapist"], name="language_lookup_idx")]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class PracticeLocation(models.Model):
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(max_length=120, blank=True, help_text="e.g. Midtown studio")
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    postal_code = models.CharField("ZIP code", max_length=10)
+    country = models.CharField(max_length=2, default="US")
+    latitude = models.FloatField(
+        validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    lat_band = models.SmallIntegerField(editable=False)
+    is_home_based = models.BooleanField(
+        "home-based",
+        default=False,
+        help_text="Only the city and an approximate point are ever shown.",
+    )
+
+    objects = PracticeLocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Covers the radius search: band equality, longitude range, then the
+            # columns the distance needs, without touching the table.
+            models.Index(
+                fields=["lat_band", "longitude", "latitude", "therapist"],
+                name="location_geo_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_address
+
+    def save(self, **kwargs):
+        if self.is_home_based:
+            # About a kilometre of blur: enough to rank by distance, never
+            # enough to find someone's home.
+            self.latitude = round(self.latitude, 2)
+            self.longitude = round(self.longitude, 2)
+        self.lat_band = geocoding.latitude_band(self.latitude)
+        super().save(**kwargs)
+
+    @property
+    def public_address(self) -> str:
+        """What visitors see: never the street of a home-based practice."""
+        place = f"{self.city}, {self.state}"
+        if self.is_home_based or not self.street_address:
+            return place
+        return f"{self.street_address}, {place} {self.postal_code}"
+
+
+class Credential(models.Model):
+    class Kind(models.TextChoices):
+        STATE_LICENCE = "state_licence", "State licence"
+        BOARD_CERTIFICATION = "board_certification", "Board certification"
+        ASSOCIATION_MEMBERSHIP = "association_membership", "Association membership"
+        TECHNIQUE_CERTIFICATE = "technique_certificate", "Technique certificate"
+        EDUCATION = "education", "Education"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending verification"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    class Method(models.TextChoices):
+        DOCUMENT_REVIEW = "document_review", "document review"
+        BOARD_ROSTER = "board_roster", "state board roster"
+        BOARD_WEBSITE = "board_website", "check on the board's website"
+
+    # The kinds that can earn the "verified" badge.
+    BADGE_KINDS = (Kind.STATE_LICENCE, Kind.BOARD_CERTIFICATION)
+
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.CASCADE, related_name="credentials"
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    issuer = models.CharField("issuing body", max_length=160)
+    number = models.CharField("licence or certificate number", max_length=60)
+    jurisdiction = models.CharField(
+        max_length=20, help_text="Two-letter state, or 'US' for national bodies."
+    )
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    evidence = models.FileField(
+        upload_to="credentials/evidence/", storage=private_storage, blank=True
+    )
+    verification_method = models.CharField(max_length=30, choices=Method, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credentials_verified",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    status_note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "issuer"]
+        indexes = [
+            models.Index(
+                fields=["therapist", "status", "kind", "expires_on"],
+                name="credential_badge_idx",
+            ),
+            models.Index(fields=["status", "created_at"], name="credential_queue_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "jurisdiction", "number"],
+                name="unique_credential_per_issuer",
+                violation_error_message=(
+                    "This issuer, jurisdiction and number are already registered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(expires_on__gte=models.F("issued_on")),
+                name="credential_expires_after_issue",
+                violation_error_message="The expiry date is before the issue date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["state_licence", "board_certification"])
+                | Q(expires_on__isnull=False),
+                name="credential_badge_kinds_expire",
+                violation_error_message=(
+                    "Licences and board certifications need an expiry date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | (Q(verified_at__isnull=False) & ~Q(verification_method="")),
+                name="credential_verified_has_method",
+                violation_error_message=(
+                    "A verified credential records how and when it was verified."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number} ({self.issuer})"
+
+    @property
+    def verification_summary(self) -> str:
+        if self.status != self.Status.VERIFIED or self.verified_at is None:
+            return ""
+        when = timezone.localdate(self.verified_at).strftime("%B %-d, %Y")
+        return f"Verified on {when} by {self.get_verification_method_display()}"

@@ -1,0 +1,468 @@
+"""QuerySets for the therapists app: every rule about many rows lives here.
+
+The badge rule, the ranking order and the search live in one method each, and
+the search page, profile, admin and later the API all call them.
+"""
+
+import datetime
+from typing import Self
+
+from django.apps import apps
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from therapists import ranking
+from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
+
+
+class Sort(models.TextChoices):
+    BEST = "best", "Best match"
+    DISTANCE = "distance", "Distance"
+    RATING = "rating", "Highest rated"
+    REVIEWS = "reviews", "Most reviewed"
+    PRICE = "price", "Lowest price"
+    EXPERIENCE = "experience", "Most back-pain experience"
+
+
+# Each order ends in the primary key so that pages never overlap or skip rows;
+# each (but distance) matches an index on Therapist.
+SORT_ORDERS = {
+    Sort.BEST: ("-qualification_score", "-id"),
+    Sort.DISTANCE: ("distance_sq", "-qualification_score", "-id"),
+    Sort.RATING: ("-rating_average", "-rating_count", "-id"),
+    Sort.REVIEWS: ("-rating_count", "-rating_average", "-id"),
+    Sort.PRICE: ("session_price", "id"),
+    Sort.EXPERIENCE: ("-back_pain_years", "-years_in_practice", "-id"),
+}
+
+
+def _count_subquery(queryset: models.QuerySet) -> Coalesce:
+    counted = queryset.values("therapist").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+class CredentialQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> Self:
+        """Verified credentials that have not expired on the given day."""
+        on = on or timezone.localdate()
+        return self.filter(status="verified").filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
+    def badge_qualifying(self, on: datetime.date | None = None) -> Self:
+        """The badge rule: a current, verified licence or board certification."""
+        from therapists.models import Credential
+
+        return self.current(on).filter(kind__in=Credential.BADGE_KINDS)
+
+    def for_profile(self) -> Self:
+        """What the public credentials panel shows: everything but rejections."""
+        return self.exclude(status="rejected").order_by("kind", "issuer")
+
+
+class PracticeLocationQuerySet(models.QuerySet):
+    def within(self, point: GeoPoint, miles: float) -> Self:
+        """Locations within `miles` of a point, found through the geo index."""
+        _, _, min_lon, max_lon = point.bounding_box(miles)
+        return (
+            self.filter(
+                lat_band__in=point.latitude_bands(miles),
+                longitude__gte=min_lon,
+                longitude__lte=max_lon,
+            )
+            .alias(distance_sq=distance_sq_expression(point))
+            .filter(distance_sq__lte=miles * miles)
+        )
+
+
+def distance_sq_expression(point: GeoPoint, prefix: str = "") -> ExpressionWrapper:
+    """Squared distance in miles from a point: arithmetic every database sorts on."""
+    dy = (F(f"{prefix}latitude") - point.latitude) * MILES_PER_DEGREE_LATITUDE
+    dx = (F(f"{prefix}longitude") - point.longitude) * point.miles_per_degree_longitude
+    return ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+
+
+class TherapistQuerySet(models.QuerySet):
+    # --- filters -------------------------------------------------------------
+    def published(self) -> Self:
+        """Profiles visible to the public."""
+        return self.filter(is_published=True)
+
+    def visible_to(self, user) -> Self:
+        """Published profiles, plus drafts for their owner and for staff."""
+        if user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(is_published=True) | Q(user=user))
+        return self.published()
+
+    def verified(self, on: datetime.date | None = None) -> Self:
+        """Therapists who hold the badge: see CredentialQuerySet.badge_qualifying()."""
+        return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def accepting_clients(self) -> Self:
+        """Therapists taking new clients."""
+        return self.filter(accepting_new_clients=True)
+
+    def visiting_clients(self) -> Self:
+        """Therapists who offer home or mobile visits."""
+        return self.filter(offers_mobile_visits=True)
+
+    def wheelchair_accessible(self) -> Self:
+        """Therapists whose premises are wheelchair accessible."""
+        return self.filter(wheelchair_accessible=True)
+
+    def offering(self, technique_slugs: list[str]) -> Self:
+        """Therapists offering any of the techniques."""
+        links = apps.get_model("therapists", "TherapistTechnique").objects.filter(
+            technique__slug__in=technique_slugs
+        )
+        return self.filter(pk__in=links.values("therapist_id"))
+
+    def treating(self, condition_slugs: list[str]) -> Self:
+        """Therapists treating any of the conditions."""
+        through = apps.get_model("therapists", "Therapist").conditions.through
+        links = through.objects.filter(condition__slug__in=condition_slugs)
+        return self.filter(pk__in=links.values("therapist_id"))
+
+    def speaking(self, language_code: str) -> Self:
+        """Therapists who work in a language."""
+        languages = apps.get_model("therapists", "TherapistLanguage").objects
+        return self.filter(
+            pk__in=languages.filter(code=language_code).values("therapist_id")
+        )
+
+    def rated_at_least(self, stars: float) -> Self:
+        """Average rating of at least `stars`."""
+        return self.filter(rating_average__gte=stars)
+
+    def reviewed_at_least(self, count: int) -> Self:
+        """At least `count` reviews."""
+        return self.filter(rating_count__gte=count)
+
+    def near(self, point: GeoPoint, miles: float) -> Self:
+        """Therapists with a location within `miles`, annotated with distance_sq."""
+        locations = apps.get_model("therapists", "PracticeLocation").objects.within(
+            point, miles
+        )
+        nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq", "id")
+        return self.filter(pk__in=locations.values("therapist_id")).annotate(
+            distance_sq=Subquery(
+                nearest.values("distance_sq")[:1], output_field=FloatField()
+            ),
+            nearest_location_id=Subquery(nearest.values("id")[:1]),
+        )
+
+    def search(self, text: str) -> Self:
+        """Match every word of `text` in name, headline, bio, techniques or city."""
+        technique_links = apps.get_model("therapists", "TherapistTechnique").objects
+        locations = apps.get_model("therapists", "PracticeLocation").objects
+        queryset = self
+        for word in text.split()[:8]:
+            queryset = queryset.filter(
+                Q(display_name__icontains=word)
+                | Q(headline__icontains=word)
+                | Q(bio__icontains=word)
+                | Q(
+                    pk__in=technique_links.filter(
+                        technique__name__icontains=word
+                    ).values("therapist_id")
+                )
+                | Q(pk__in=locations.filter(city__icontains=word).values("therapist_id"))
+            )
+        return queryset
+
+    # --- ordering and loading ------------------------------------------------
+    def sorted_by(self, sort: str) -> Self:
+        """Order by one of the Sort choices (distance needs near() first)."""
+        if sort == Sort.DISTANCE and "distance_sq" not in self.query.annotations:
+            sort = Sort.BEST
+        return self.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS[Sort.BEST]))
+
+    def with_badge(self, on: datetime.date | None = None) -> Self:
+        """Annotate has_badge with the same rule as verified()."""
+        return self.annotate(
+            has_badge=ExpressionWrapper(
+                Q(badge_valid_until__gte=on or timezone.localdate()),
+                output_field=BooleanField(),
+            )
+        )
+
+    def for_listing(self) -> Self:
+        """What one search result card needs, in a constant number of queries."""
+        technique_links = apps.get_model(
+            "therapists", "TherapistTechnique"
+        ).objects.select_related("technique")
+        return self.with_badge().prefetch_related(
+            Prefetch("technique_links", queryset=technique_links), "locations"
+        )
+
+    def for_profile(self) -> Self:
+        """What the public credentials panel shows: everything but rejections."""
+        return self.exclude(status="rejected").order_by("kind", "issuer")
+
+
+class PracticeLocationQuerySet(models.QuerySet):
+    def within(self, point: GeoPoint, miles: float) -> Self:
+        """Locations within `miles` of a point, found through the geo index."""
+        _, _, min_lon, max_lon = point.bounding_box(miles)
+        return (
+            self.filter(
+                lat_band__in=point.latitude_bands(miles),
+                longitude__gte=min_lon,
+                longitude__lte=max_lon,
+            )
+            .alias(distance_sq=distance_sq_expression(point))
+            .filter(distance_sq__lte=miles * miles)
+        )
+
+
+def distance_sq_expression(point: GeoPoint, prefix: str = "") -> ExpressionWrapper:
+    """Squared distance in miles from a point: arithmetic every database sorts on."""
+    dy = (F(f"{prefix}latitude") - point.latitude) * MILES_PER_DEGREE_LATITUDE
+    dx = (F(f"{prefix}longitude") - point.longitude) * point.miles_per_degree_longitude
+    return ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+
+
+class TherapistQuerySet(models.QuerySet):
+    # --- filters -------------------------------------------------------------
+    def published(self) -> Self:
+        """Profiles visible to the public."""
+        return self.filter(is_published=True)
+
+    def visible_to(self, user) -> Self:
+        """Published profiles, plus drafts for their owner and for staff."""
+        if user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(is_published=True) | Q(user=user))
+        return self.published()
+
+    def verified(self, on: datetime.date | None = None) -> Self:
+        """Therapists who hold the badge: see CredentialQuerySet.badge_qualifying()."""
+        return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def accepting_clients(self) -> Self:
+        """Therapists taking new clients."""
+        return self.filter(accepting_new_clients=True)
+
+    def visiting_clients(self) -> Self:
+        """Therapists who offer home or mobile visits."""
+        return self.filter(offers_mobile_visits=True)
+
+    def wheelchair_accessible(self) -> Self:
+        """Therapists whose premises are wheelchair accessible."""
+        return self.filter(wheelchair_accessible=True)
+
+    def offering(self, technique_slugs: list[str]) -> Self:
+        """Therapists offering any of the techniques."""
+        links = apps.get_model("therapists", "TherapistTechnique").objects.filter(
+            technique__slug__in=technique_slugs
+        )
+        return self.filter(pk__in=links.values("therapist_id"))
+
+    def treating(self, condition_slugs: list[str]) -> Self:
+        """Therapists treating any of the conditions."""
+        through = apps.get_model("therapists", "Therapist").conditions.through
+        links = through.objects.filter(condition__slug__in=condition_slugs)
+        return self.filter(pk__in=links.values("therapist_id"))
+
+    def speaking(self, language_code: str) -> Self:
+        """Therapists who work in a language."""
+        languages = apps.get_model("therapists", "TherapistLanguage").objects
+        return self.filter(
+            pk__in=languages.filter(code=language_code).values("therapist_id")
+        )
+
+    def rated_at_least(self, stars: float) -> Self:
+        """Average rating of at least `stars`."""
+        return self.filter(rating_average__gte=stars)
+
+    def reviewed_at_least(self, count: int) -> Self:
+        """At least `count` reviews."""
+        return self.filter(rating_count__gte=count)
+
+    def near(self, point: GeoPoint, miles: float) -> Self:
+        """Therapists with a location within `miles`, annotated with distance_sq."""
+        locations = apps.get_model("therapists", "PracticeLocation").objects.within(
+            point, miles
+        )
+        nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq", "id")
+        return self.filter(pk__in=locations.values("therapist_id")).annotate(
+            distance_sq=Subquery(
+                nearest.values("distance_sq")[:1], output_field=FloatField()
+            ),
+            nearest_location_id=Subquery(nearest.values("id")[:1]),
+        )
+
+    def search(self, text: str) -> Self:
+        """Match every word of `text` in name, headline, bio, techniques or city."""
+        technique_links = apps.get_model("therapists", "TherapistTechnique").objects
+        locations = apps.get_model("therapists", "PracticeLocation").objects
+        queryset = self
+        for word in text.split()[:8]:
+            queryset = queryset.filter(
+                Q(display_name__icontains=word)
+                | Q(headline__icontains=word)
+                | Q(bio__icontains=word)
+                | Q(
+                    pk__in=technique_links.filter(
+                        technique__name__icontains=word
+                    ).values("therapist_id")
+                )
+                | Q(pk__in=locations.filter(city__icontains=word).values("therapist_id"))
+            )
+        return queryset
+
+    # --- ordering and loading ------------------------------------------------
+    def sorted_by(self, sort: str) -> Self:
+        """Order by one of the Sort choices (distance needs near() first)."""
+        if sort == Sort.DISTANCE and "distance_sq" not in self.query.annotations:
+            sort = Sort.BEST
+        return self.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS[Sort.BEST]))
+
+    def with_badge(self, on: datetime.date | None = None) -> Self:
+        """Annotate has_badge with the same rule as verified()."""
+        return self.annotate(
+            has_badge=ExpressionWrapper(
+                Q(badge_valid_until__gte=on or timezone.localdate()),
+                output_field=BooleanField(),
+            )
+        )
+
+    def for_listing(self) -> Self:
+        """What one search result card needs, in a constant number of queries."""
+        technique_links = apps.get_model(
+            "therapists", "TherapistTechnique"
+        ).objects.select_related("technique")
+        first_city = (
+            apps.get_model("therapists", "PracticeLocation")
+            .objects.filter(therapist=OuterRef("pk"))
+            .order_by("id")
+            .values("city")[:1]
+        )
+        queryset = self.with_badge().prefetch_related(
+            Prefetch("technique_links", queryset=technique_links)
+        )
+        if "display_city" not in self.query.annotations:
+            queryset = queryset.annotate(display_city=Subquery(first_city))
+        return queryset
+
+    def for_profile(self) -> Self:
+        """Everything the public profile page shows."""
+        models_ = apps.get_app_config("therapists")
+        return self.with_badge().prefetch_related(
+            Prefetch(
+                "technique_links",
+                queryset=models_.get_model("TherapistTechnique").objects.select_related(
+                    "technique"
+                ),
+            ),
+            "conditions",
+            "locations",
+            "languages",
+            Prefetch(
+                "credentials",
+                queryset=models_.get_model("Credential").objects.for_profile(),
+            ),
+        )
+
+    # --- stored aggregates ---------------------------------------------------
+    def site_mean_rating(self) -> float | None:
+        """The mean of every counted review on the site, from stored sums."""
+        totals = self.aggregate(total=Sum("rating_sum"), count=Sum("rating_count"))
+        if not totals["count"]:
+            return None
+        return totals["total"] / totals["count"]
+
+    def refresh_stats(self) -> int:
+        """Recount stored credential and review aggregates, then the score."""
+        self.refresh_credential_stats()
+        self.refresh_review_stats()
+        return self.rerank()
+
+    def refresh_credential_stats(self, on: datetime.date | None = None) -> int:
+        """Store the badge expiry and verified-credential counts."""
+        credentials = apps.get_model("therapists", "Credential").objects
+        mine = credentials.filter(therapist=OuterRef("pk"))
+        current = mine.current(on)
+        badge_until = (
+            mine.badge_qualifying(on)
+            .values("therapist")
+            .annotate(until=Max("expires_on"))
+            .values("until")
+        )
+        return self.update(
+            badge_valid_until=Subquery(badge_until),
+            verified_licence_count=_count_subquery(current.filter(kind="state_licence")),
+            verified_certification_count=_count_subquery(
+                current.filter(kind="board_certification")
+            ),
+            other_verified_credential_count=_count_subquery(
+                current.exclude(kind__in=["state_licence", "board_certification"])
+            ),
+        )
+
+    def refresh_review_stats(self) -> int:
+        """Store review count, sum, average and 1-5 distribution."""
+        reviews = apps.get_model("reviews", "Review").objects.counted()
+        mine = reviews.filter(therapist=OuterRef("pk"))
+        counts = {
+            f"rating_{stars}_count": _count_subquery(mine.filter(rating=stars))
+            for stars in range(1, 6)
+        }
+        total = mine.values("therapist").annotate(s=Sum("rating")).values("s")
+        self.update(rating_count=_count_subquery(mine), **counts)
+        return self.update(
+            rating_sum=Coalesce(Subquery(total), 0),
+            rating_average=Case(
+                When(rating_count=0, then=Value(0.0)),
+                default=ExpressionWrapper(
+                    Coalesce(Subquery(total), 0) * 1.0 / F("rating_count"),
+                    output_field=FloatField(),
+                ),
+            ),
+        )
+
+    def rerank(self, batch_size: int = 2000) -> int:
+        """Recompute the stored qualification score (see therapists.ranking)."""
+        site_mean = ranking.site_mean_rating()
+        changed = []
+        fields = [
+            "pk",
+            "verified_licence_count",
+            "verified_certification_count",
+            "other_verified_credential_count",
+            "back_pain_years",
+            "rating_count",
+            "rating_sum",
+            "rating_4_count",
+            "rating_5_count",
+            "qualification_score",
+        ]
+        for therapist in self.only(*fields).order_by().iterator(chunk_size=batch_size):
+            score = ranking.qualification_score(therapist.ranking_inputs(), site_mean)
+            if score != therapist.qualification_score:
+                therapist.qualification_score = score
+                changed.append(therapist)
+        self.model.objects.bulk_update(
+            changed, ["qualification_score"], batch_size=batch_size
+        )
+        return len(changed)

@@ -1,0 +1,142 @@
+"""The qualification score behind `sort=best`, defined once.
+
+The score is a sum of documented parts, each with a ceiling. It is computed from
+what the site has checked (credentials verified by staff or a board roster),
+what the therapist states about back-pain experience, and what clients said in
+reviews. Nothing a therapist can pay for enters it. The "How we rank" page and
+every profile's "Why this therapist ranks here" render these same parts.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+LICENCE_POINTS = 30
+CERTIFICATION_POINTS_EACH = 10
+OTHER_CREDENTIAL_POINTS_EACH = 5
+CREDENTIAL_POINTS_MAX = 20
+EXPERIENCE_POINTS_PER_YEAR = 2
+EXPERIENCE_POINTS_MAX = 20
+RATING_POINTS_MAX = 20
+CONSISTENCY_POINTS_MAX = 10
+MAX_SCORE = LICENCE_POINTS + CREDENTIAL_POINTS_MAX + EXPERIENCE_POINTS_MAX
+MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX
+
+# How many "virtual" reviews at the site mean a rating is blended with, so that
+# one five-star review does not outrank forty reviews averaging 4.8.
+PRIOR_REVIEWS = 5
+DEFAULT_SITE_MEAN = 4.0
+SITE_MEAN_CACHE_KEY = "ranking:site-mean-rating"
+# z for a 90% one-sided Wilson lower bound on the share of 4-5 star reviews.
+WILSON_Z = 1.2816
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    key: str
+    label: str
+    points: float
+    maximum: int
+    explanation: str
+
+
+@dataclass(frozen=True)
+class RankingInputs:
+    verified_licences: int
+    verified_certifications: int
+    other_verified_credentials: int
+    back_pain_years: int
+    rating_count: int
+    rating_sum: int
+    positive_count: int
+
+
+def adjusted_rating(rating_sum: int, rating_count: int, site_mean: float) -> float:
+    """Average pulled towards the site mean while there are few reviews."""
+    return (PRIOR_REVIEWS * site_mean + rating_sum) / (PRIOR_REVIEWS + rating_count)
+
+
+def positive_share_lower_bound(positive: int, total: int) -> float:
+    """Wilson lower bound of the share of 4-5 star reviews (0 with none)."""
+    if total == 0:
+        return 0.0
+    z2 = WILSON_Z * WILSON_Z
+    share = positive / total
+    centre = share + z2 / (2 * total)
+    spread = WILSON_Z * math.sqrt((share * (1 - share) + z2 / (4 * total)) / total)
+    return max(0.0, (centre - spread) / (1 + z2 / total))
+
+
+def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
+    """Every part of the score, in the order the profile shows them."""
+    credential_points = min(
+        CREDENTIAL_POINTS_MAX,
+        inputs.verified_certifications * CERTIFICATION_POINTS_EACH
+        + inputs.other_verified_credentials * OTHER_CREDENTIAL_POINTS_EACH,
+    )
+    adjusted = adjusted_rating(inputs.rating_sum, inputs.rating_count, site_mean)
+    lower_bound = positive_share_lower_bound(inputs.positive_count, inputs.rating_count)
+    return [
+        ScorePart(
+            "licence",
+            "Verified state licence",
+            LICENCE_POINTS if inputs.verified_licences else 0,
+            LICENCE_POINTS,
+            "A current massage therapy licence checked by our staff or against "
+            "the state board's roster.",
+        ),
+        ScorePart(
+            "certifications",
+            "Verified certifications",
+            credential_points,
+            CREDENTIAL_POINTS_MAX,
+            f"{CERTIFICATION_POINTS_EACH} points per current board certification, "
+            f"{OTHER_CREDENTIAL_POINTS_EACH} per other verified certificate, "
+            f"up to {CREDENTIAL_POINTS_MAX}.",
+        ),
+        ScorePart(
+            "experience",
+            "Back-pain experience",
+            min(EXPERIENCE_POINTS_MAX, inputs.back_pain_years * EXPERIENCE_POINTS_PER_YEAR),
+            EXPERIENCE_POINTS_MAX,
+            f"{EXPERIENCE_POINTS_PER_YEAR} points per year spent treating back pain, "
+            f"up to {EXPERIENCE_POINTS_MAX // EXPERIENCE_POINTS_PER_YEAR} years.",
+        ),
+        ScorePart(
+            "rating",
+            "Review rating",
+            round(max(0.0, (adjusted - 1) / 4) * RATING_POINTS_MAX, 2),
+            RATING_POINTS_MAX,
+            f"The average rating blended with {PRIOR_REVIEWS} reviews at the site "
+            f"average ({site_mean:.2f}), so a handful of reviews cannot dominate.",
+        ),
+        ScorePart(
+            "consistency",
+            "Consistently positive reviews",
+            round(lower_bound * CONSISTENCY_POINTS_MAX, 2),
+            CONSISTENCY_POINTS_MAX,
+            "The share of 4 and 5 star reviews, counted cautiously: a 90% "
+            "lower confidence bound, which grows with the number of reviews.",
+        ),
+    ]
+
+
+def qualification_score(inputs: RankingInputs, site_mean: float) -> float:
+    return round(sum(part.points for part in score_parts(inputs, site_mean)), 2)
+
+
+def site_mean_rating() -> float:
+    """The site-wide average rating, cached; recomputed by `manage.py rerank`."""
+    value = cache.get(SITE_MEAN_CACHE_KEY)
+    if value is None:
+        from therapists.models import Therapist
+
+        value = Therapist.objects.site_mean_rating() or DEFAULT_SITE_MEAN
+        cache.set(SITE_MEAN_CACHE_KEY, value, timeout=60 * 60 * 24)
+    return value
+
+
+def forget_site_mean() -> None:
+    """Drop the cached site mean, e.g. after a bulk import of reviews."""
+    cache.delete(SITE_MEAN_CACHE_KEY)
