@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -29,7 +30,7 @@ class Review(models.Model):
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=4000)
     is_published = models.BooleanField("published", default=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -52,6 +53,10 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.rating}★ {self.title}"
+
+    @property
+    def rating_label(self) -> str:
+        return f"Rated {self.rating} out of 5"
 
     @property
     def author_display_name(self) -> str:

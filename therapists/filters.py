@@ -80,10 +80,14 @@ class TherapistFilter(django_filters.FilterSet):
         label="Near (ZIP code or City, ST)", method="filter_near", max_length=60
     )
     technique = django_filters.MultipleChoiceFilter(
-        label="Techniques", method="filter_technique"
+        label="Techniques",
+        method="filter_technique",
+        widget=forms.CheckboxSelectMultiple,
     )
     condition = django_filters.MultipleChoiceFilter(
-        label="What hurts", method="filter_condition"
+        label="What hurts",
+        method="filter_condition",
+        widget=forms.CheckboxSelectMultiple,
     )
     verified = CheckboxFilter(
         label="Verified licence or board certification", queryset_method="verified"
@@ -143,9 +147,13 @@ class TherapistFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = options
 
     def filter_queryset(self, queryset):
-        # Ordering comes last so it can use what the filters annotated.
-        queryset = super().filter_queryset(queryset)
-        return queryset.sorted_by(self.form.cleaned_data.get("sort") or Sort.BEST)
+        # The form also carries `radius` and `sort`, which shape the search
+        # rather than filter it: apply the filters, then order last so the
+        # ordering can use what the filters annotated (distance).
+        data = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            queryset = filter_.filter(queryset, data.get(name))
+        return queryset.sorted_by(data.get("sort") or Sort.BEST)
 
     @property
     def radius(self) -> int:

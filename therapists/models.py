@@ -272,6 +272,15 @@ class Therapist(models.Model):
         return rows
 
     @property
+    def rating_stars(self) -> int:
+        """The average rounded to whole stars, for the star row."""
+        return math.floor(self.rating_average + 0.5)
+
+    @property
+    def rating_label(self) -> str:
+        return f"Rated {self.rating_average:.1f} out of 5"
+
+    @property
     def positive_review_count(self) -> int:
         return self.rating_4_count + self.rating_5_count
 

@@ -87,7 +87,7 @@ class PracticeLocationQuerySet(models.QuerySet):
                 longitude__gte=min_lon,
                 longitude__lte=max_lon,
             )
-            .alias(distance_sq=distance_sq_expression(point))
+            .annotate(distance_sq=distance_sq_expression(point))
             .filter(distance_sq__lte=miles * miles)
         )
 
@@ -229,7 +229,7 @@ class PracticeLocationQuerySet(models.QuerySet):
                 longitude__gte=min_lon,
                 longitude__lte=max_lon,
             )
-            .alias(distance_sq=distance_sq_expression(point))
+            .annotate(distance_sq=distance_sq_expression(point))
             .filter(distance_sq__lte=miles * miles)
         )
 

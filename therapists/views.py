@@ -2,7 +2,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from reviews.models import Review
-from therapists.filters import DEFAULT_RADIUS_MILES, TherapistFilter
+from therapists.filters import TherapistFilter
 from therapists.models import Therapist
 
 
@@ -14,8 +14,11 @@ class TherapistListView(FilterView):
     def get_queryset(self):
         return Therapist.objects.published().for_listing()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(default_radius=DEFAULT_RADIUS_MILES, **kwargs)
+    def paginate_queryset(self, queryset, page_size):
+        # An out-of-range or garbled ?page= shows the nearest real page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class TherapistDetailView(DetailView):
