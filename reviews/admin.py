@@ -6,7 +6,14 @@ from reviews.models import Review
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["title", "therapist", "author", "rating", "is_published", "created_at"]
+    list_display = [
+        "title",
+        "therapist",
+        "author",
+        "rating",
+        "is_published",
+        "created_at",
+    ]
     list_filter = ["is_published", "rating", "created_at"]
     search_fields = ["title", "body", "therapist__display_name", "author__username"]
     raw_id_fields = ["therapist", "author"]

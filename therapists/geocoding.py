@@ -86,7 +86,8 @@ def _city_index() -> dict[tuple[str, str], GeoPoint]:
         acc[2] += 1
         names[key] = f"{row['city']}, {row['state']}"
     return {
-        key: GeoPoint(lat / n, lon / n, names[key]) for key, (lat, lon, n) in sums.items()
+        key: GeoPoint(lat / n, lon / n, names[key])
+        for key, (lat, lon, n) in sums.items()
     }
 
 
@@ -95,7 +96,9 @@ def zip_point(zip_code: str) -> GeoPoint | None:
     if row is None:
         return None
     return GeoPoint(
-        float(row["lat"]), float(row["long"]), f"{row['city']}, {row['state']} {zip_code[:5]}"
+        float(row["lat"]),
+        float(row["long"]),
+        f"{row['city']}, {row['state']} {zip_code[:5]}",
     )
 
 

@@ -1,5 +1,6 @@
 import datetime
 import math
+import os
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -57,7 +58,24 @@ US_STATES = [
     ("WI", "Wisconsin"), ("WY", "Wyoming"),
 ]  # fmt: skip
 
-private_storage = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+class PrivateMediaStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT, with no URL: only permission-checked views read them."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+private_storage = PrivateMediaStorage()
 
 
 class TaxonomyQuerySet(models.QuerySet):
@@ -211,7 +229,12 @@ class Therapist(models.Model):
                 name="therapist_price_idx",
             ),
             models.Index(
-                fields=["is_published", "-back_pain_years", "-years_in_practice", "-id"],
+                fields=[
+                    "is_published",
+                    "-back_pain_years",
+                    "-years_in_practice",
+                    "-id",
+                ],
                 name="therapist_experience_idx",
             ),
             models.Index(
@@ -361,7 +384,9 @@ class TherapistLanguage(models.Model):
                 fields=["therapist", "code"], name="unique_therapist_language"
             )
         ]
-        indexes = [models.Index(fields=["code", "therapist"], name="language_lookup_idx")]
+        indexes = [
+            models.Index(fields=["code", "therapist"], name="language_lookup_idx")
+        ]
 
     def __str__(self):
         return self.get_code_display()

@@ -162,7 +162,9 @@ class TherapistQuerySet(models.QuerySet):
         locations = apps.get_model("therapists", "PracticeLocation").objects.within(
             point, miles
         )
-        nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq", "id")
+        nearest = locations.filter(therapist=OuterRef("pk")).order_by(
+            "distance_sq", "id"
+        )
         return self.filter(pk__in=locations.values("therapist_id")).annotate(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()
@@ -185,7 +187,9 @@ class TherapistQuerySet(models.QuerySet):
                         technique__name__icontains=word
                     ).values("therapist_id")
                 )
-                | Q(pk__in=locations.filter(city__icontains=word).values("therapist_id"))
+                | Q(
+                    pk__in=locations.filter(city__icontains=word).values("therapist_id")
+                )
             )
         return queryset
 
@@ -304,7 +308,9 @@ class TherapistQuerySet(models.QuerySet):
         locations = apps.get_model("therapists", "PracticeLocation").objects.within(
             point, miles
         )
-        nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq", "id")
+        nearest = locations.filter(therapist=OuterRef("pk")).order_by(
+            "distance_sq", "id"
+        )
         return self.filter(pk__in=locations.values("therapist_id")).annotate(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()
@@ -327,7 +333,9 @@ class TherapistQuerySet(models.QuerySet):
                         technique__name__icontains=word
                     ).values("therapist_id")
                 )
-                | Q(pk__in=locations.filter(city__icontains=word).values("therapist_id"))
+                | Q(
+                    pk__in=locations.filter(city__icontains=word).values("therapist_id")
+                )
             )
         return queryset
 
@@ -411,7 +419,9 @@ class TherapistQuerySet(models.QuerySet):
         )
         return self.update(
             badge_valid_until=Subquery(badge_until),
-            verified_licence_count=_count_subquery(current.filter(kind="state_licence")),
+            verified_licence_count=_count_subquery(
+                current.filter(kind="state_licence")
+            ),
             verified_certification_count=_count_subquery(
                 current.filter(kind="board_certification")
             ),

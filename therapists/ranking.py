@@ -98,7 +98,10 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
         ScorePart(
             "experience",
             "Back-pain experience",
-            min(EXPERIENCE_POINTS_MAX, inputs.back_pain_years * EXPERIENCE_POINTS_PER_YEAR),
+            min(
+                EXPERIENCE_POINTS_MAX,
+                inputs.back_pain_years * EXPERIENCE_POINTS_PER_YEAR,
+            ),
             EXPERIENCE_POINTS_MAX,
             f"{EXPERIENCE_POINTS_PER_YEAR} points per year spent treating back pain, "
             f"up to {EXPERIENCE_POINTS_MAX // EXPERIENCE_POINTS_PER_YEAR} years.",

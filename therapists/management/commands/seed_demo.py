@@ -129,7 +129,11 @@ class Command(BaseCommand):
 
     def progress(self, iterable, total, desc):
         return tqdm(
-            iterable, total=total, desc=desc, unit="rows", disable=not self.show_progress
+            iterable,
+            total=total,
+            desc=desc,
+            unit="rows",
+            disable=not self.show_progress,
         )
 
     def load_metros(self):
@@ -169,7 +173,10 @@ class Command(BaseCommand):
             size = min(BATCH, count - start)
             users, profiles, extras = [], [], []
             for i in range(start, start + size):
-                first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
+                first, last = (
+                    rng.choice(content.FIRST_NAMES),
+                    rng.choice(content.LAST_NAMES),
+                )
                 username = f"therapist-{i + 1:06d}"
                 users.append(
                     User(
@@ -280,7 +287,9 @@ class Command(BaseCommand):
         street = f"{rng.randint(10, 2400)} {rng.choice(STREETS)}"
         return PracticeLocation(
             therapist_id=therapist.pk,
-            name="" if home else rng.choice(["Studio", "Clinic", "Wellness centre", ""]),
+            name=""
+            if home
+            else rng.choice(["Studio", "Clinic", "Wellness centre", ""]),
             street_address="" if home else street,
             city=zip_row["city"],
             state=zip_row["state"],
@@ -304,12 +313,18 @@ class Command(BaseCommand):
             expires_on = None
             if expires:
                 if status == "expired":
-                    expires_on = self.today - datetime.timedelta(days=rng.randint(1, 400))
+                    expires_on = self.today - datetime.timedelta(
+                        days=rng.randint(1, 400)
+                    )
                 elif rng.random() < 0.04:
                     # Verified once, lapsed since: the badge rule must notice.
-                    expires_on = self.today - datetime.timedelta(days=rng.randint(1, 60))
+                    expires_on = self.today - datetime.timedelta(
+                        days=rng.randint(1, 60)
+                    )
                 else:
-                    expires_on = self.today + datetime.timedelta(days=rng.randint(5, 730))
+                    expires_on = self.today + datetime.timedelta(
+                        days=rng.randint(5, 730)
+                    )
                 issued = min(issued, expires_on)
             verified = status in ("verified", "expired")
             made.append(
@@ -344,7 +359,13 @@ class Command(BaseCommand):
             board = content.STATE_BOARDS.get(state, f"{state} Board of Massage Therapy")
             add("state_licence", board, f"MT-{n.zfill(6)}", state, [75, 12, 8, 5])
         if rng.random() < 0.3:
-            add("board_certification", "NCBTMB", f"BC-{n.zfill(7)}", "US", [85, 10, 5, 0])
+            add(
+                "board_certification",
+                "NCBTMB",
+                f"BC-{n.zfill(7)}",
+                "US",
+                [85, 10, 5, 0],
+            )
         if rng.random() < 0.4:
             issuer, _ = rng.choice(content.TECHNIQUE_CERTIFICATES)
             add("technique_certificate", issuer, f"TC-{n}", "US", [70, 30, 0, 0], False)
@@ -373,7 +394,9 @@ class Command(BaseCommand):
         ]
         User.objects.bulk_create(clients, batch_size=BATCH)
         client_ids = list(
-            User.objects.filter(username__startswith="client-").values_list("pk", flat=True)
+            User.objects.filter(username__startswith="client-").values_list(
+                "pk", flat=True
+            )
         )
         technique_names = dict(Technique.objects.values_list("pk", "name"))
         techniques_by_therapist = {}

@@ -1,0 +1,35 @@
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(settings, tmp_path):
+    """Uploaded and private files go to a per-test folder; the cache starts empty."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client_user(db):
+    """A person looking for a therapist, with an account."""
+    return factories.make_user(username="client")
+
+
+@pytest.fixture
+def therapist(db):
+    return factories.make_therapist(display_name="Dana Owner", slug="dana-owner")
+
+
+@pytest.fixture
+def other_therapist(db):
+    return factories.make_therapist(display_name="Olive Other", slug="olive-other")
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.make_user(username="staffer", is_staff=True, is_superuser=True)

@@ -1,0 +1,128 @@
+"""Small `make_*(**overrides)` functions for test data."""
+
+import datetime
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from reviews.models import Review
+from therapists import geocoding
+from therapists.models import (
+    Condition,
+    Credential,
+    PracticeLocation,
+    Technique,
+    Therapist,
+    TherapistLanguage,
+    TherapistTechnique,
+)
+
+_counter = itertools.count(1)
+
+
+def make_user(**overrides):
+    n = next(_counter)
+    fields = {
+        "username": f"user{n}",
+        "email": f"user{n}@example.org",
+        "first_name": "Pat",
+        "last_name": "Doe",
+    }
+    fields.update(overrides)
+    password = fields.pop("password", "correct-horse-battery")
+    return get_user_model().objects.create_user(password=password, **fields)
+
+
+def make_therapist(**overrides):
+    n = next(_counter)
+    fields = {
+        "display_name": f"Therapist {n}",
+        "slug": f"therapist-{n}",
+        "headline": "Deep tissue work for low back pain",
+        "bio": "I treat back pain.",
+        "years_in_practice": 10,
+        "back_pain_years": 5,
+        "back_pain_caseload_percent": 60,
+        "session_price": 120,
+        "is_published": True,
+    }
+    fields.update(overrides)
+    if "user" not in fields:
+        fields["user"] = make_user()
+    return Therapist.objects.create(**fields)
+
+
+def technique(slug="deep-tissue"):
+    return Technique.objects.get(slug=slug)
+
+
+def condition(slug="sciatica"):
+    return Condition.objects.get(slug=slug)
+
+
+def add_technique(therapist, slug="deep-tissue", years=3):
+    return TherapistTechnique.objects.create(
+        therapist=therapist, technique=technique(slug), years=years
+    )
+
+
+def add_language(therapist, code="es"):
+    return TherapistLanguage.objects.create(therapist=therapist, code=code)
+
+
+def make_location(therapist=None, zip_code="10001", **overrides):
+    therapist = therapist or make_therapist()
+    details = geocoding.zip_details(zip_code)
+    fields = {
+        "therapist": therapist,
+        "street_address": "350 Fifth Avenue",
+        "city": details["city"],
+        "state": details["state"],
+        "postal_code": zip_code,
+        "latitude": float(details["lat"]),
+        "longitude": float(details["long"]),
+    }
+    fields.update(overrides)
+    return PracticeLocation.objects.create(**fields)
+
+
+def make_credential(therapist=None, refresh=True, **overrides):
+    """A credential; verified ones get how/when. Refreshes the therapist's stats."""
+    therapist = therapist or make_therapist()
+    n = next(_counter)
+    fields = {
+        "therapist": therapist,
+        "kind": Credential.Kind.STATE_LICENCE,
+        "issuer": "New York State Education Department",
+        "number": f"MT-{n:06d}",
+        "jurisdiction": "NY",
+        "expires_on": timezone.localdate() + datetime.timedelta(days=365),
+        "status": Credential.Status.VERIFIED,
+    }
+    fields.update(overrides)
+    if fields["status"] == Credential.Status.VERIFIED:
+        fields.setdefault("verified_at", timezone.now())
+        fields.setdefault("verification_method", Credential.Method.DOCUMENT_REVIEW)
+    credential = Credential.objects.create(**fields)
+    if refresh:
+        therapist.refresh_stats()
+    return credential
+
+
+def make_review(therapist=None, refresh=True, **overrides):
+    """A review; refreshes the therapist's stored aggregates like the site does."""
+    therapist = therapist or make_therapist()
+    fields = {
+        "therapist": therapist,
+        "rating": 5,
+        "title": "Helped my back",
+        "body": "Careful, attentive deep tissue work.",
+    }
+    fields.update(overrides)
+    if "author" not in fields:
+        fields["author"] = make_user()
+    review = Review.objects.create(**fields)
+    if refresh:
+        therapist.refresh_stats()
+    return review

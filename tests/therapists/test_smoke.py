@@ -1,0 +1,10 @@
+from tests import factories
+
+
+def test_factories_make_a_verified_therapist(db):
+    therapist = factories.make_therapist()
+    factories.make_credential(therapist)
+    factories.make_review(therapist, rating=4)
+    therapist.refresh_from_db()
+    assert therapist.rating_count == 1
+    assert therapist.badge_valid_until is not None
