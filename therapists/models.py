@@ -60,7 +60,7 @@ US_STATES = [
 
 
 class PrivateMediaStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT, with no URL: only permission-checked views read them."""
+    """Private files: outside MEDIA_ROOT, no URL; only checked views serve them."""
 
     @property
     def base_location(self):

@@ -14,6 +14,7 @@ import random
 from itertools import islice
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -33,6 +34,8 @@ from therapists.models import (
     TherapistTechnique,
 )
 
+# Demo therapists and clients cannot log in: an unusable password hash.
+NO_LOGIN = make_password(None)
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "back-care-demo"  # noqa: S105 - printed for local demos
 METRO_RADIUS_MILES = 20
@@ -184,7 +187,7 @@ class Command(BaseCommand):
                         first_name=first,
                         last_name=last,
                         email=f"{username}@example.org",
-                        password="!demo-account-no-login",
+                        password=NO_LOGIN,
                     )
                 )
                 metro = rng.choices(self.metros_list(), weights=metro_weights)[0]
@@ -388,7 +391,7 @@ class Command(BaseCommand):
                 first_name=rng.choice(content.FIRST_NAMES),
                 last_name=rng.choice(content.LAST_NAMES),
                 email=f"client-{i + 1:07d}@example.org",
-                password="!demo-account-no-login",
+                password=NO_LOGIN,
             )
             for i in range(client_count)
         ]

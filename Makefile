@@ -1,0 +1,48 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := run
+.PHONY: run test lint install install-dev clean
+
+# Every goal but `clean` needs Python 3.12+: say so in one line, before anything runs.
+ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),run)),)
+PYTHON_OK := $(shell { $(PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 12)))'; } 2>/dev/null)
+ifneq ($(PYTHON_OK),1)
+$(error Python 3.12 or newer is needed, but '$(PYTHON)' is $(or $(shell { $(PYTHON) --version; } 2>&1 | grep -i '^python'),missing); install it or run 'make PYTHON=/path/to/python3.12 ...')
+endif
+endif
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+install: $(VENV)/.run-installed
+install-dev: $(VENV)/.dev-installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
