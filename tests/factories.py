@@ -126,3 +126,14 @@ def make_review(therapist=None, refresh=True, **overrides):
     if refresh:
         therapist.refresh_stats()
     return review
+
+
+def make_reviews(therapist, ratings, author=None, **overrides):
+    """One review per rating, by one author, then a single stats refresh."""
+    author = author or make_user()
+    reviews = [
+        make_review(therapist, refresh=False, author=author, rating=rating, **overrides)
+        for rating in ratings
+    ]
+    therapist.refresh_stats()
+    return reviews

@@ -266,6 +266,14 @@ class Therapist(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, **kwargs):
+        # The score is a function of this row's own stored columns (and the
+        # cached site mean), so a new or edited profile is ranked at once.
+        self.qualification_score = ranking.qualification_score(
+            self.ranking_inputs(), ranking.site_mean_rating()
+        )
+        super().save(**kwargs)
+
     def get_absolute_url(self):
         return reverse("therapists:detail", kwargs={"slug": self.slug})
 

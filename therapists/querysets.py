@@ -204,7 +204,8 @@ class TherapistQuerySet(models.QuerySet):
         """Annotate has_badge with the same rule as verified()."""
         return self.annotate(
             has_badge=ExpressionWrapper(
-                Q(badge_valid_until__gte=on or timezone.localdate()),
+                Q(badge_valid_until__isnull=False)
+                & Q(badge_valid_until__gte=on or timezone.localdate()),
                 output_field=BooleanField(),
             )
         )

@@ -1,0 +1,259 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from therapists.models import Condition, Credential, Technique, Therapist
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def credential(therapist):
+    return factories.make_credential(
+        therapist, number="MT-777001", issuer="New York State Education Department"
+    )
+
+
+def test_therapist_changelist_lists_therapists(staff_client, therapist):
+    response = staff_client.get(reverse("admin:therapists_therapist_changelist"))
+
+    assert response.status_code == 200
+    assert "Dana Owner" in response.text
+
+
+def test_therapist_changelist_filters_by_technique(
+    staff_client, therapist, other_therapist
+):
+    factories.add_technique(therapist, "deep-tissue")
+    url = reverse("admin:therapists_therapist_changelist")
+
+    response = staff_client.get(
+        url, {"techniques__id__exact": factories.technique("deep-tissue").pk}
+    )
+
+    assert response.status_code == 200
+    assert "Dana Owner" in response.text
+    assert "Olive Other" not in response.text
+
+
+def test_therapist_change_page_shows_every_inline(staff_client, therapist):
+    factories.add_technique(therapist, "deep-tissue")
+    factories.add_language(therapist, "es")
+    factories.make_location(therapist, street_address="1 Studio Row")
+    factories.make_credential(therapist, number="MT-424242")
+    url = reverse("admin:therapists_therapist_change", args=[therapist.pk])
+
+    response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert 'value="Dana Owner"' in response.text
+    assert "1 Studio Row" in response.text
+    assert "MT-424242" in response.text
+
+
+def test_therapist_add_page_renders(staff_client):
+    response = staff_client.get(reverse("admin:therapists_therapist_add"))
+
+    assert response.status_code == 200
+
+
+def test_credential_changelist_lists_credentials(staff_client, credential):
+    response = staff_client.get(reverse("admin:therapists_credential_changelist"))
+
+    assert response.status_code == 200
+    assert "MT-777001" in response.text
+
+
+def test_credential_change_page_renders(staff_client, credential):
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert 'value="MT-777001"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("model", "slug", "name"),
+    [
+        (Technique, "deep-tissue", "Deep tissue massage"),
+        (Condition, "sciatica", "Sciatica"),
+    ],
+)
+def test_taxonomy_changelist_and_change_page_render(staff_client, model, slug, name):
+    opts = model._meta
+    row = model.objects.get(slug=slug)
+
+    changelist = staff_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    )
+    change = staff_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+    )
+
+    assert changelist.status_code == 200
+    assert name in changelist.text
+    assert change.status_code == 200
+    assert f'value="{name}"' in change.text
+
+
+def credential_form(credential, **overrides):
+    """The credential change form as the admin posts it."""
+    data = {
+        "therapist": credential.therapist_id,
+        "kind": credential.kind,
+        "issuer": credential.issuer,
+        "number": credential.number,
+        "jurisdiction": credential.jurisdiction,
+        "issued_on": "",
+        "expires_on": credential.expires_on.isoformat(),
+        "status": credential.status,
+        "verification_method": credential.verification_method,
+        "verified_by": "",
+        "verified_at_0": "",
+        "verified_at_1": "",
+        "status_note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_verifying_a_credential_in_the_admin_awards_the_badge(
+    staff_client, staff_user, therapist
+):
+    expires_on = timezone.localdate() + datetime.timedelta(days=200)
+    credential = factories.make_credential(
+        therapist, status=Credential.Status.PENDING, expires_on=expires_on
+    )
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.post(
+        url,
+        credential_form(
+            credential,
+            status=Credential.Status.VERIFIED,
+            verification_method=Credential.Method.DOCUMENT_REVIEW,
+            verified_by=staff_user.pk,
+            verified_at_0=timezone.localdate().isoformat(),
+            verified_at_1="10:00:00",
+        ),
+    )
+
+    assert response.status_code == 302
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until == expires_on
+    assert therapist.verified_licence_count == 1
+    assert Therapist.objects.verified().filter(pk=therapist.pk).exists()
+
+
+def test_rejecting_a_credential_in_the_admin_removes_the_badge(
+    staff_client, therapist, credential
+):
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is not None
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.post(
+        url,
+        credential_form(
+            credential, status=Credential.Status.REJECTED, verification_method=""
+        ),
+    )
+
+    assert response.status_code == 302
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+    assert therapist.verified_licence_count == 0
+
+
+def test_verifying_without_date_shows_an_error_and_saves_nothing(
+    staff_client, therapist
+):
+    credential = factories.make_credential(therapist, status=Credential.Status.PENDING)
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.post(
+        url,
+        credential_form(
+            credential,
+            status=Credential.Status.VERIFIED,
+            verification_method=Credential.Method.DOCUMENT_REVIEW,
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "A verified credential records how and when it was verified." in (
+        response.text
+    )
+    credential.refresh_from_db()
+    assert credential.status == Credential.Status.PENDING
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+
+
+def test_deleting_a_credential_in_the_admin_removes_the_badge(
+    staff_client, therapist, credential
+):
+    url = reverse("admin:therapists_credential_delete", args=[credential.pk])
+
+    response = staff_client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Credential.objects.filter(pk=credential.pk).exists()
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+
+
+def test_bulk_deleting_credentials_removes_each_badge(
+    staff_client, therapist, other_therapist
+):
+    kept = factories.make_credential(therapist)
+    doomed = [
+        factories.make_credential(therapist, kind=Credential.Kind.BOARD_CERTIFICATION),
+        factories.make_credential(other_therapist),
+    ]
+
+    response = staff_client.post(
+        reverse("admin:therapists_credential_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [c.pk for c in doomed],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    therapist.refresh_from_db()
+    other_therapist.refresh_from_db()
+    assert therapist.badge_valid_until == kept.expires_on
+    assert therapist.verified_certification_count == 0
+    assert other_therapist.badge_valid_until is None
+
+
+def test_non_staff_user_is_sent_to_the_admin_login(client, client_user):
+    client.force_login(client_user)
+    url = reverse("admin:therapists_therapist_changelist")
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert "next=" in response.url
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:therapists_credential_changelist"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
