@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from reviews.models import Review
+from therapists.admin import refresh_therapists
 
 
 @admin.register(Review)
@@ -25,7 +26,8 @@ class ReviewAdmin(admin.ModelAdmin):
     # stored aggregates move together with the review.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        obj.therapist.refresh_stats()
+        # A review moved to another therapist changes both therapists' figures.
+        refresh_therapists(obj.therapist_id, form.initial.get("therapist"))
 
     def delete_model(self, request, obj):
         therapist = obj.therapist

@@ -50,7 +50,9 @@ def make_therapist(**overrides):
     fields.update(overrides)
     if "user" not in fields:
         fields["user"] = make_user()
-    return Therapist.objects.create(**fields)
+    therapist = Therapist.objects.create(**fields)
+    therapist.refresh_search_documents()
+    return therapist
 
 
 def technique(slug="deep-tissue"):
@@ -62,9 +64,11 @@ def condition(slug="sciatica"):
 
 
 def add_technique(therapist, slug="deep-tissue", years=3):
-    return TherapistTechnique.objects.create(
+    link = TherapistTechnique.objects.create(
         therapist=therapist, technique=technique(slug), years=years
     )
+    therapist.refresh_search_documents()
+    return link
 
 
 def add_language(therapist, code="es"):
@@ -84,7 +88,9 @@ def make_location(therapist=None, zip_code="10001", **overrides):
         "longitude": float(details["long"]),
     }
     fields.update(overrides)
-    return PracticeLocation.objects.create(**fields)
+    location = PracticeLocation.objects.create(**fields)
+    therapist.refresh_search_documents()
+    return location
 
 
 def make_credential(therapist=None, refresh=True, **overrides):

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils import timezone
 
 from therapists.models import (
     Condition,
@@ -10,6 +12,12 @@ from therapists.models import (
     TherapistLanguage,
     TherapistTechnique,
 )
+
+
+def refresh_therapists(*pks) -> None:
+    """Refresh the stored aggregates of every therapist a change touched."""
+    for therapist in Therapist.objects.filter(pk__in=[pk for pk in pks if pk]):
+        therapist.refresh_stats()
 
 
 @admin.register(Technique)
@@ -45,10 +53,45 @@ class PracticeLocationInline(admin.StackedInline):
 
 
 class CredentialInline(admin.TabularInline):
+    """Credentials at a glance; decisions are made on the credential's own page,
+    which records how and when it was verified."""
+
     model = Credential
     extra = 0
     fields = ["kind", "issuer", "number", "jurisdiction", "expires_on", "status"]
+    readonly_fields = ["status"]
     show_change_link = True
+
+
+class CredentialAdminForm(forms.ModelForm):
+    class Meta:
+        model = Credential
+        fields = [
+            "therapist",
+            "kind",
+            "issuer",
+            "number",
+            "jurisdiction",
+            "issued_on",
+            "expires_on",
+            "evidence",
+            "status",
+            "verification_method",
+            "status_note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Credential.Status.VERIFIED and not cleaned.get(
+            "verification_method"
+        ):
+            self.add_error(
+                "verification_method",
+                forms.ValidationError(
+                    "Say how this credential was verified.", code="method_required"
+                ),
+            )
+        return cleaned
 
 
 @admin.register(Therapist)
@@ -112,14 +155,21 @@ class CredentialAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "verification_method", "jurisdiction"]
     search_fields = ["number", "issuer", "therapist__display_name"]
-    raw_id_fields = ["therapist", "verified_by"]
+    raw_id_fields = ["therapist"]
     date_hierarchy = "created_at"
     list_select_related = ["therapist"]
     show_full_result_count = False
+    form = CredentialAdminForm
+    readonly_fields = ["verified_by", "verified_at"]
 
     def save_model(self, request, obj, form, change):
+        if obj.status == Credential.Status.VERIFIED and (
+            "status" in form.changed_data or obj.verified_at is None
+        ):
+            obj.verified_by = request.user
+            obj.verified_at = timezone.now()
         super().save_model(request, obj, form, change)
-        obj.therapist.refresh_stats()
+        refresh_therapists(obj.therapist_id, form.initial.get("therapist"))
 
     def delete_model(self, request, obj):
         therapist = obj.therapist

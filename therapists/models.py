@@ -346,6 +346,21 @@ class Therapist(models.Model):
             days=60
         )
 
+    def search_document(self) -> str:
+        """The text `q` matches: name, headline, bio, techniques, conditions, places.
+
+        Expects techniques, conditions and locations to be prefetched.
+        """
+        parts = [self.display_name, self.headline, self.bio]
+        parts += [technique.name for technique in self.techniques.all()]
+        parts += [condition.name for condition in self.conditions.all()]
+        parts += [f"{loc.city} {loc.state}" for loc in self.locations.all()]
+        return "\n".join(parts)
+
+    def refresh_search_documents(self) -> None:
+        """Rewrite this therapist's full-text search row."""
+        Therapist.objects.filter(pk=self.pk).refresh_search_documents()
+
     def refresh_stats(self) -> None:
         """Recount this therapist's stored aggregates and score from the database."""
         Therapist.objects.filter(pk=self.pk).refresh_stats()

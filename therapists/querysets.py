@@ -5,10 +5,11 @@ the search page, profile, admin and later the API all call them.
 """
 
 import datetime
+import re
 from typing import Self
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,11 +26,25 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from therapists import ranking
 from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
+
+# The FTS5 table created by migration 0003 (SQLite only).
+SEARCH_MATCH_SQL = (
+    "SELECT rowid FROM therapists_search WHERE therapists_search MATCH %s"
+)
+SEARCH_DELETE_SQL = "DELETE FROM therapists_search WHERE rowid = %s"
+SEARCH_INSERT_SQL = "INSERT INTO therapists_search (rowid, document) VALUES (%s, %s)"
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a free-text query, lower-cased, at most eight."""
+    return [word.lower() for word in WORD_RE.findall(text)][:8]
 
 
 class Sort(models.TextChoices):
@@ -173,11 +188,19 @@ class TherapistQuerySet(models.QuerySet):
         )
 
     def search(self, text: str) -> Self:
-        """Match every word of `text` in name, headline, bio, techniques or city."""
+        """Match every word of `text` (as a prefix) in name, headline, bio,
+        techniques, conditions or city."""
+        words = search_words(text)
+        if not words:
+            return self
+        if connection.vendor == "sqlite":
+            match = " AND ".join(f'"{word}"*' for word in words)
+            # Constant SQL; the user's words travel as a parameter.
+            return self.filter(pk__in=RawSQL(SEARCH_MATCH_SQL, [match]))  # noqa: S611
         technique_links = apps.get_model("therapists", "TherapistTechnique").objects
         locations = apps.get_model("therapists", "PracticeLocation").objects
         queryset = self
-        for word in text.split()[:8]:
+        for word in words:
             queryset = queryset.filter(
                 Q(display_name__icontains=word)
                 | Q(headline__icontains=word)
@@ -247,10 +270,31 @@ class TherapistQuerySet(models.QuerySet):
         return totals["total"] / totals["count"]
 
     def refresh_stats(self) -> int:
-        """Recount stored credential and review aggregates, then the score."""
+        """Recount stored credential and review aggregates, the score and the
+        search document: everything derived from a therapist's related rows."""
         self.refresh_credential_stats()
         self.refresh_review_stats()
+        self.refresh_search_documents()
         return self.rerank()
+
+    def refresh_search_documents(self, batch_size: int = 2000) -> None:
+        """Rewrite the full-text search rows of these therapists (SQLite FTS5)."""
+        if connection.vendor != "sqlite":
+            return
+        therapist_model = apps.get_model("therapists", "Therapist")
+        queryset = self.order_by("pk").prefetch_related(
+            "techniques", "conditions", "locations"
+        )
+        pks = list(self.order_by().values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), batch_size):
+                batch = pks[start : start + batch_size]
+                cursor.executemany(SEARCH_DELETE_SQL, [(pk,) for pk in batch])
+                therapists = queryset.filter(pk__in=batch)
+                cursor.executemany(
+                    SEARCH_INSERT_SQL,
+                    [(t.pk, therapist_model.search_document(t)) for t in therapists],
+                )
 
     def refresh_credential_stats(self, on: datetime.date | None = None) -> int:
         """Store the badge expiry and verified-credential counts."""

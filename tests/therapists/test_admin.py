@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from therapists.models import Condition, Credential, Technique, Therapist
 from tests import factories
+from therapists.models import Condition, Credential, Technique, Therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -177,9 +177,7 @@ def test_rejecting_a_credential_in_the_admin_removes_the_badge(
     assert therapist.verified_licence_count == 0
 
 
-def test_verifying_without_date_shows_an_error_and_saves_nothing(
-    staff_client, therapist
-):
+def test_verifying_records_who_and_when(staff_client, staff_user, therapist):
     credential = factories.make_credential(therapist, status=Credential.Status.PENDING)
     url = reverse("admin:therapists_credential_change", args=[credential.pk])
 
@@ -188,18 +186,15 @@ def test_verifying_without_date_shows_an_error_and_saves_nothing(
         credential_form(
             credential,
             status=Credential.Status.VERIFIED,
-            verification_method=Credential.Method.DOCUMENT_REVIEW,
+            verification_method=Credential.Method.BOARD_WEBSITE,
         ),
     )
 
-    assert response.status_code == 200
-    assert "A verified credential records how and when it was verified." in (
-        response.text
-    )
+    assert response.status_code == 302
     credential.refresh_from_db()
-    assert credential.status == Credential.Status.PENDING
-    therapist.refresh_from_db()
-    assert therapist.badge_valid_until is None
+    assert credential.verified_by == staff_user
+    assert credential.verified_at is not None
+    assert credential.verification_summary.endswith("check on the board's website")
 
 
 def test_deleting_a_credential_in_the_admin_removes_the_badge(
@@ -241,6 +236,28 @@ def test_bulk_deleting_credentials_removes_each_badge(
     assert other_therapist.badge_valid_until is None
 
 
+def test_moving_a_credential_to_another_therapist_moves_the_badge(
+    staff_client, therapist, other_therapist, credential
+):
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.post(
+        url,
+        credential_form(
+            credential,
+            therapist=other_therapist.pk,
+            verified_at_0="2025-01-02",
+            verified_at_1="10:00:00",
+        ),
+    )
+
+    assert response.status_code == 302
+    other_therapist.refresh_from_db()
+    assert other_therapist.badge_valid_until == credential.expires_on
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+
+
 def test_non_staff_user_is_sent_to_the_admin_login(client, client_user):
     client.force_login(client_user)
     url = reverse("admin:therapists_therapist_changelist")
@@ -257,3 +274,103 @@ def test_anonymous_visitor_is_sent_to_the_admin_login(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def therapist_form(therapist, credentials=(), **overrides):
+    """The therapist change form as the admin posts it, with its inlines."""
+    data = {
+        "user": therapist.user_id,
+        "display_name": therapist.display_name,
+        "slug": therapist.slug,
+        "pronouns": therapist.pronouns,
+        "gender": therapist.gender,
+        "headline": therapist.headline,
+        "bio": therapist.bio,
+        "years_in_practice": therapist.years_in_practice,
+        "back_pain_years": therapist.back_pain_years,
+        "back_pain_caseload_percent": therapist.back_pain_caseload_percent,
+        "session_price": therapist.session_price,
+        "accepting_new_clients": "on",
+        "accepting_confirmed_on": "",
+        "is_published": "on",
+    }
+    for prefix in ("technique_links", "languages", "locations"):
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    data |= {
+        "credentials-TOTAL_FORMS": len(credentials),
+        "credentials-INITIAL_FORMS": len(credentials),
+    }
+    for i, credential in enumerate(credentials):
+        data |= {
+            f"credentials-{i}-id": credential.pk,
+            f"credentials-{i}-therapist": therapist.pk,
+            f"credentials-{i}-kind": credential.kind,
+            f"credentials-{i}-issuer": credential.issuer,
+            f"credentials-{i}-number": credential.number,
+            f"credentials-{i}-jurisdiction": credential.jurisdiction,
+            f"credentials-{i}-expires_on": credential.expires_on.isoformat(),
+            f"credentials-{i}-status": credential.status,
+        }
+    data.update(overrides)
+    return data
+
+
+def test_editing_experience_in_the_admin_rescores_the_therapist(
+    staff_client, therapist
+):
+    url = reverse("admin:therapists_therapist_change", args=[therapist.pk])
+    before = Therapist.objects.get(pk=therapist.pk).qualification_score
+
+    response = staff_client.post(
+        url, therapist_form(therapist, years_in_practice=20, back_pain_years=10)
+    )
+
+    assert response.status_code == 302
+    therapist.refresh_from_db()
+    assert therapist.back_pain_years == 10
+    assert therapist.qualification_score == before + 10
+
+
+def test_rejecting_a_credential_removes_the_badge(staff_client, therapist, credential):
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.post(
+        url,
+        credential_form(credential, status="rejected", status_note="Not on roster"),
+    )
+
+    assert response.status_code == 302
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+    assert therapist.verified_licence_count == 0
+
+
+def test_credential_status_cannot_be_changed_inline(staff_client, therapist):
+    """Decisions are made on the credential's own page, which records how."""
+    credential = factories.make_credential(therapist, status=Credential.Status.PENDING)
+    url = reverse("admin:therapists_therapist_change", args=[therapist.pk])
+
+    response = staff_client.post(
+        url,
+        therapist_form(therapist, [credential], **{"credentials-0-status": "verified"}),
+    )
+
+    assert response.status_code == 302
+    credential.refresh_from_db()
+    assert credential.status == Credential.Status.PENDING
+
+
+def test_verifying_without_a_method_shows_an_error_next_to_the_field(
+    staff_client, therapist
+):
+    credential = factories.make_credential(therapist, status=Credential.Status.PENDING)
+    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+
+    response = staff_client.post(
+        url, credential_form(credential, status="verified", verification_method="")
+    )
+
+    assert response.status_code == 200
+    assert "Say how this credential was verified." in response.text
+    credential.refresh_from_db()
+    assert credential.status == Credential.Status.PENDING

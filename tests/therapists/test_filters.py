@@ -1,9 +1,9 @@
 import pytest
 from django.http import QueryDict
 
+from tests import factories
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

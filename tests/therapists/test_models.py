@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from therapists.models import Credential, PracticeLocation, Therapist
 from tests import factories
+from therapists.models import Credential, PracticeLocation, Therapist
 
 pytestmark = pytest.mark.django_db
 

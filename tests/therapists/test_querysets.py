@@ -5,10 +5,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from reviews.models import Review
+from tests import factories
 from therapists.geocoding import geocode
 from therapists.models import Credential, Therapist
 from therapists.querysets import Sort
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from tests import factories
 from therapists import ranking
 from therapists.models import Credential, Therapist
-from tests import factories
 
 SITE_MEAN = 4.0
 

@@ -1,0 +1,102 @@
+"""Print SQLite's query plan for every search shape and fail on a full table scan.
+
+    python manage.py explain_search            # plans for the shapes below
+    python manage.py explain_search --quiet    # only the verdict
+
+Each shape is run through the real TherapistFilter, so the SQL checked is the SQL
+the search page sends: the count for the paginator and the first page of rows.
+A line "SCAN <table>" without an index is a full table scan; the search page must
+never read the review table at all.
+"""
+
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import QueryDict
+
+from therapists.filters import TherapistFilter
+from therapists.models import Therapist
+
+SHAPES = [
+    "",
+    "near=10001&radius=25&technique=deep-tissue&verified=on",
+    "near=10001&radius=25&technique=deep-tissue&verified=on&sort=distance",
+    "near=10001&radius=100&sort=rating",
+    "technique=deep-tissue&technique=trigger-point",
+    "condition=sciatica&sort=reviews",
+    "verified=on&sort=price",
+    "min_rating=4.5&min_reviews=5&sort=rating",
+    "accepting=on&max_price=120&sort=experience",
+    "language=es&gender=woman",
+    "mobile=on&accessible=on",
+    "q=myofascial",
+    "q=maria+brooklyn",
+]
+TABLES = ("therapists_therapist", "reviews_review", "therapists_practicelocation")
+FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING)(?:\s|$)")
+
+
+def plan_lines(sql: str, params) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def problems_in(lines: list[str]) -> list[str]:
+    found = []
+    for line in lines:
+        match = FULL_SCAN.search(line)
+        if match and match.group(1) in TABLES:
+            found.append(f"full scan: {line}")
+        if "reviews_review" in line:
+            found.append(f"reads reviews: {line}")
+    return found
+
+
+def shape_queries(query: str):
+    """(label, queryset) pairs the search page would run for `query`."""
+    filterset = TherapistFilter(
+        QueryDict(query), queryset=Therapist.objects.published().for_listing()
+    )
+    if not filterset.is_valid():
+        raise CommandError(f"{query!r} is not a valid search: {filterset.errors}")
+    queryset = filterset.qs
+    count = queryset.order_by().values("pk")
+    return [
+        ("count", count),
+        ("page 1", queryset[:20]),
+        ("page 50", queryset[980:1000]),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Check that every search shape is index-backed (SQLite)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, quiet, **options):
+        if connection.vendor != "sqlite":
+            raise CommandError("explain_search reads SQLite query plans.")
+        failures = []
+        for shape in SHAPES:
+            for label, queryset in shape_queries(shape):
+                sql, params = queryset.query.sql_with_params()
+                if label == "count":
+                    # Django's own compiled SQL, wrapped as the paginator does.
+                    sql = f"SELECT COUNT(*) FROM ({sql}) subquery"  # noqa: S608
+                lines = plan_lines(sql, params)
+                problems = problems_in(lines)
+                failures.extend(f"?{shape} [{label}] {p}" for p in problems)
+                if not quiet:
+                    self.stdout.write(f"?{shape} [{label}]")
+                    for line in lines:
+                        self.stdout.write(f"    {line}")
+        if failures:
+            raise CommandError(
+                "Search shapes not index-backed:\n" + "\n".join(failures)
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"All {len(SHAPES)} search shapes are index-backed.")
+        )
