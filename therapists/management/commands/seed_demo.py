@@ -142,6 +142,9 @@ class Command(BaseCommand):
 
             ranking.forget_site_mean()
             Therapist.objects.rerank()
+        self.progress_note("Building the full-text search index")
+        with transaction.atomic():
+            Therapist.objects.refresh_search_documents()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
