@@ -3,17 +3,18 @@
     DATABASE_URL=sqlite:////tmp/big/db.sqlite3 .venv/bin/python bench/time_search.py \\
         "/therapists/?near=10001&radius=25&technique=deep-tissue&verified=on"
 
-Each URL is requested through Django's test client (the full middleware, view and
-template stack, no network), after warm-up requests, so the figures are the
-server's own time for the page. Load tests over HTTP are `make bench` (issue 8).
+Each URL is passed to the project's WSGI application in-process (the full
+middleware, view and template stack, no network and no test instrumentation),
+after warm-up requests, so the figures are the server's own time for the page.
+Load tests over HTTP come with `make bench`.
 """
 
 import argparse
 import os
-import warnings
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,15 +35,24 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.wsgi import get_wsgi_application
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()  # lets the test client's "testserver" host in
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
 
     from therapists.models import Therapist
 
-    client = Client()
+    application = get_wsgi_application()
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+
+    def get(url: str) -> int:
+        path, _, query = url.partition("?")
+        environ = factory._base_environ(PATH_INFO=path, QUERY_STRING=query)
+        statuses = []
+        body = application(environ, lambda status, headers: statuses.append(status))
+        b"".join(body)
+        return int(statuses[0].split()[0])
+
     print(
         f"{connection.vendor}, {Therapist.objects.count():,} therapists, "
         f"{args.runs} runs after {args.warmup} warm-up requests"
@@ -51,15 +61,15 @@ def main() -> int:
     failed = False
     for url in args.urls:
         for _ in range(args.warmup):
-            client.get(url)
+            get(url)
         timings = []
         for _ in range(args.runs):
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
-                response = client.get(url)
+                status = get(url)
                 timings.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                print(f"HTTP {response.status_code} for {url}", file=sys.stderr)
+            if status != 200:
+                print(f"HTTP {status} for {url}", file=sys.stderr)
                 failed = True
         timings.sort()
         p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]

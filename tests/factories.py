@@ -81,11 +81,11 @@ def make_location(therapist=None, zip_code="10001", **overrides):
     fields = {
         "therapist": therapist,
         "street_address": "350 Fifth Avenue",
-        "city": details["city"],
-        "state": details["state"],
+        "city": details.city,
+        "state": details.state,
         "postal_code": zip_code,
-        "latitude": float(details["lat"]),
-        "longitude": float(details["long"]),
+        "latitude": details.latitude,
+        "longitude": details.longitude,
     }
     fields.update(overrides)
     location = PracticeLocation.objects.create(**fields)

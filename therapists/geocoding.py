@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import zipcodes
 
@@ -67,9 +68,31 @@ def latitude_band(latitude: float) -> int:
     return math.floor(latitude * LATITUDE_BANDS_PER_DEGREE)
 
 
+class ZipCode(NamedTuple):
+    code: str
+    city: str
+    state: str
+    latitude: float
+    longitude: float
+    is_standard: bool  # False for PO boxes and unique (single-building) codes
+
+
 @cache
-def _zip_index() -> dict[str, dict]:
-    return {row["zip_code"]: row for row in zipcodes.list_all() if row["lat"]}
+def _zip_index() -> dict[str, ZipCode]:
+    # Kept as tuples of plain values: the garbage collector stops tracking them,
+    # so ~42,000 entries cost nothing at each collection.
+    return {
+        row["zip_code"]: ZipCode(
+            row["zip_code"],
+            row["city"],
+            row["state"],
+            float(row["lat"]),
+            float(row["long"]),
+            row["zip_code_type"] == "STANDARD",
+        )
+        for row in zipcodes.list_all()
+        if row["lat"]
+    }
 
 
 @cache
@@ -77,14 +100,14 @@ def _city_index() -> dict[tuple[str, str], GeoPoint]:
     sums: dict[tuple[str, str], list[float]] = {}
     names: dict[tuple[str, str], str] = {}
     for row in _zip_index().values():
-        if row["zip_code_type"] != "STANDARD":
+        if not row.is_standard:
             continue
-        key = (row["city"].lower(), row["state"])
+        key = (row.city.lower(), row.state)
         acc = sums.setdefault(key, [0.0, 0.0, 0])
-        acc[0] += float(row["lat"])
-        acc[1] += float(row["long"])
+        acc[0] += row.latitude
+        acc[1] += row.longitude
         acc[2] += 1
-        names[key] = f"{row['city']}, {row['state']}"
+        names[key] = f"{row.city}, {row.state}"
     return {
         key: GeoPoint(lat / n, lon / n, names[key])
         for key, (lat, lon, n) in sums.items()
@@ -95,14 +118,10 @@ def zip_point(zip_code: str) -> GeoPoint | None:
     row = _zip_index().get(zip_code[:5])
     if row is None:
         return None
-    return GeoPoint(
-        float(row["lat"]),
-        float(row["long"]),
-        f"{row['city']}, {row['state']} {zip_code[:5]}",
-    )
+    return GeoPoint(row.latitude, row.longitude, f"{row.city}, {row.state} {row.code}")
 
 
-def zip_details(zip_code: str) -> dict | None:
+def zip_details(zip_code: str) -> ZipCode | None:
     """City, state and coordinates of a ZIP code, or None."""
     return _zip_index().get(zip_code[:5])
 
@@ -131,9 +150,9 @@ def zips_near(zip_code: str, miles: float) -> list[str]:
         raise PlaceNotFound(zip_code)
     found = []
     for code, row in _zip_index().items():
-        if row["zip_code_type"] != "STANDARD":
+        if not row.is_standard:
             continue
-        distance = centre.distance_to(float(row["lat"]), float(row["long"]))
+        distance = centre.distance_to(row.latitude, row.longitude)
         if distance <= miles:
             found.append((distance, code))
     return [code for _, code in sorted(found)]

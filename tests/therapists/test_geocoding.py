@@ -146,8 +146,8 @@ def test_zips_near_is_sorted_nearest_first_and_within_the_radius():
 
     distances = [
         centre.distance_to(
-            float(geocoding.zip_details(code)["lat"]),
-            float(geocoding.zip_details(code)["long"]),
+            geocoding.zip_details(code).latitude,
+            geocoding.zip_details(code).longitude,
         )
         for code in found
     ]

@@ -307,7 +307,7 @@ class Command(BaseCommand):
             zips = metro[3]
             for n in range(1 if rng.random() < 0.85 else 2):
                 locations.append(self.make_location(therapist, rng.choice(zips), n))
-            credentials.extend(self.make_credentials(therapist, zips[0]["state"]))
+            credentials.extend(self.make_credentials(therapist, zips[0].state))
         insert_many(links)
         insert_many(condition_links)
         insert_many(languages)
@@ -317,8 +317,8 @@ class Command(BaseCommand):
     def make_location(self, therapist, zip_row, n) -> PracticeLocation:
         rng = self.rng
         home = n == 0 and rng.random() < 0.2
-        latitude = float(zip_row["lat"]) + rng.uniform(-0.008, 0.008)
-        longitude = float(zip_row["long"]) + rng.uniform(-0.008, 0.008)
+        latitude = zip_row.latitude + rng.uniform(-0.008, 0.008)
+        longitude = zip_row.longitude + rng.uniform(-0.008, 0.008)
         if home:
             latitude, longitude = round(latitude, 2), round(longitude, 2)
         street = f"{rng.randint(10, 2400)} {rng.choice(STREETS)}"
@@ -328,9 +328,9 @@ class Command(BaseCommand):
             if home
             else rng.choice(["Studio", "Clinic", "Wellness centre", ""]),
             street_address="" if home else street,
-            city=zip_row["city"],
-            state=zip_row["state"],
-            postal_code=zip_row["zip_code"],
+            city=zip_row.city,
+            state=zip_row.state,
+            postal_code=zip_row.code,
             latitude=latitude,
             longitude=longitude,
             lat_band=geocoding.latitude_band(latitude),
