@@ -113,6 +113,8 @@ class Command(BaseCommand):
             raise CommandError("--therapists must be >= 1, reviews >= 0.")
         if if_empty and Therapist.objects.exists():
             self.stdout.write("Database already has therapists; not seeding.")
+            if get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).exists():
+                self.print_staff_login()
             return
         if Therapist.objects.exists():
             raise CommandError(
@@ -154,6 +156,9 @@ class Command(BaseCommand):
                 f"{Review.objects.count():,} reviews."
             )
         )
+        self.print_staff_login()
+
+    def print_staff_login(self):
         self.stdout.write(
             f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD} "
             "(http://127.0.0.1:8000/admin/)"
