@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := run
-.PHONY: run test lint install install-dev clean
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres test-browser lint install install-dev clean
 
 # Every goal but `clean` needs Python 3.12+: say so in one line, before anything runs.
 ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),run)),)
@@ -42,7 +44,20 @@ lint: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
+
+# The same suite on PostgreSQL: $$DATABASE_URL when set, else the local server.
+test-postgres: install-dev
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python -c \
+	  'import os, psycopg; psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://"), connect_timeout=5).close()' \
+	  || { echo "PostgreSQL is not reachable at $${DATABASE_URL:-$(POSTGRES_URL)}." >&2; exit 1; }
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/pytest -m "not browser" --create-db
+
+# Real-browser journeys in Debian's Chromium, with accessibility audits.
+CHROMIUM ?= /usr/bin/chromium
+test-browser: install-dev
+	@test -x $(CHROMIUM) || { echo "Chromium is missing at $(CHROMIUM): apt-get install -y chromium" >&2; exit 1; }
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -m browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

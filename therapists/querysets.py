@@ -6,6 +6,7 @@ the search page, profile, admin and later the API all call them.
 
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Self
 
 from django.apps import apps
@@ -33,12 +34,39 @@ from django.utils import timezone
 from therapists import ranking
 from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
 
-# The FTS5 table created by migration 0003 (SQLite only).
-SEARCH_MATCH_SQL = (
-    "SELECT rowid FROM therapists_search WHERE therapists_search MATCH %s"
-)
-SEARCH_DELETE_SQL = "DELETE FROM therapists_search WHERE rowid = %s"
-SEARCH_INSERT_SQL = "INSERT INTO therapists_search (rowid, document) VALUES (%s, %s)"
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """SQL for the full-text table `therapists_search` on one database engine."""
+
+    match: str
+    delete: str
+    insert: str
+    word: str  # how one query word becomes a prefix term
+    joiner: str
+
+
+# Migration 0003 creates an FTS5 table on SQLite; 0004 a tsvector table with a GIN
+# index on PostgreSQL. Both hold one search document per therapist.
+SEARCH_INDEXES = {
+    "sqlite": SearchIndex(
+        match="SELECT rowid FROM therapists_search WHERE therapists_search MATCH %s",
+        delete="DELETE FROM therapists_search WHERE rowid = %s",
+        insert="INSERT INTO therapists_search (rowid, document) VALUES (%s, %s)",
+        word='"{}"*',
+        joiner=" AND ",
+    ),
+    "postgresql": SearchIndex(
+        match=(
+            "SELECT therapist_id FROM therapists_search "
+            "WHERE vector @@ to_tsquery('simple', %s)"
+        ),
+        delete="DELETE FROM therapists_search WHERE therapist_id = %s",
+        insert="INSERT INTO therapists_search (therapist_id, document) VALUES (%s, %s)",
+        word="{}:*",
+        joiner=" & ",
+    ),
+}
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
@@ -193,10 +221,11 @@ class TherapistQuerySet(models.QuerySet):
         words = search_words(text)
         if not words:
             return self
-        if connection.vendor == "sqlite":
-            match = " AND ".join(f'"{word}"*' for word in words)
+        index = SEARCH_INDEXES.get(connection.vendor)
+        if index is not None:
+            match = index.joiner.join(index.word.format(word) for word in words)
             # Constant SQL; the user's words travel as a parameter.
-            return self.filter(pk__in=RawSQL(SEARCH_MATCH_SQL, [match]))  # noqa: S611
+            return self.filter(pk__in=RawSQL(index.match, [match]))  # noqa: S611
         technique_links = apps.get_model("therapists", "TherapistTechnique").objects
         locations = apps.get_model("therapists", "PracticeLocation").objects
         queryset = self
@@ -278,8 +307,9 @@ class TherapistQuerySet(models.QuerySet):
         return self.rerank()
 
     def refresh_search_documents(self, batch_size: int = 2000) -> None:
-        """Rewrite the full-text search rows of these therapists (SQLite FTS5)."""
-        if connection.vendor != "sqlite":
+        """Rewrite the full-text search rows of these therapists."""
+        index = SEARCH_INDEXES.get(connection.vendor)
+        if index is None:
             return
         therapist_model = apps.get_model("therapists", "Therapist")
         queryset = self.order_by("pk").prefetch_related(
@@ -289,10 +319,10 @@ class TherapistQuerySet(models.QuerySet):
         with connection.cursor() as cursor:
             for start in range(0, len(pks), batch_size):
                 batch = pks[start : start + batch_size]
-                cursor.executemany(SEARCH_DELETE_SQL, [(pk,) for pk in batch])
+                cursor.executemany(index.delete, [(pk,) for pk in batch])
                 therapists = queryset.filter(pk__in=batch)
                 cursor.executemany(
-                    SEARCH_INSERT_SQL,
+                    index.insert,
                     [(t.pk, therapist_model.search_document(t)) for t in therapists],
                 )
 

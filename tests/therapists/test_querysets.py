@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.utils import timezone
 
 from reviews.models import Review
@@ -192,6 +193,39 @@ def test_search_matches_every_word_across_fields():
     assert slugs(Therapist.objects.search("myofascial brooklyn")) == ["maria"]
     assert slugs(Therapist.objects.search("myofascial chicago")) == []
     assert slugs(Therapist.objects.search("SPORTS")) == ["other"]
+
+
+def test_search_matches_word_prefixes_and_conditions():
+    therapist = factories.make_therapist(slug="mf", display_name="Noor Haddad")
+    factories.add_technique(therapist, "myofascial-release")
+    therapist.conditions.add(factories.condition("sciatica"))
+    therapist.refresh_search_documents()
+    assert slugs(Therapist.objects.search("myofasc")) == ["mf"]
+    assert slugs(Therapist.objects.search("Sciatica noor")) == ["mf"]
+    assert slugs(Therapist.objects.search("fascial")) == []  # prefixes, not infixes
+
+
+def test_search_ignores_punctuation_and_operators():
+    factories.make_therapist(slug="jo", display_name="Jo O'Neil")
+    assert slugs(Therapist.objects.search("o'neil (jo) -* :")) == ["jo"]
+    assert slugs(Therapist.objects.search('AND OR NOT "')) == []  # words, not syntax
+    assert slugs(Therapist.objects.search("!!!")) == ["jo"]  # no words: no filter
+
+
+@pytest.mark.skipif(
+    connection.vendor not in ("sqlite", "postgresql"), reason="engine-specific index"
+)
+def test_search_uses_the_full_text_index():
+    assert "therapists_search" in str(Therapist.objects.search("maria").query)
+
+
+def test_search_reflects_profile_changes_after_refresh():
+    therapist = factories.make_therapist(slug="renamed", display_name="Old Name")
+    Therapist.objects.filter(pk=therapist.pk).update(display_name="Brand New")
+    assert slugs(Therapist.objects.search("brand")) == []
+    therapist.refresh_search_documents()
+    assert slugs(Therapist.objects.search("brand")) == ["renamed"]
+    assert slugs(Therapist.objects.search("old")) == []
 
 
 @pytest.mark.parametrize(

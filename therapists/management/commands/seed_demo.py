@@ -147,9 +147,9 @@ class Command(BaseCommand):
         self.progress_note("Building the full-text search index")
         with transaction.atomic():
             Therapist.objects.refresh_search_documents()
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        # Fresh statistics so the query planner knows the new data's shape.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {Therapist.objects.count():,} therapists and "
