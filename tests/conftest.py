@@ -9,6 +9,15 @@ def isolated_storage(settings, tmp_path):
     """Uploaded and private files go to a per-test folder; the cache starts empty."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Tests talk plain HTTP to the test client and render {% static %} without
+    # running collectstatic first.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
     # Real password hashing costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
