@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-LICENCE_POINTS = 30
+# What clients say weighs as much as what we checked: a therapist with every
+# credential but poor reviews should not top the list.
+LICENCE_POINTS = 25
 CERTIFICATION_POINTS_EACH = 10
 OTHER_CREDENTIAL_POINTS_EACH = 5
-CREDENTIAL_POINTS_MAX = 20
-EXPERIENCE_POINTS_PER_YEAR = 2
-EXPERIENCE_POINTS_MAX = 20
-RATING_POINTS_MAX = 20
-CONSISTENCY_POINTS_MAX = 10
+CREDENTIAL_POINTS_MAX = 15
+EXPERIENCE_POINTS_PER_YEAR = 1
+EXPERIENCE_POINTS_MAX = 15
+RATING_POINTS_MAX = 30
+CONSISTENCY_POINTS_MAX = 15
 MAX_SCORE = LICENCE_POINTS + CREDENTIAL_POINTS_MAX + EXPERIENCE_POINTS_MAX
 MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX
 
@@ -103,7 +105,7 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
                 inputs.back_pain_years * EXPERIENCE_POINTS_PER_YEAR,
             ),
             EXPERIENCE_POINTS_MAX,
-            f"{EXPERIENCE_POINTS_PER_YEAR} points per year spent treating back pain, "
+            f"{EXPERIENCE_POINTS_PER_YEAR} point per year spent treating back pain, "
             f"up to {EXPERIENCE_POINTS_MAX // EXPERIENCE_POINTS_PER_YEAR} years.",
         ),
         ScorePart(

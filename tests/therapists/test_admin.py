@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from therapists import ranking
 from therapists.models import Condition, Credential, Technique, Therapist
 
 pytestmark = pytest.mark.django_db
@@ -328,7 +329,10 @@ def test_editing_experience_in_the_admin_rescores_the_therapist(
     assert response.status_code == 302
     therapist.refresh_from_db()
     assert therapist.back_pain_years == 10
-    assert therapist.qualification_score == before + 10
+    # the fixture has 5 years treating back pain; now 10
+    assert therapist.qualification_score == pytest.approx(
+        before + 5 * ranking.EXPERIENCE_POINTS_PER_YEAR
+    )
 
 
 def test_rejecting_a_credential_removes_the_badge(staff_client, therapist, credential):

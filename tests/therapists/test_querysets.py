@@ -315,9 +315,9 @@ def test_refresh_stats_counts_only_current_verified_credentials():
     assert therapist.verified_licence_count == 1
     assert therapist.verified_certification_count == 1
     assert therapist.other_verified_credential_count == 1
-    # licence 30 + cert 10 + other 5, plus the review prior with no reviews
+    # licence, one board cert (10) and one other (5), plus the review prior
     parts = {part.key: part.points for part in therapist.score_breakdown}
-    assert parts["licence"] == 30
+    assert parts["licence"] == 25
     assert parts["certifications"] == 15
     assert therapist.qualification_score == pytest.approx(sum(parts.values()), abs=0.01)
 

@@ -52,9 +52,9 @@ def test_part_maxima_add_up_to_max_score():
     assert sum(part.maximum for part in parts) == ranking.MAX_SCORE
 
 
-def test_licence_part_is_30_with_a_verified_licence():
-    assert points(inputs(verified_licences=1), "licence") == 30
-    assert points(inputs(verified_licences=2), "licence") == 30
+def test_licence_part_is_full_with_a_verified_licence():
+    assert points(inputs(verified_licences=1), "licence") == ranking.LICENCE_POINTS
+    assert points(inputs(verified_licences=2), "licence") == ranking.LICENCE_POINTS
 
 
 def test_licence_part_is_0_without_a_verified_licence():
@@ -74,7 +74,7 @@ def test_licence_part_counts_only_a_verified_current_licence():
         expires_on=timezone.localdate() - datetime.timedelta(days=1),
     )
 
-    assert breakdown_points(verified, "licence") == 30
+    assert breakdown_points(verified, "licence") == ranking.LICENCE_POINTS
     assert breakdown_points(pending, "licence") == 0
     assert breakdown_points(expired, "licence") == 0
 
@@ -85,14 +85,14 @@ def test_licence_part_counts_only_a_verified_current_licence():
         (0, 0, 0),
         (1, 0, 10),
         (0, 1, 5),
+        (0, 2, 10),
         (1, 1, 15),
-        (2, 0, 20),
-        (3, 0, 20),
-        (1, 5, 20),
-        (0, 10, 20),
+        (2, 0, 15),
+        (1, 5, 15),
+        (0, 10, 15),
     ],
 )
-def test_credential_part_caps_at_20(certifications, others, expected):
+def test_credential_part_caps_at_15(certifications, others, expected):
     ranking_inputs = inputs(
         verified_certifications=certifications, other_verified_credentials=others
     )
@@ -101,9 +101,9 @@ def test_credential_part_caps_at_20(certifications, others, expected):
 
 
 @pytest.mark.parametrize(
-    ("years", "expected"), [(0, 0), (1, 2), (4, 8), (10, 20), (11, 20), (40, 20)]
+    ("years", "expected"), [(0, 0), (1, 1), (4, 4), (15, 15), (16, 15), (40, 15)]
 )
-def test_experience_part_is_2_points_a_year_capped_at_20(years, expected):
+def test_experience_part_is_1_point_a_year_capped_at_15(years, expected):
     assert points(inputs(back_pain_years=years), "experience") == expected
 
 
@@ -138,14 +138,14 @@ def test_qualification_score_is_the_sum_of_the_parts():
     score = ranking.qualification_score(ranking_inputs, SITE_MEAN)
 
     assert score == pytest.approx(sum(part.points for part in parts))
-    assert 30 + 10 + 6 < score <= ranking.MAX_SCORE
+    assert 25 + 10 + 3 < score <= ranking.MAX_SCORE
 
 
 def test_a_perfect_profile_scores_max_score():
     perfect = inputs(
         verified_licences=1,
         verified_certifications=2,
-        back_pain_years=10,
+        back_pain_years=15,
         rating_count=100_000,
         rating_sum=500_000,
         positive_count=100_000,

@@ -1,0 +1,146 @@
+"""Fixtures for real-browser journeys: Debian's Chromium driven by Playwright.
+
+Run with `make test-browser`. The browser is the system one (CHROMIUM, default
+/usr/bin/chromium); Playwright never downloads its own.
+"""
+
+import importlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+from therapists.models import Technique
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are ordinary blocking calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_live_server():
+    """The live server speaks plain HTTP on localhost. Its middleware is built once
+    per session, before function-scoped settings overrides, so switch the HTTPS
+    redirect off here, first."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server with deterministic demo data (taxonomies restored first:
+    transactional tests empty every table between tests)."""
+    if not Technique.objects.exists():
+        migration = importlib.import_module(
+            "therapists.migrations.0002_techniques_and_conditions"
+        )
+        migration.add_taxonomies(apps, None)
+    call_command("seed_demo", therapists=120, reviews_per_therapist=5, verbosity=0)
+    return live_server
+
+
+@pytest.fixture
+def page(browser, demo_site):
+    context = browser.new_context(
+        base_url=demo_site.url, viewport={"width": WIDTHS["desktop"], "height": 900}
+    )
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and page.console_errors.append(message.text)
+        ),
+    )
+    yield page
+    assert page.console_errors == [], "the browser console reported errors"
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_log():
+    """Every audit's result, written to test-artifacts/axe.json at the end."""
+    log = []
+    yield log
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(log, indent=2))
+
+
+@pytest.fixture
+def audit(axe_log):
+    """Run axe-core on the page; fail on serious or critical violations."""
+    axe = Axe()
+
+    def run(page, name: str):
+        results = axe.run(page)
+        violations = results.response["violations"]
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        axe_log.append(
+            {
+                "page": name,
+                "url": page.url,
+                "violations": len(violations),
+                "serious_or_critical": len(blocking),
+                "ids": sorted(v["id"] for v in violations),
+            }
+        )
+        assert not blocking, results.generate_report()
+        return violations
+
+    return run
+
+
+@pytest.fixture
+def screenshot():
+    """Save full-page screenshots at desktop and phone widths."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def shoot(page, name: str):
+        original = page.viewport_size
+        for label, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+        page.set_viewport_size(original)
+
+    return shoot
