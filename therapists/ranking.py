@@ -28,6 +28,9 @@ MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX
 # How many "virtual" reviews at the site mean a rating is blended with, so that
 # one five-star review does not outrank forty reviews averaging 4.8.
 PRIOR_REVIEWS = 5
+# Nearly every therapist averages between 3 and 5 stars, so that is the range the
+# rating part spreads its points over.
+RATING_FLOOR = 3.0
 DEFAULT_SITE_MEAN = 4.0
 SITE_MEAN_CACHE_KEY = "ranking:site-mean-rating"
 # z for a 90% one-sided Wilson lower bound on the share of 4-5 star reviews.
@@ -57,6 +60,11 @@ class RankingInputs:
 def adjusted_rating(rating_sum: int, rating_count: int, site_mean: float) -> float:
     """Average pulled towards the site mean while there are few reviews."""
     return (PRIOR_REVIEWS * site_mean + rating_sum) / (PRIOR_REVIEWS + rating_count)
+
+
+def rating_fraction(adjusted: float) -> float:
+    """Where a rating sits between the floor (0) and five stars (1)."""
+    return min(1.0, max(0.0, (adjusted - RATING_FLOOR) / (5 - RATING_FLOOR)))
 
 
 def positive_share_lower_bound(positive: int, total: int) -> float:
@@ -111,10 +119,11 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
         ScorePart(
             "rating",
             "Review rating",
-            round(max(0.0, (adjusted - 1) / 4) * RATING_POINTS_MAX, 2),
+            round(rating_fraction(adjusted) * RATING_POINTS_MAX, 2),
             RATING_POINTS_MAX,
             f"The average rating blended with {PRIOR_REVIEWS} reviews at the site "
-            f"average ({site_mean:.2f}), so a handful of reviews cannot dominate.",
+            f"average ({site_mean:.2f}), so a handful of reviews cannot dominate; "
+            f"{RATING_FLOOR:g} stars or less earns nothing, 5 stars earns it all.",
         ),
         ScorePart(
             "consistency",

@@ -107,9 +107,9 @@ def test_experience_part_is_1_point_a_year_capped_at_15(years, expected):
     assert points(inputs(back_pain_years=years), "experience") == expected
 
 
-@pytest.mark.parametrize("site_mean", [3.0, 4.0, 4.6])
+@pytest.mark.parametrize("site_mean", [3.0, 4.0, 4.6, 5.0])
 def test_rating_part_with_no_reviews_is_the_site_mean_prior(site_mean):
-    expected = round((site_mean - 1) / 4 * ranking.RATING_POINTS_MAX, 2)
+    expected = round((site_mean - 3) / 2 * ranking.RATING_POINTS_MAX, 2)
 
     assert points(inputs(), "rating", site_mean) == expected
 
@@ -280,3 +280,10 @@ def test_site_mean_comes_from_the_cache_without_a_query(django_assert_num_querie
 
     with django_assert_num_queries(0):
         assert ranking.site_mean_rating() == 3.7
+
+
+@pytest.mark.parametrize(
+    ("adjusted", "fraction"), [(1.0, 0), (3.0, 0), (4.0, 0.5), (4.5, 0.75), (5.0, 1)]
+)
+def test_rating_points_spread_between_three_and_five_stars(adjusted, fraction):
+    assert ranking.rating_fraction(adjusted) == pytest.approx(fraction)
