@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "therapists",
     "reviews",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +139,36 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "home"
+# A link in a confirmation or password-reset email stays valid for three days.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
+# Email: printed to the console in development; outside it, sent over SMTP
+# (DJANGO_SMTP_HOST, default the local mail server).
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Back Care Directory <no-reply@backcare.example>"
+)
+if os.environ.get("DJANGO_SMTP_HOST") or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_SMTP_HOST", "localhost"),
+                "port": int(os.environ.get("DJANGO_SMTP_PORT", "25")),
+                "username": os.environ.get("DJANGO_SMTP_USER", ""),
+                "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
+                "use_tls": env_flag("DJANGO_SMTP_TLS"),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Uploads: photos are at most 5 MB and evidence 10 MB; anything over 5 MB is
+# streamed to a temporary file and then refused by the form.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Security. With DJANGO_DEBUG off, `check --deploy --fail-level WARNING` passes.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -1,14 +1,24 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import EmailLoginForm
 from directory import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("how-we-rank/", views.HowWeRankView.as_view(), name="how-we-rank"),
     path("therapists/", include("therapists.urls")),
+    path("dashboard/", include("therapists.dashboard_urls")),
+    path("accounts/", include("accounts.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

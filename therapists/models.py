@@ -154,7 +154,11 @@ class Therapist(models.Model):
     )
     headline = models.CharField(max_length=160)
     bio = models.TextField(blank=True)
+    # Both made by therapists.uploads.process_photo(): re-encoded, no metadata.
     photo = models.ImageField(upload_to="therapists/photos/", blank=True)
+    photo_thumbnail = models.ImageField(
+        upload_to="therapists/thumbnails/", blank=True, editable=False
+    )
     years_in_practice = models.PositiveSmallIntegerField(default=0)
     back_pain_years = models.PositiveSmallIntegerField(
         "years treating back pain", default=0
@@ -166,6 +170,7 @@ class Therapist(models.Model):
     )
     session_price = models.PositiveIntegerField(
         "price of a 60-minute session (USD)",
+        null=True,  # a new draft has no price yet; publishing needs one
         validators=[MinValueValidator(1), MaxValueValidator(2000)],
     )
     accepting_new_clients = models.BooleanField(default=True)
@@ -356,6 +361,108 @@ class Therapist(models.Model):
         parts += [condition.name for condition in self.conditions.all()]
         parts += [f"{loc.city} {loc.state}" for loc in self.locations.all()]
         return "\n".join(parts)
+
+    def publication_checklist(self) -> list[dict]:
+        """What a profile needs before it can be published, and what is done."""
+        return [
+            {"label": "Add a photo", "done": bool(self.photo), "anchor": "photo"},
+            {
+                "label": "Write a headline and a bio",
+                "done": bool(self.headline.strip() and self.bio.strip()),
+                "anchor": "profile",
+            },
+            {
+                "label": "Set the price of a 60-minute session",
+                "done": self.session_price is not None,
+                "anchor": "profile",
+            },
+            {
+                "label": "Add at least one technique",
+                "done": self.technique_links.exists(),
+                "anchor": "techniques",
+            },
+            {
+                "label": "Add at least one practice location",
+                "done": self.locations.exists(),
+                "anchor": "locations",
+            },
+            {
+                "label": "Submit at least one credential",
+                "done": self.credentials.exclude(status="rejected").exists(),
+                "anchor": "credentials",
+            },
+        ]
+
+    @property
+    def is_ready_to_publish(self) -> bool:
+        return all(item["done"] for item in self.publication_checklist())
+
+    def stored_files(self) -> list:
+        """Every file the site stores for this therapist (photos, evidence)."""
+        files = [self.photo, self.photo_thumbnail]
+        files += [credential.evidence for credential in self.credentials.all()]
+        return [file for file in files if file]
+
+    def personal_data(self) -> dict:
+        """The profile, its credentials and the reviews it received, for export."""
+        return {
+            "display_name": self.display_name,
+            "slug": self.slug,
+            "pronouns": self.pronouns,
+            "gender": self.gender,
+            "headline": self.headline,
+            "bio": self.bio,
+            "years_in_practice": self.years_in_practice,
+            "back_pain_years": self.back_pain_years,
+            "back_pain_caseload_percent": self.back_pain_caseload_percent,
+            "session_price": self.session_price,
+            "accepting_new_clients": self.accepting_new_clients,
+            "accepting_confirmed_on": self.accepting_confirmed_on,
+            "offers_mobile_visits": self.offers_mobile_visits,
+            "wheelchair_accessible": self.wheelchair_accessible,
+            "is_published": self.is_published,
+            "photo": self.photo.name or None,
+            "languages": [language.code for language in self.languages.all()],
+            "conditions": [condition.name for condition in self.conditions.all()],
+            "techniques": [
+                {"technique": link.technique.name, "years": link.years}
+                for link in self.technique_links.all()
+            ],
+            "locations": [
+                {
+                    "name": location.name,
+                    "street_address": location.street_address,
+                    "city": location.city,
+                    "state": location.state,
+                    "postal_code": location.postal_code,
+                    "is_home_based": location.is_home_based,
+                }
+                for location in self.locations.all()
+            ],
+            "credentials": [
+                {
+                    "kind": credential.kind,
+                    "issuer": credential.issuer,
+                    "number": credential.number,
+                    "jurisdiction": credential.jurisdiction,
+                    "issued_on": credential.issued_on,
+                    "expires_on": credential.expires_on,
+                    "status": credential.status,
+                    "status_note": credential.status_note,
+                    "evidence": credential.evidence.name or None,
+                }
+                for credential in Credential.objects.filter(therapist=self)
+            ],
+            "reviews_received": [
+                {
+                    "rating": review.rating,
+                    "title": review.title,
+                    "body": review.body,
+                    "created_at": review.created_at,
+                }
+                for review in self.reviews.all()
+            ],
+        }
 
     def refresh_search_documents(self) -> None:
         """Rewrite this therapist's full-text search row."""

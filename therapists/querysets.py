@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import slugify
 
 from therapists import ranking
 from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
@@ -143,6 +144,19 @@ def distance_sq_expression(point: GeoPoint, prefix: str = "") -> ExpressionWrapp
 
 
 class TherapistQuerySet(models.QuerySet):
+    # --- creating ------------------------------------------------------------
+    def create_draft(self, *, user):
+        """A new, unpublished profile for a therapist who just signed up."""
+        name = user.get_full_name() or user.email.split("@")[0]
+        base = slugify(name) or "therapist"
+        slug, n = base, 1
+        while self.model.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return self.create(
+            user=user, display_name=name, slug=slug, headline="", is_published=False
+        )
+
     # --- filters -------------------------------------------------------------
     def published(self) -> Self:
         """Profiles visible to the public."""

@@ -1,0 +1,184 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.views.generic import FormView, TemplateView, View
+
+from accounts.forms import DeleteAccountForm, ResendConfirmationForm, SignUpForm
+from accounts.tokens import email_confirmation_token
+from reviews.models import Review
+from therapists.models import Therapist
+
+
+def send_confirmation_email(request, user) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_confirmation_token.make_token(user)
+    link = request.build_absolute_uri(
+        reverse("accounts:confirm", kwargs={"uidb64": uid, "token": token})
+    )
+    context = {"user": user, "link": link}
+    send_mail(
+        subject="Confirm your email for Back Care Directory",
+        message=render_to_string("accounts/email/confirm.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def sign_up(*, form: SignUpForm):
+    """Create the account and, for a therapist, an unpublished draft profile."""
+    user = form.save()
+    if form.cleaned_data["role"] == "therapist":
+        Therapist.objects.create_draft(user=user)
+    return user
+
+
+class SignUpView(FormView):
+    template_name = "accounts/signup.html"
+    form_class = SignUpForm
+
+    def get_initial(self):
+        role = self.request.GET.get("role")
+        return {"role": role} if role in ("client", "therapist") else {}
+
+    def form_valid(self, form):
+        user = sign_up(form=form)
+        send_confirmation_email(self.request, user)
+        return render(self.request, "accounts/check_email.html", {"email": user.email})
+
+
+def confirm_email(request, uidb64, token):
+    users = get_user_model().objects
+    try:
+        user = users.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError, users.model.DoesNotExist):
+        user = None
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return render(request, "accounts/confirm_failed.html", status=400)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Thank you: your email address is confirmed.")
+    return redirect("accounts:home")
+
+
+class ResendConfirmationView(FormView):
+    template_name = "accounts/resend_confirmation.html"
+    form_class = ResendConfirmationForm
+
+    def form_valid(self, form):
+        # Same answer whether or not the address has an account: no enumeration.
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=False)
+            .first()
+        )
+        if user is not None and user.has_usable_password():
+            send_confirmation_email(self.request, user)
+        return render(
+            self.request,
+            "accounts/check_email.html",
+            {"email": form.cleaned_data["email"]},
+        )
+
+
+def account_home(request):
+    """Where logging in lands: therapists on the dashboard, clients on their account."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if hasattr(request.user, "therapist"):
+        return redirect("dashboard:home")
+    return redirect("accounts:me")
+
+
+class MyAccountView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/me.html"
+
+
+class ExportDataView(LoginRequiredMixin, View):
+    """Everything the site holds about the signed-in person, as JSON."""
+
+    def get(self, request):
+        data = personal_data(user=request.user)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = (
+            'attachment; filename="my-back-care-data.json"'
+        )
+        return response
+
+
+def personal_data(*, user) -> dict:
+    therapist = Therapist.objects.filter(user=user).for_profile().first()
+    written = Review.objects.filter(author=user).select_related("therapist")
+    data = {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "reviews_written": [
+            {
+                "therapist": review.therapist.display_name,
+                "rating": review.rating,
+                "title": review.title,
+                "body": review.body,
+                "created_at": review.created_at,
+            }
+            for review in written
+        ],
+        "therapist_profile": None,
+    }
+    if therapist is not None:
+        data["therapist_profile"] = therapist.personal_data()
+    return data
+
+
+@transaction.atomic
+def delete_account(*, user) -> None:
+    """Delete an account, its profile and files, and the reviews it wrote.
+
+    Therapists who lose a review are recounted in the same transaction.
+    """
+    reviewed = list(
+        Therapist.objects.filter(reviews__author=user)
+        .exclude(user=user)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    therapist = Therapist.objects.filter(user=user).first()
+    files = therapist.stored_files() if therapist else []
+    user.delete()  # cascades to the profile, its credentials and the reviews
+    Therapist.objects.filter(pk__in=reviewed).refresh_stats()
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+
+
+class DeleteAccountView(LoginRequiredMixin, FormView):
+    template_name = "accounts/delete.html"
+    form_class = DeleteAccountForm
+    success_url = reverse_lazy("home")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = self.request.user
+        logout(self.request)
+        delete_account(user=user)
+        messages.success(self.request, "Your account and everything in it is deleted.")
+        return super().form_valid(form)

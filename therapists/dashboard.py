@@ -1,0 +1,276 @@
+"""The therapist's own dashboard: profile editor, photo, techniques, locations,
+credentials and publishing. Every view works on the signed-in therapist's own
+rows only; staff work in the admin."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import (
+    CreateView,
+    DeleteView,
+    FormView,
+    TemplateView,
+    UpdateView,
+)
+
+from therapists.forms import (
+    CredentialForm,
+    LocationForm,
+    PhotoForm,
+    TechniqueFormSet,
+    TherapistProfileForm,
+)
+from therapists.models import Credential, Therapist
+
+EXPIRY_WARNING_DAYS = 60
+
+
+def own_therapist(request) -> Therapist:
+    """The signed-in user's therapist profile; clients have none."""
+    therapist = Therapist.objects.filter(user=request.user).first()
+    if therapist is None:
+        raise PermissionDenied("Only therapists have a dashboard.")
+    return therapist
+
+
+class OwnerMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.therapist = own_therapist(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(therapist=self.therapist, **kwargs)
+
+    def refreshed(self, message: str):
+        """After a change: recount what depends on it, tell the therapist, go home."""
+        self.therapist.refresh_stats()
+        messages.success(self.request, message)
+        return redirect("dashboard:home")
+
+
+class DashboardView(OwnerMixin, TemplateView):
+    template_name = "dashboard/home.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+        credentials = self.therapist.credentials.order_by("kind", "issuer")
+        return super().get_context_data(
+            checklist=self.therapist.publication_checklist(),
+            credentials=credentials,
+            expiring=[
+                c for c in credentials if c.expires_on and today <= c.expires_on <= soon
+            ],
+            expired=[c for c in credentials if c.expires_on and c.expires_on < today],
+            locations=self.therapist.locations.all(),
+            technique_links=self.therapist.technique_links.select_related("technique"),
+            **kwargs,
+        )
+
+
+class ProfileEditView(OwnerMixin, UpdateView):
+    form_class = TherapistProfileForm
+    template_name = "dashboard/profile_form.html"
+
+    def get_object(self, queryset=None):
+        return self.therapist
+
+    @transaction.atomic
+    def form_valid(self, form):
+        form.save()
+        return self.refreshed("Your profile is saved.")
+
+
+class PhotoView(OwnerMixin, FormView):
+    form_class = PhotoForm
+    template_name = "dashboard/photo_form.html"
+
+    @transaction.atomic
+    def form_valid(self, form):
+        processed = form.cleaned_data["photo"]
+        old = [f for f in (self.therapist.photo, self.therapist.photo_thumbnail) if f]
+        old_names = [(f.storage, f.name) for f in old]
+        self.therapist.photo.save(processed.photo.name, processed.photo, save=False)
+        self.therapist.photo_thumbnail.save(
+            processed.thumbnail.name, processed.thumbnail, save=False
+        )
+        self.therapist.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
+        transaction.on_commit(lambda: [s.delete(n) for s, n in old_names])
+        return self.refreshed("Your photo is updated.")
+
+
+@require_POST
+def photo_delete(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    therapist = own_therapist(request)
+    files = [
+        (f.storage, f.name) for f in (therapist.photo, therapist.photo_thumbnail) if f
+    ]
+    with transaction.atomic():
+        therapist.photo = therapist.photo_thumbnail = ""
+        therapist.is_published = False
+        therapist.save(update_fields=["photo", "photo_thumbnail", "is_published"])
+        transaction.on_commit(lambda: [s.delete(n) for s, n in files])
+    messages.success(request, "Your photo is removed; your profile is unpublished.")
+    return redirect("dashboard:home")
+
+
+def techniques_edit(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    therapist = own_therapist(request)
+    formset = TechniqueFormSet(request.POST or None, instance=therapist)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            therapist.refresh_stats()
+        messages.success(request, "Your techniques are saved.")
+        return redirect("dashboard:home")
+    return render(
+        request,
+        "dashboard/techniques_form.html",
+        {"formset": formset, "therapist": therapist},
+    )
+
+
+class OwnedObjectMixin(OwnerMixin):
+    """Views on one of the therapist's own locations or credentials: another
+    therapist's row is a 404, never a 403 that confirms it exists."""
+
+    def get_queryset(self):
+        return self.model.objects.filter(therapist=self.therapist)
+
+
+class LocationCreateView(OwnerMixin, CreateView):
+    form_class = LocationForm
+    template_name = "dashboard/location_form.html"
+
+    @transaction.atomic
+    def form_valid(self, form):
+        form.instance.therapist = self.therapist
+        form.save()
+        return self.refreshed("The location is added.")
+
+
+class LocationUpdateView(OwnedObjectMixin, UpdateView):
+    form_class = LocationForm
+    template_name = "dashboard/location_form.html"
+
+    @property
+    def model(self):
+        return LocationForm._meta.model
+
+    @transaction.atomic
+    def form_valid(self, form):
+        form.save()
+        return self.refreshed("The location is saved.")
+
+
+class LocationDeleteView(OwnedObjectMixin, DeleteView):
+    template_name = "dashboard/confirm_delete.html"
+    success_url = reverse_lazy("dashboard:home")
+
+    @property
+    def model(self):
+        return LocationForm._meta.model
+
+    @transaction.atomic
+    def form_valid(self, form):
+        self.object.delete()
+        return self.refreshed("The location is removed.")
+
+
+class CredentialCreateView(OwnerMixin, CreateView):
+    form_class = CredentialForm
+    template_name = "dashboard/credential_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "therapist": self.therapist}
+
+    @transaction.atomic
+    def form_valid(self, form):
+        form.save()
+        return self.refreshed("Your credential is submitted: our staff will check it.")
+
+
+class CredentialUpdateView(OwnedObjectMixin, UpdateView):
+    model = Credential
+    form_class = CredentialForm
+    template_name = "dashboard/credential_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "therapist": self.therapist}
+
+    @transaction.atomic
+    def form_valid(self, form):
+        old = self.get_object().evidence
+        form.save()
+        if old and old.name != form.instance.evidence.name:
+            storage, name = old.storage, old.name
+            transaction.on_commit(lambda: storage.delete(name))
+        return self.refreshed("Your credential is saved.")
+
+
+class CredentialDeleteView(OwnedObjectMixin, DeleteView):
+    model = Credential
+    template_name = "dashboard/confirm_delete.html"
+    success_url = reverse_lazy("dashboard:home")
+
+    @transaction.atomic
+    def form_valid(self, form):
+        evidence = self.object.evidence
+        files = [(evidence.storage, evidence.name)] if evidence else []
+        self.object.delete()
+        transaction.on_commit(lambda: [s.delete(n) for s, n in files])
+        return self.refreshed("The credential is removed.")
+
+
+def evidence_download(request, pk):
+    """Credential evidence, for its owner and for staff only; never a public URL."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse_lazy('login')}?next={request.path}")
+    credentials = Credential.objects.all()
+    if not request.user.has_perm("therapists.view_credential"):
+        credentials = credentials.filter(therapist__user=request.user)
+    credential = get_object_or_404(credentials, pk=pk)
+    if not credential.evidence:
+        raise Http404("No evidence uploaded.")
+    try:
+        handle = credential.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=credential.evidence.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def publish(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    therapist = own_therapist(request)
+    if request.POST.get("action") == "unpublish":
+        therapist.is_published = False
+        therapist.save(update_fields=["is_published", "updated_at"])
+        messages.success(request, "Your profile is hidden from search.")
+    elif therapist.is_ready_to_publish:
+        therapist.is_published = True
+        therapist.save(update_fields=["is_published", "updated_at"])
+        messages.success(request, "Your profile is published and appears in search.")
+    else:
+        messages.error(
+            request, "Finish the checklist first: your profile is not published yet."
+        )
+    return redirect("dashboard:home")

@@ -1,0 +1,265 @@
+"""Forms therapists use to manage their own profile (see therapists/dashboard.py)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from therapists import geocoding, uploads
+from therapists.models import (
+    LANGUAGE_CHOICES,
+    Credential,
+    PracticeLocation,
+    Therapist,
+    TherapistLanguage,
+    TherapistTechnique,
+)
+
+
+class TherapistProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label="Languages you work in",
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Therapist
+        fields = [
+            "display_name",
+            "pronouns",
+            "gender",
+            "headline",
+            "bio",
+            "years_in_practice",
+            "back_pain_years",
+            "back_pain_caseload_percent",
+            "conditions",
+            "session_price",
+            "accepting_new_clients",
+            "offers_mobile_visits",
+            "wheelchair_accessible",
+        ]
+        labels = {
+            "display_name": "Name shown to clients",
+            "headline": "Headline (one line about how you help with back pain)",
+            "bio": "About you and your approach",
+            "conditions": "Conditions you treat",
+            "gender": "Gender (optional, only used by the search filter)",
+        }
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 8}),
+            "conditions": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_price"].required = True
+        self.fields["headline"].required = True
+        self.fields["bio"].widget.attrs["maxlength"] = 4000
+        self.fields["bio"].validators.append(max_length(4000))
+        if self.instance.pk:
+            self.initial.setdefault(
+                "languages", [lang.code for lang in self.instance.languages.all()]
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        years, back_pain = (
+            cleaned.get("years_in_practice"),
+            cleaned.get("back_pain_years"),
+        )
+        if years is not None and back_pain is not None and back_pain > years:
+            self.add_error(
+                "back_pain_years",
+                ValidationError(
+                    "Years treating back pain cannot be more than years in practice.",
+                    code="more_than_practice",
+                ),
+            )
+        return cleaned
+
+    def validate_constraints(self):
+        # The rule above already reports this next to its field.
+        if not self.has_error("back_pain_years"):
+            super().validate_constraints()
+
+    def save(self, commit=True):
+        therapist = super().save(commit=False)
+        # Saving the form is the therapist confirming their availability.
+        therapist.accepting_confirmed_on = timezone.localdate()
+        if commit:
+            therapist.save()
+            self.save_m2m()
+            codes = set(self.cleaned_data["languages"])
+            therapist.languages.exclude(code__in=codes).delete()
+            existing = set(therapist.languages.values_list("code", flat=True))
+            TherapistLanguage.objects.bulk_create(
+                TherapistLanguage(therapist=therapist, code=code)
+                for code in sorted(codes - existing)
+            )
+        return therapist
+
+
+def max_length(limit: int):
+    def check(value):
+        if len(value) > limit:
+            raise ValidationError(
+                f"Keep this under {limit} characters (it has {len(value)}).",
+                code="max_length",
+            )
+
+    return check
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="Photo (JPEG, PNG or WebP, up to 5 MB)",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+
+    def clean_photo(self):
+        return uploads.process_photo(self.cleaned_data["photo"])
+
+
+TechniqueFormSet = inlineformset_factory(
+    Therapist,
+    TherapistTechnique,
+    fields=["technique", "years"],
+    labels={"years": "Years practising it"},
+    extra=2,
+    can_delete=True,
+    max_num=12,
+    validate_max=True,
+)
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = PracticeLocation
+        fields = ["name", "street_address", "postal_code", "is_home_based"]
+        labels = {
+            "name": "Name (optional, e.g. Midtown studio)",
+            "street_address": "Street address",
+            "is_home_based": "I work from home: show only my city, never my street",
+        }
+
+    def clean_postal_code(self):
+        code = self.cleaned_data["postal_code"].strip()
+        details = geocoding.zip_details(code) if geocoding.ZIP_RE.match(code) else None
+        if details is None:
+            raise ValidationError(
+                "Enter a valid 5-digit US ZIP code.", code="unknown_zip"
+            )
+        self.zip_details = details
+        return details.code
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("is_home_based") and not cleaned.get("street_address"):
+            self.add_error(
+                "street_address",
+                ValidationError(
+                    "Enter the street address clients come to, or tick “I work "
+                    "from home”.",
+                    code="street_required",
+                ),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        details = getattr(self, "zip_details", None)
+        if details is not None:
+            # Geocoded offline from the ZIP code; home-based points are blurred
+            # further by PracticeLocation.save().
+            self.instance.city = details.city
+            self.instance.state = details.state
+            self.instance.latitude = details.latitude
+            self.instance.longitude = details.longitude
+        super()._post_clean()
+
+
+# Changing any of these on a verified credential sends it back to staff.
+VERIFIED_FIELDS = ("issuer", "number", "jurisdiction", "expires_on", "kind")
+
+
+class CredentialForm(forms.ModelForm):
+    class Meta:
+        model = Credential
+        fields = [
+            "kind",
+            "issuer",
+            "number",
+            "jurisdiction",
+            "issued_on",
+            "expires_on",
+            "evidence",
+        ]
+        labels = {
+            "evidence": "Evidence: a scan or photo of the document (PDF, JPEG or PNG, "
+            "up to 10 MB)",
+            "jurisdiction": "Jurisdiction (two-letter state, or US if national)",
+        }
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "evidence": forms.ClearableFileInput(
+                attrs={"accept": "application/pdf,image/jpeg,image/png"}
+            ),
+        }
+
+    def __init__(self, *args, therapist, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.therapist = therapist
+        self.fields["evidence"].required = not self.instance.evidence
+
+    def clean_jurisdiction(self):
+        value = self.cleaned_data["jurisdiction"].strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise ValidationError(
+                "Use a two-letter state code such as NY, or US for a national body.",
+                code="bad_jurisdiction",
+            )
+        return value
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and evidence != self.instance.evidence:
+            return uploads.clean_evidence(evidence)
+        return evidence
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, expires = cleaned.get("kind"), cleaned.get("expires_on")
+        if kind in Credential.BADGE_KINDS and not expires:
+            self.add_error(
+                "expires_on",
+                ValidationError(
+                    "Licences and board certifications need an expiry date.",
+                    code="expiry_required",
+                ),
+            )
+        issued = cleaned.get("issued_on")
+        if issued and expires and expires < issued:
+            self.add_error(
+                "expires_on",
+                ValidationError(
+                    "The expiry date is before the issue date.", code="expires_early"
+                ),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        credential = super().save(commit=False)
+        changed = set(self.changed_data) & set(VERIFIED_FIELDS)
+        if credential.pk and changed and credential.status != Credential.Status.PENDING:
+            credential.status = Credential.Status.PENDING
+            credential.verified_at = None
+            credential.verified_by = None
+            credential.verification_method = ""
+            credential.status_note = ""
+        if commit:
+            credential.save()
+        return credential
