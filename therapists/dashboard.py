@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -111,7 +112,7 @@ class PhotoView(OwnerMixin, FormView):
 @require_POST
 def photo_delete(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     files = [
         (f.storage, f.name) for f in (therapist.photo, therapist.photo_thumbnail) if f
@@ -127,7 +128,7 @@ def photo_delete(request):
 
 def techniques_edit(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     formset = TechniqueFormSet(request.POST or None, instance=therapist)
     if request.method == "POST" and formset.is_valid():
@@ -238,7 +239,7 @@ class CredentialDeleteView(OwnedObjectMixin, DeleteView):
 def evidence_download(request, pk):
     """Credential evidence, for its owner and for staff only; never a public URL."""
     if not request.user.is_authenticated:
-        return redirect(f"{reverse_lazy('login')}?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     credentials = Credential.objects.all()
     if not request.user.has_perm("therapists.view_credential"):
         credentials = credentials.filter(therapist__user=request.user)
@@ -259,7 +260,7 @@ def evidence_download(request, pk):
 @require_POST
 def publish(request):
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     if request.POST.get("action") == "unpublish":
         therapist.is_published = False
