@@ -37,6 +37,11 @@ class SignUpForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
+        # The address doubles as the username, which holds 150 characters.
+        if len(email) > 150:
+            raise forms.ValidationError(
+                "Use an email address of at most 150 characters.", code="too_long"
+            )
         users = get_user_model().objects
         if (
             users.filter(email__iexact=email).exists()

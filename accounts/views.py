@@ -81,7 +81,12 @@ class ResendConfirmationView(FormView):
         # Same answer whether or not the address has an account: no enumeration.
         user = (
             get_user_model()
-            .objects.filter(email__iexact=form.cleaned_data["email"], is_active=False)
+            # Never-used accounts only: one staff switched off stays off.
+            .objects.filter(
+                email__iexact=form.cleaned_data["email"],
+                is_active=False,
+                last_login__isnull=True,
+            )
             .first()
         )
         if user is not None and user.has_usable_password():
@@ -163,6 +168,7 @@ def delete_account(*, user) -> None:
     )
     therapist = Therapist.objects.filter(user=user).first()
     files = therapist.stored_files() if therapist else []
+    Therapist.objects.filter(user=user).forget_search_documents()
     user.delete()  # cascades to the profile, its credentials and the reviews
     Therapist.objects.filter(pk__in=reviewed).refresh_stats()
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])

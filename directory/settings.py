@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "therapists",
     "reviews",
     "accounts",
+    "verification",
 ]
 
 MIDDLEWARE = [

@@ -143,3 +143,64 @@ def make_reviews(therapist, ratings, author=None, **overrides):
     ]
     therapist.refresh_stats()
     return reviews
+
+
+def make_account(email="imani@example.org", **overrides):
+    """A user shaped like sign-up makes one: the lower-cased email is the username."""
+    email = email.lower()
+    return make_user(username=email, email=email, **overrides)
+
+
+def make_jpeg_bytes(size=(1200, 900), exif=None):
+    """A real JPEG of noisy pixels, so a copy cut short fails to decode."""
+    import io
+
+    from PIL import Image
+
+    image = Image.merge(
+        "RGB", [Image.effect_noise(size, 60 + 10 * band) for band in range(3)]
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, **({"exif": exif} if exif else {}))
+    return buffer.getvalue()
+
+
+def make_pdf_bytes(text="Licence MT-000001"):
+    """A small one-page PDF naming a licence."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Contents 4 0 R >> endobj\n"
+        b"4 0 obj << /Length "
+        + str(len(stream)).encode()
+        + b" >> stream\n"
+        + stream
+        + b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+def add_photo(therapist):
+    """Store a processed photo and thumbnail, as the dashboard's photo page does."""
+    from django.core.files.base import ContentFile
+
+    from therapists import uploads
+
+    processed = uploads.process_photo(ContentFile(make_jpeg_bytes(), name="me.jpg"))
+    therapist.photo.save(processed.photo.name, processed.photo, save=False)
+    therapist.photo_thumbnail.save(
+        processed.thumbnail.name, processed.thumbnail, save=False
+    )
+    therapist.save(update_fields=["photo", "photo_thumbnail"])
+    return therapist
+
+
+def make_publishable_draft(**overrides):
+    """An unpublished profile with every item of the publication checklist done."""
+    therapist = make_therapist(is_published=False, **overrides)
+    add_photo(therapist)
+    add_technique(therapist)
+    make_location(therapist)
+    make_credential(therapist, status=Credential.Status.PENDING)
+    return therapist

@@ -12,6 +12,22 @@ from therapists.models import (
     TherapistLanguage,
     TherapistTechnique,
 )
+from verification.models import CredentialEvent
+from verification.views import record_event, snapshot
+
+
+def admin_action(old: dict, credential: Credential) -> str:
+    """Which audit event an admin save of a credential is."""
+    Action = CredentialEvent.Action
+    if not old:
+        return Action.SUBMITTED
+    if old["status"] != credential.status:
+        return {
+            Credential.Status.VERIFIED: Action.APPROVED,
+            Credential.Status.REJECTED: Action.REJECTED,
+            Credential.Status.EXPIRED: Action.EXPIRED,
+        }.get(credential.status, Action.REVOKED)
+    return Action.EDITED
 
 
 def refresh_therapists(*pks) -> None:
@@ -135,6 +151,15 @@ class TherapistAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    def delete_model(self, request, obj):
+        Therapist.objects.filter(pk=obj.pk).forget_search_documents()
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        queryset.forget_search_documents()
+        super().delete_queryset(request, queryset)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Credentials edited inline move the badge and the score.
@@ -162,13 +187,30 @@ class CredentialAdmin(admin.ModelAdmin):
     form = CredentialAdminForm
     readonly_fields = ["verified_by", "verified_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("therapists.verify_credential"):
+            # Only staff who may verify decide on a credential's status.
+            fields += ["status", "verification_method"]
+        return fields
+
     def save_model(self, request, obj, form, change):
         if obj.status == Credential.Status.VERIFIED and (
             "status" in form.changed_data or obj.verified_at is None
         ):
             obj.verified_by = request.user
             obj.verified_at = timezone.now()
+        old = snapshot(Credential.objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            record_event(
+                credential=obj,
+                action=admin_action(old, obj),
+                actor=request.user,
+                method=obj.verification_method,
+                note=obj.status_note,
+                old=old,
+            )
         refresh_therapists(obj.therapist_id, form.initial.get("therapist"))
 
     def delete_model(self, request, obj):

@@ -30,6 +30,8 @@ from therapists.forms import (
     TherapistProfileForm,
 )
 from therapists.models import Credential, Therapist
+from verification.models import CredentialEvent
+from verification.views import record_event, snapshot
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -200,7 +202,12 @@ class CredentialCreateView(OwnerMixin, CreateView):
 
     @transaction.atomic
     def form_valid(self, form):
-        form.save()
+        credential = form.save()
+        record_event(
+            credential=credential,
+            action=CredentialEvent.Action.SUBMITTED,
+            actor=self.request.user,
+        )
         return self.refreshed("Your credential is submitted: our staff will check it.")
 
 
@@ -214,8 +221,16 @@ class CredentialUpdateView(OwnedObjectMixin, UpdateView):
 
     @transaction.atomic
     def form_valid(self, form):
-        old = self.get_object().evidence
-        form.save()
+        before = self.get_object()
+        old = before.evidence
+        credential = form.save()
+        if form.changed_data:
+            record_event(
+                credential=credential,
+                action=CredentialEvent.Action.EDITED,
+                actor=self.request.user,
+                old=snapshot(before),
+            )
         if old and old.name != form.instance.evidence.name:
             storage, name = old.storage, old.name
             transaction.on_commit(lambda: storage.delete(name))
@@ -250,8 +265,15 @@ def evidence_download(request, pk):
         handle = credential.evidence.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing.") from None
+    # Staff reviewing a credential may view it in the browser; everyone else
+    # downloads it, so an uploaded PDF never runs inside the site's origin.
+    inline = bool(request.GET.get("inline")) and request.user.has_perm(
+        "therapists.verify_credential"
+    )
     response = FileResponse(
-        handle, as_attachment=True, filename=credential.evidence.name.rsplit("/", 1)[-1]
+        handle,
+        as_attachment=not inline,
+        filename=credential.evidence.name.rsplit("/", 1)[-1],
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -205,7 +205,8 @@ class CredentialForm(forms.ModelForm):
         widgets = {
             "issued_on": forms.DateInput(attrs={"type": "date"}),
             "expires_on": forms.DateInput(attrs={"type": "date"}),
-            "evidence": forms.ClearableFileInput(
+            # A plain file input: evidence has no public URL to link to.
+            "evidence": forms.FileInput(
                 attrs={"accept": "application/pdf,image/jpeg,image/png"}
             ),
         }
@@ -214,6 +215,10 @@ class CredentialForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.therapist = therapist
         self.fields["evidence"].required = not self.instance.evidence
+        if self.instance.evidence:
+            self.fields[
+                "evidence"
+            ].help_text = "A document is on file; choose a new one only to replace it."
 
     def clean_jurisdiction(self):
         value = self.cleaned_data["jurisdiction"].strip().upper()

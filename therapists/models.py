@@ -17,6 +17,7 @@ from therapists.querysets import (
     PracticeLocationQuerySet,
     TherapistQuerySet,
 )
+from verification import jurisdictions
 
 LANGUAGE_CHOICES = [
     ("en", "English"),
@@ -397,6 +398,12 @@ class Therapist(models.Model):
     def is_ready_to_publish(self) -> bool:
         return all(item["done"] for item in self.publication_checklist())
 
+    @property
+    def licence_notes(self) -> list[str]:
+        """What clients should know where the therapist's states do not license."""
+        states = sorted({location.state for location in self.locations.all()})
+        return [note for state in states if (note := jurisdictions.licence_note(state))]
+
     def stored_files(self) -> list:
         """Every file the site stores for this therapist (photos, evidence)."""
         files = [self.photo, self.photo_thumbnail]
@@ -636,6 +643,11 @@ class Credential(models.Model):
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     status_note = models.CharField(max_length=300, blank=True)
+    roster_flag = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Set by a board roster import when staff should look at it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -643,6 +655,7 @@ class Credential(models.Model):
 
     class Meta:
         ordering = ["kind", "issuer"]
+        permissions = [("verify_credential", "Can verify credentials")]
         indexes = [
             models.Index(
                 fields=["therapist", "status", "kind", "expires_on"],

@@ -147,8 +147,8 @@ class TherapistQuerySet(models.QuerySet):
     # --- creating ------------------------------------------------------------
     def create_draft(self, *, user):
         """A new, unpublished profile for a therapist who just signed up."""
-        name = user.get_full_name() or user.email.split("@")[0]
-        base = slugify(name) or "therapist"
+        name = (user.get_full_name() or user.email.split("@")[0])[:120].strip()
+        base = slugify(name)[:120].strip("-") or "therapist"
         slug, n = base, 1
         while self.model.objects.filter(slug=slug).exists():
             n += 1
@@ -319,6 +319,16 @@ class TherapistQuerySet(models.QuerySet):
         self.refresh_review_stats()
         self.refresh_search_documents()
         return self.rerank()
+
+    def forget_search_documents(self) -> None:
+        """Remove these therapists' full-text rows (before deleting them)."""
+        index = SEARCH_INDEXES.get(connection.vendor)
+        if index is None:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                index.delete, [(pk,) for pk in self.values_list("pk", flat=True)]
+            )
 
     def refresh_search_documents(self, batch_size: int = 2000) -> None:
         """Rewrite the full-text search rows of these therapists."""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from verification import views
+
+app_name = "verification"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<int:pk>/", views.review, name="review"),
+]
