@@ -256,7 +256,11 @@ def evidence_download(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     credentials = Credential.objects.all()
-    if not request.user.has_perm("therapists.view_credential"):
+    user = request.user
+    if not (
+        user.has_perm("therapists.view_credential")
+        or user.has_perm("therapists.verify_credential")
+    ):
         credentials = credentials.filter(therapist__user=request.user)
     credential = get_object_or_404(credentials, pk=pk)
     if not credential.evidence:

@@ -186,7 +186,7 @@ BAD_PROFILE_INPUT = [
         {"headline": ""}, "headline", "This field is required.", id="empty-headline"
     ),
     pytest.param(
-        {"bio": "Back pain. " * 400 + "x"},
+        {"bio": ("Back pain. " * 401)[:4001]},
         "bio",
         "Keep this under 4000 characters (it has 4001).",
         id="bio-over-4000-characters",
@@ -412,7 +412,12 @@ def test_techniques_editor_changes_years_and_deletes_a_technique(client, owner):
     swedish = factories.add_technique(owner, "swedish", years=5)
     rows = [
         {"id": deep.pk, "technique": deep.technique_id, "years": 9},
-        {"id": swedish.pk, "technique": swedish.technique_id, "years": 5, "DELETE": "on"},
+        {
+            "id": swedish.pk,
+            "technique": swedish.technique_id,
+            "years": 5,
+            "DELETE": "on",
+        },
     ]
 
     response = client.post(TECHNIQUES_URL, formset_data(rows, initial=2))
@@ -429,7 +434,7 @@ def test_techniques_editor_refuses_the_same_technique_twice(client, owner):
     response = client.post(TECHNIQUES_URL, formset_data(rows))
 
     assert response.status_code == 200
-    assert "duplicate" in page_notices(response).lower()
+    assert "Please correct the duplicate data for technique." in page_notices(response)
     assert techniques_of(owner) == {}
 
 
@@ -443,7 +448,7 @@ def test_techniques_editor_refuses_a_technique_already_on_the_profile(client, ow
     response = client.post(TECHNIQUES_URL, formset_data(rows, initial=1))
 
     assert response.status_code == 200
-    assert "duplicate" in page_notices(response).lower()
+    assert "already exists" in page_notices(response)
     assert techniques_of(owner) == {"deep-tissue": 3}
 
 
@@ -453,9 +458,7 @@ def test_techniques_editor_refuses_negative_years_next_to_the_field(client, owne
     response = client.post(TECHNIQUES_URL, formset_data(rows))
 
     assert response.status_code == 200
-    assert "greater than or equal to 0" in field_error(
-        response, f"{PREFIX}-0-years"
-    )
+    assert "greater than or equal to 0" in field_error(response, f"{PREFIX}-0-years")
     assert techniques_of(owner) == {}
 
 
@@ -576,7 +579,9 @@ def test_credential_with_pdf_evidence_is_stored_privately_and_pending(client, ow
     assert credential.verified_at is None
     assert credential.jurisdiction == "NY"
     assert credential.issued_on == datetime.date(2020, 1, 15)
-    assert re.fullmatch(r"credentials/evidence/[0-9a-f]{32}\.pdf", credential.evidence.name)
+    assert re.fullmatch(
+        r"credentials/evidence/[0-9a-f]{32}\.pdf", credential.evidence.name
+    )
     path = Path(credential.evidence.path)
     assert path.read_bytes() == pdf
     assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
@@ -638,7 +643,10 @@ def test_credential_already_registered_by_anyone_is_refused(
     response = client.post(CREDENTIAL_ADD_URL, {**data, "evidence": pdf_upload()})
 
     assert response.status_code == 200
-    assert "already" in page_notices(response)
+    assert (
+        "This issuer, jurisdiction and number are already registered."
+        in page_notices(response)
+    )
     assert Credential.objects.count() == 1
     assert stored_files() == []
 

@@ -160,7 +160,9 @@ def valid_post_data(endpoint: Endpoint, world: World) -> dict:
             }
             if endpoint.name == "credential-add":
                 pdf = factories.make_pdf_bytes()
-                data["evidence"] = SimpleUploadedFile("scan.pdf", pdf, "application/pdf")
+                data["evidence"] = SimpleUploadedFile(
+                    "scan.pdf", pdf, "application/pdf"
+                )
             return data
         case "publish":
             return {"action": "unpublish"}
