@@ -135,7 +135,9 @@ def review(request, pk):
         {
             "credential": credential,
             "form": form,
-            "events": CredentialEvent.objects.for_credential(credential),
+            "events": CredentialEvent.objects.for_credential(credential).select_related(
+                "actor"
+            ),
             "others": others,
             "evidence_is_image": credential.evidence.name.lower().endswith(
                 (".jpg", ".jpeg", ".png")

@@ -725,6 +725,25 @@ def test_editing_only_the_issue_date_keeps_the_credential_verified(
     assert owner.badge_valid_until == verified_credential.expires_on
 
 
+def test_credential_with_evidence_on_file_can_be_edited_without_a_new_file(
+    client, owner, verified_credential
+):
+    url = reverse("dashboard:credential-edit", kwargs={"pk": verified_credential.pk})
+    evidence = verified_credential.evidence.name
+
+    form_page = client.get(url)
+    refused = client.post(url, edit_data(verified_credential, jurisdiction="New York"))
+
+    assert form_page.status_code == 200
+    assert "A document is on file" in form_page.content.decode()
+    assert evidence not in form_page.content.decode()
+    assert refused.status_code == 200
+    assert "two-letter state code" in field_error(refused, "jurisdiction")
+    verified_credential.refresh_from_db()
+    assert verified_credential.jurisdiction == "NY"
+    assert verified_credential.evidence.name == evidence
+
+
 @pytest.mark.xfail(
     reason="BUG: CredentialForm.save() compares the raw POSTed jurisdiction with "
     "the stored one, so retyping 'NY' as 'ny' (saved as 'NY', no change) still "

@@ -290,25 +290,7 @@ def test_another_therapist_on_their_own_dashboard_never_touches_the_owners_rows(
 # --- the owner ----------------------------------------------------------------
 
 
-EVIDENCE_WIDGET_BUG = pytest.mark.xfail(
-    reason="BUG: the credential form's ClearableFileInput reads evidence.url to show "
-    "the current file; private storage has no URL, so editing a credential that "
-    "has evidence raises ValueError (a 500)",
-    raises=ValueError,
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    "endpoint",
-    [
-        pytest.param(endpoint, marks=EVIDENCE_WIDGET_BUG)
-        if endpoint == Endpoint("credential-edit", "get", "credential")
-        else endpoint
-        for endpoint in ENDPOINTS
-    ],
-    ids=str,
-)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
 def test_owner_can_use_every_dashboard_url(client, world, endpoint):
     client.force_login(world.owner.user)
     before = snapshot()
