@@ -204,3 +204,18 @@ def make_publishable_draft(**overrides):
     make_location(therapist)
     make_credential(therapist, status=Credential.Status.PENDING)
     return therapist
+
+
+def make_staff_user(permissions=(), **overrides):
+    """A staff user granted each "app_label.codename" permission, as an admin would."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(is_staff=True, **overrides)
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+        )
+    return user

@@ -44,6 +44,17 @@ def own_therapist(request) -> Therapist:
     return therapist
 
 
+def finish_change(request, therapist: Therapist, message: str) -> None:
+    """After an edit: recount what depends on it, unpublish an incomplete profile."""
+    therapist.refresh_stats()
+    messages.success(request, message)
+    if therapist.unpublish_if_incomplete():
+        messages.warning(
+            request,
+            "Your profile is hidden from search until the checklist is complete again.",
+        )
+
+
 class OwnerMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -55,8 +66,7 @@ class OwnerMixin(LoginRequiredMixin):
 
     def refreshed(self, message: str):
         """After a change: recount what depends on it, tell the therapist, go home."""
-        self.therapist.refresh_stats()
-        messages.success(self.request, message)
+        finish_change(self.request, self.therapist, message)
         return redirect("dashboard:home")
 
 
@@ -136,8 +146,7 @@ def techniques_edit(request):
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             formset.save()
-            therapist.refresh_stats()
-        messages.success(request, "Your techniques are saved.")
+            finish_change(request, therapist, "Your techniques are saved.")
         return redirect("dashboard:home")
     return render(
         request,

@@ -214,6 +214,7 @@ class CredentialForm(forms.ModelForm):
     def __init__(self, *args, therapist, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.therapist = therapist
+        self.original = {name: getattr(self.instance, name) for name in VERIFIED_FIELDS}
         self.fields["evidence"].required = not self.instance.evidence
         if self.instance.evidence:
             self.fields[
@@ -258,7 +259,12 @@ class CredentialForm(forms.ModelForm):
 
     def save(self, commit=True):
         credential = super().save(commit=False)
-        changed = set(self.changed_data) & set(VERIFIED_FIELDS)
+        # Compare cleaned values: retyping "ny" for "NY" changes nothing.
+        changed = {
+            name
+            for name in VERIFIED_FIELDS
+            if getattr(credential, name) != self.original[name]
+        }
         if credential.pk and changed and credential.status != Credential.Status.PENDING:
             credential.status = Credential.Status.PENDING
             credential.verified_at = None

@@ -404,6 +404,14 @@ class Therapist(models.Model):
         states = sorted({location.state for location in self.locations.all()})
         return [note for state in states if (note := jurisdictions.licence_note(state))]
 
+    def unpublish_if_incomplete(self) -> bool:
+        """Take a published profile out of search once its checklist has a gap."""
+        if self.is_published and not self.is_ready_to_publish:
+            self.is_published = False
+            self.save(update_fields=["is_published", "updated_at"])
+            return True
+        return False
+
     def stored_files(self) -> list:
         """Every file the site stores for this therapist (photos, evidence)."""
         files = [self.photo, self.photo_thumbnail]

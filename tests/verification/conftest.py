@@ -1,0 +1,19 @@
+import pytest
+
+from tests import factories
+
+VERIFY = "therapists.verify_credential"
+
+
+@pytest.fixture
+def verifier(db):
+    """Staff allowed to decide on credentials."""
+    return factories.make_staff_user(
+        username="verifier", first_name="Vera", permissions=[VERIFY]
+    )
+
+
+@pytest.fixture
+def staff_without_permission(db):
+    """Staff who may use the admin but not decide on credentials."""
+    return factories.make_staff_user(username="plainstaff")
