@@ -69,7 +69,7 @@ def main() -> int:
 
 
 def row(last, first, number, status, case, rng):
-    expires = f"08/31/{rng.choice([2026, 2027, 2028])}"
+    expires = f"08/31/{rng.choice([2027, 2028, 2029])}"
     return [
         last, first, "", "", "", f"{first} {last}", "", "", "", "Denver", "CO",
         "Denver", "80202", "MT", "", number, "03/14/2016", "08/01/2024", expires,

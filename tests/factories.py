@@ -214,8 +214,6 @@ def make_staff_user(permissions=(), **overrides):
     for name in permissions:
         app_label, codename = name.split(".")
         user.user_permissions.add(
-            Permission.objects.get(
-                content_type__app_label=app_label, codename=codename
-            )
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user

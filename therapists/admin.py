@@ -82,6 +82,9 @@ class CredentialInline(admin.TabularInline):
 class CredentialAdminForm(forms.ModelForm):
     class Meta:
         model = Credential
+        # Evidence has no public URL to link to; staff open it from the review
+        # page, which checks their permission.
+        widgets = {"evidence": forms.FileInput}
         fields = [
             "therapist",
             "kind",

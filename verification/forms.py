@@ -16,7 +16,7 @@ class DecisionForm(forms.Form):
         required=False,
     )
     note = forms.CharField(
-        label="Reason (the therapist sees this when a credential is rejected)",
+        label="Reason for your decision (shown to the therapist if you reject)",
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

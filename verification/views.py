@@ -2,9 +2,10 @@
 its evidence, and bulk approval. Every decision is recorded in the audit trail."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -62,6 +63,8 @@ def decide(
         credential.verified_by = actor
         credential.verified_at = timezone.now()
         credential.status_note = ""
+        # Staff who approve have looked into whatever a roster flagged.
+        credential.roster_flag = ""
     else:
         credential.status = Credential.Status.REJECTED
         credential.verification_method = method
@@ -83,10 +86,14 @@ def decide(
     return credential
 
 
+@login_required
 @permission_required(VERIFY, raise_exception=True)
 def queue(request):
+    # Pending credentials, and any a board roster flagged, oldest first.
     pending = (
-        Credential.objects.filter(status=Credential.Status.PENDING)
+        Credential.objects.filter(
+            Q(status=Credential.Status.PENDING) | ~Q(roster_flag="")
+        )
         .select_related("therapist")
         .order_by("created_at", "id")
     )
@@ -107,6 +114,7 @@ def queue(request):
     return render(request, "verification/queue.html", {"page_obj": page, "form": form})
 
 
+@login_required
 @permission_required(VERIFY, raise_exception=True)
 def review(request, pk):
     credential = get_object_or_404(

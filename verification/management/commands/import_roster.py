@@ -75,10 +75,10 @@ class Command(BaseCommand):
         with handle:
             try:
                 rows = list(read_roster(handle, fmt))
+            except UnicodeDecodeError:  # a ValueError too, so it comes first
+                raise CommandError(f"{file} is not UTF-8 text.") from None
             except ValueError as error:
                 raise CommandError(f"{file}: {error}") from None
-            except UnicodeDecodeError:
-                raise CommandError(f"{file} is not UTF-8 text.") from None
         for row in rows:
             if isinstance(row, MalformedRow):
                 counts["malformed"] += 1
@@ -140,11 +140,13 @@ class Command(BaseCommand):
                 f"“{therapist.display_name}”",
             )
         old = snapshot(credential)
+        if row.expires and row.expires < timezone.localdate():
+            problems.append(f"roster expiry {row.expires:%Y-%m-%d} has passed")
         if problems:
-            flag = f"{issuer} roster: " + "; ".join(problems)
+            flag = (f"{issuer} roster: " + "; ".join(problems))[:300]
             if credential.roster_flag == flag:
                 return "unchanged", None
-            credential.roster_flag = flag[:300]
+            credential.roster_flag = flag
             event = CredentialEvent(
                 credential=credential,
                 action=CredentialEvent.Action.ROSTER_FLAG,
