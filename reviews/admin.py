@@ -12,10 +12,12 @@ class ReviewAdmin(admin.ModelAdmin):
         "therapist",
         "author",
         "rating",
-        "is_published",
+        "status",
+        "is_current",
+        "is_verified_client",
         "created_at",
     ]
-    list_filter = ["is_published", "rating", "created_at"]
+    list_filter = ["status", "is_current", "is_verified_client", "rating", "created_at"]
     search_fields = ["title", "body", "therapist__display_name", "author__username"]
     raw_id_fields = ["therapist", "author"]
     list_select_related = ["therapist", "author"]

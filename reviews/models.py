@@ -1,62 +1,161 @@
+import secrets
 from typing import Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+ASPECTS = {
+    "pain_relief": "Pain relief",
+    "communication": "Listening and communication",
+    "technique": "Pressure and technique",
+    "professionalism": "Professionalism",
+}
+
+
+def one_to_five(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+        name=f"review_{name}_1_to_5",
+    )
 
 
 class ReviewQuerySet(models.QuerySet):
     def counted(self) -> Self:
-        """Reviews that count towards a therapist's stored aggregates."""
-        return self.filter(is_published=True)
+        """Reviews that count: published, and the author's current one."""
+        return self.filter(status=Review.Status.PUBLISHED, is_current=True)
 
     def for_profile(self) -> Self:
-        """Published reviews, newest first, with their authors."""
-        return self.counted().select_related("author").order_by("-created_at", "-id")
+        """Counted reviews, newest first, with their authors and responses."""
+        return (
+            self.counted()
+            .select_related("author", "condition", "response")
+            .order_by("-created_at", "-id")
+        )
+
+    def sorted_by(self, sort: str) -> Self:
+        """Order by newest, helpful, highest or lowest (newest breaks ties)."""
+        orders = {
+            "newest": ("-created_at", "-id"),
+            "helpful": ("-helpful_count", "-created_at", "-id"),
+            "highest": ("-rating", "-created_at", "-id"),
+            "lowest": ("rating", "-created_at", "-id"),
+        }
+        return self.order_by(*orders.get(sort, orders["newest"]))
+
+    def awaiting_moderation(self) -> Self:
+        """Held reviews and published ones with an open report, oldest first."""
+        return (
+            self.filter(
+                Q(status=Review.Status.HELD)
+                | Q(status=Review.Status.PUBLISHED, reports__resolved_at__isnull=True)
+            )
+            .filter(is_current=True)
+            .distinct()
+            .order_by("created_at", "id")
+        )
 
 
 class Review(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for moderation"
+        REMOVED = "removed", "Removed"
+
     therapist = models.ForeignKey(
         "therapists.Therapist", on_delete=models.CASCADE, related_name="reviews"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
     )
-    rating = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    rating = models.PositiveSmallIntegerField("overall rating", validators=ONE_TO_FIVE)
+    pain_relief = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    communication = models.PositiveSmallIntegerField(
+        "listening and communication", validators=ONE_TO_FIVE
     )
+    technique = models.PositiveSmallIntegerField(
+        "pressure and technique", validators=ONE_TO_FIVE
+    )
+    professionalism = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    condition = models.ForeignKey(
+        "therapists.Condition",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name="what you came for",
+    )
+    sessions = models.PositiveSmallIntegerField(
+        "number of sessions", validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    would_recommend = models.BooleanField("would recommend")
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=4000)
-    is_published = models.BooleanField("published", default=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.PUBLISHED)
+    # Writing again replaces a review: the old one stays as history and stops
+    # counting.
+    is_current = models.BooleanField(default=True)
+    is_verified_client = models.BooleanField("verified client", default=False)
+    hold_reasons = models.TextField(blank=True)
+    moderation_note = models.CharField(
+        max_length=300, blank=True, help_text="The author sees this reason."
+    )
+    helpful_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("moderate_review", "Can moderate reviews")]
         indexes = [
             models.Index(
-                fields=["therapist", "is_published", "rating"],
+                fields=["therapist", "status", "is_current", "rating"],
                 name="review_stats_idx",
             ),
             models.Index(
                 fields=["therapist", "-created_at", "-id"], name="review_recent_idx"
             ),
+            models.Index(
+                fields=["author", "-created_at"], name="review_author_recent_idx"
+            ),
         ]
         constraints = [
+            one_to_five("rating"),
+            one_to_five("pain_relief"),
+            one_to_five("communication"),
+            one_to_five("technique"),
+            one_to_five("professionalism"),
+            models.UniqueConstraint(
+                fields=["therapist", "author"],
+                condition=Q(is_current=True),
+                name="one_current_review_per_client",
+            ),
             models.CheckConstraint(
-                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
-            )
+                condition=Q(sessions__gte=1), name="review_sessions_positive"
+            ),
         ]
 
     def __str__(self):
         return f"{self.rating}★ {self.title}"
 
+    def get_absolute_url(self):
+        return f"{self.therapist.get_absolute_url()}#review-{self.pk}"
+
     @property
     def rating_label(self) -> str:
         return f"Rated {self.rating} out of 5"
+
+    @property
+    def aspect_scores(self) -> list[dict]:
+        return [
+            {"label": label, "value": getattr(self, name)}
+            for name, label in ASPECTS.items()
+        ]
 
     @property
     def author_display_name(self) -> str:
@@ -66,3 +165,125 @@ class Review(models.Model):
             initial = f" {user.last_name[:1]}." if user.last_name else ""
             return f"{user.first_name}{initial}"
         return "A client"
+
+
+class ReviewResponse(models.Model):
+    """The therapist's one public answer to a review."""
+
+    review = models.OneToOneField(
+        Review, on_delete=models.CASCADE, related_name="response"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Response to review {self.review_id}"
+
+
+class HelpfulVote(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "user"], name="one_helpful_vote_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"Helpful: review {self.review_id}"
+
+
+class ReviewReport(models.Model):
+    class Reason(models.TextChoices):
+        FAKE = "fake", "Not a real client experience"
+        OFFENSIVE = "offensive", "Offensive or abusive"
+        PERSONAL = "personal", "Shares private information"
+        SPAM = "spam", "Advertising or spam"
+        OTHER = "other", "Something else"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    details = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_report_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"Report on review {self.review_id}: {self.get_reason_display()}"
+
+
+class ModerationDecision(models.Model):
+    """Every publish or remove decision on a review, kept for the record."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "Published"
+        REMOVE = "remove", "Removed"
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="decisions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} review {self.review_id}"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ReviewInvitation(models.Model):
+    """A one-time link a therapist gives a client: the review it brings in is
+    marked as from a verified client."""
+
+    therapist = models.ForeignKey(
+        "therapists.Therapist", on_delete=models.CASCADE, related_name="invitations"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    note = models.CharField(
+        max_length=120, blank=True, help_text="For you: who you gave it to."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation from {self.therapist}"
+
+    def get_absolute_url(self):
+        url = reverse("reviews:write", kwargs={"slug": self.therapist.slug})
+        return f"{url}?invite={self.token}"

@@ -124,21 +124,32 @@ def make_review(therapist=None, refresh=True, **overrides):
         "rating": 5,
         "title": "Helped my back",
         "body": "Careful, attentive deep tissue work.",
+        "sessions": 3,
     }
     fields.update(overrides)
+    # Aspects follow the overall rating unless given; recommending follows a good one.
+    for aspect in ("pain_relief", "communication", "technique", "professionalism"):
+        fields.setdefault(aspect, fields["rating"])
+    fields.setdefault("would_recommend", fields["rating"] >= 4)
+    if "is_published" in fields:
+        published = fields.pop("is_published")
+        fields["status"] = Review.Status.PUBLISHED if published else Review.Status.HELD
     if "author" not in fields:
         fields["author"] = make_user()
+    # As on the site, writing again replaces the author's current review.
+    Review.objects.filter(
+        therapist=therapist, author=fields["author"], is_current=True
+    ).update(is_current=False)
     review = Review.objects.create(**fields)
     if refresh:
         therapist.refresh_stats()
     return review
 
 
-def make_reviews(therapist, ratings, author=None, **overrides):
-    """One review per rating, by one author, then a single stats refresh."""
-    author = author or make_user()
+def make_reviews(therapist, ratings, **overrides):
+    """One review per rating, each by its own client, then one stats refresh."""
     reviews = [
-        make_review(therapist, refresh=False, author=author, rating=rating, **overrides)
+        make_review(therapist, refresh=False, rating=rating, **overrides)
         for rating in ratings
     ]
     therapist.refresh_stats()

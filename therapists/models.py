@@ -203,6 +203,11 @@ class Therapist(models.Model):
     rating_3_count = models.PositiveIntegerField(default=0, editable=False)
     rating_4_count = models.PositiveIntegerField(default=0, editable=False)
     rating_5_count = models.PositiveIntegerField(default=0, editable=False)
+    recommend_count = models.PositiveIntegerField(default=0, editable=False)
+    pain_relief_sum = models.PositiveIntegerField(default=0, editable=False)
+    communication_sum = models.PositiveIntegerField(default=0, editable=False)
+    technique_sum = models.PositiveIntegerField(default=0, editable=False)
+    professionalism_sum = models.PositiveIntegerField(default=0, editable=False)
     badge_valid_until = models.DateField(null=True, blank=True, editable=False)
     verified_licence_count = models.PositiveSmallIntegerField(default=0, editable=False)
     verified_certification_count = models.PositiveSmallIntegerField(
@@ -327,6 +332,28 @@ class Therapist(models.Model):
             return 0
         return round(100 * self.positive_review_count / self.rating_count)
 
+    @property
+    def recommend_percent(self) -> int:
+        """Share of counted reviews whose author would recommend the therapist."""
+        if not self.rating_count:
+            return 0
+        return round(100 * self.recommend_count / self.rating_count)
+
+    @property
+    def aspect_averages(self) -> list[dict]:
+        """Average of each aspect rating, from the stored sums."""
+        from reviews.models import ASPECTS
+
+        return [
+            {
+                "label": label,
+                "average": getattr(self, f"{name}_sum") / self.rating_count
+                if self.rating_count
+                else 0,
+            }
+            for name, label in ASPECTS.items()
+        ]
+
     def ranking_inputs(self) -> ranking.RankingInputs:
         return ranking.RankingInputs(
             verified_licences=self.verified_licence_count,
@@ -336,6 +363,7 @@ class Therapist(models.Model):
             rating_count=self.rating_count,
             rating_sum=self.rating_sum,
             positive_count=self.positive_review_count,
+            recommend_count=self.recommend_count,
         )
 
     @cached_property

@@ -383,7 +383,20 @@ class TherapistQuerySet(models.QuerySet):
             for stars in range(1, 6)
         }
         total = mine.values("therapist").annotate(s=Sum("rating")).values("s")
-        self.update(rating_count=_count_subquery(mine), **counts)
+
+        def summed(field):
+            sums = mine.values("therapist").annotate(s=Sum(field)).values("s")
+            return Coalesce(Subquery(sums), 0)
+
+        self.update(
+            rating_count=_count_subquery(mine),
+            recommend_count=_count_subquery(mine.filter(would_recommend=True)),
+            pain_relief_sum=summed("pain_relief"),
+            communication_sum=summed("communication"),
+            technique_sum=summed("technique"),
+            professionalism_sum=summed("professionalism"),
+            **counts,
+        )
         return self.update(
             rating_sum=Coalesce(Subquery(total), 0),
             rating_average=Case(
@@ -409,6 +422,7 @@ class TherapistQuerySet(models.QuerySet):
             "rating_sum",
             "rating_4_count",
             "rating_5_count",
+            "recommend_count",
             "qualification_score",
         ]
         for therapist in self.only(*fields).order_by().iterator(chunk_size=batch_size):

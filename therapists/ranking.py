@@ -20,10 +20,11 @@ OTHER_CREDENTIAL_POINTS_EACH = 5
 CREDENTIAL_POINTS_MAX = 15
 EXPERIENCE_POINTS_PER_YEAR = 1
 EXPERIENCE_POINTS_MAX = 15
-RATING_POINTS_MAX = 30
-CONSISTENCY_POINTS_MAX = 15
+RATING_POINTS_MAX = 25
+CONSISTENCY_POINTS_MAX = 10
+RECOMMEND_POINTS_MAX = 10
 MAX_SCORE = LICENCE_POINTS + CREDENTIAL_POINTS_MAX + EXPERIENCE_POINTS_MAX
-MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX
+MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX + RECOMMEND_POINTS_MAX
 
 # How many "virtual" reviews at the site mean a rating is blended with, so that
 # one five-star review does not outrank forty reviews averaging 4.8.
@@ -55,6 +56,7 @@ class RankingInputs:
     rating_count: int
     rating_sum: int
     positive_count: int
+    recommend_count: int = 0
 
 
 def adjusted_rating(rating_sum: int, rating_count: int, site_mean: float) -> float:
@@ -87,6 +89,9 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
     )
     adjusted = adjusted_rating(inputs.rating_sum, inputs.rating_count, site_mean)
     lower_bound = positive_share_lower_bound(inputs.positive_count, inputs.rating_count)
+    recommend_bound = positive_share_lower_bound(
+        inputs.recommend_count, inputs.rating_count
+    )
     return [
         ScorePart(
             "licence",
@@ -132,6 +137,14 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
             CONSISTENCY_POINTS_MAX,
             "The share of 4 and 5 star reviews, counted cautiously: a 90% "
             "lower confidence bound, which grows with the number of reviews.",
+        ),
+        ScorePart(
+            "recommend",
+            "Clients who would recommend",
+            round(recommend_bound * RECOMMEND_POINTS_MAX, 2),
+            RECOMMEND_POINTS_MAX,
+            "The share of reviewers who would recommend the therapist, counted "
+            "the same cautious way.",
         ),
     ]
 

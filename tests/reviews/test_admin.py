@@ -20,7 +20,14 @@ def review_form(review=None, **overrides):
         "title": "Fixed my sciatica",
         "body": "Three sessions and I can sit through a film again.",
         "rating": 4,
-        "is_published": "on",
+        "pain_relief": 4,
+        "communication": 4,
+        "technique": 4,
+        "professionalism": 4,
+        "sessions": 2,
+        "would_recommend": "on",
+        "status": "published",
+        "is_current": "on",
         "created_at_0": "2025-01-02",
         "created_at_1": "10:00:00",
     }
@@ -31,7 +38,14 @@ def review_form(review=None, **overrides):
             "rating": review.rating,
             "title": review.title,
             "body": review.body,
-            "is_published": "on" if review.is_published else "",
+            "pain_relief": review.pain_relief,
+            "communication": review.communication,
+            "technique": review.technique,
+            "professionalism": review.professionalism,
+            "sessions": review.sessions,
+            "would_recommend": "on" if review.would_recommend else "",
+            "status": review.status,
+            "is_current": "on" if review.is_current else "",
         }
     data.update(overrides)
     return {key: value for key, value in data.items() if value != ""}
@@ -112,11 +126,11 @@ def test_unpublishing_a_review_in_the_admin_drops_it_from_the_stored_rating(
 
     response = staff_client.post(
         reverse("admin:reviews_review_change", args=[review.pk]),
-        review_form(review, is_published=""),
+        review_form(review, status="removed"),
     )
 
     assert response.status_code == 302
-    assert Review.objects.get(pk=review.pk).is_published is False
+    assert Review.objects.get(pk=review.pk).status == "removed"
     assert stored(therapist) == (1, 5.0)
 
 

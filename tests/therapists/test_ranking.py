@@ -48,6 +48,7 @@ def test_part_maxima_add_up_to_max_score():
         "experience",
         "rating",
         "consistency",
+        "recommend",
     ]
     assert sum(part.maximum for part in parts) == ranking.MAX_SCORE
 
@@ -149,6 +150,7 @@ def test_a_perfect_profile_scores_max_score():
         rating_count=100_000,
         rating_sum=500_000,
         positive_count=100_000,
+        recommend_count=100_000,
     )
 
     score = ranking.qualification_score(perfect, site_mean=5.0)

@@ -423,7 +423,16 @@ class Command(BaseCommand):
         rng = self.rng
         User = get_user_model()
         total_expected = len(therapist_ids) * per_therapist
-        client_count = max(20, total_expected // 20)
+        # Popularity varies a lot between therapists (an exponential spread),
+        # while the total is exactly therapists x reviews-per-therapist.
+        weights = [rng.expovariate(1.0) for _ in therapist_ids]
+        scale = total_expected / sum(weights)
+        counts = [int(weight * scale) for weight in weights]
+        for index in rng.sample(range(len(counts)), total_expected - sum(counts)):
+            counts[index] += 1
+
+        # Each therapist's reviewers are distinct clients.
+        client_count = max(100, total_expected // 20, 2 * max(counts, default=0))
         clients = [
             User(
                 username=f"client-{i + 1:07d}",
@@ -449,35 +458,45 @@ class Command(BaseCommand):
         span_days = 3 * 365
         bar = self.progress(None, total_expected, "reviews")
 
-        # Popularity varies a lot between therapists (an exponential spread),
-        # while the total is exactly therapists x reviews-per-therapist.
-        weights = [rng.expovariate(1.0) for _ in therapist_ids]
-        scale = total_expected / sum(weights)
-        counts = [int(weight * scale) for weight in weights]
-        for index in rng.sample(range(len(counts)), total_expected - sum(counts)):
-            counts[index] += 1
+        def aspect(rating):
+            return min(5, max(1, rating + rng.choice((-1, 0, 0, 0, 1))))
 
         def reviews():
             for therapist_id, count in zip(therapist_ids, counts, strict=True):
                 quality = min(5.0, max(1.5, rng.gauss(4.3, 0.55)))
                 technique = technique_names[techniques_by_therapist[therapist_id]]
-                for _ in range(count):
+                # One current review per client per therapist.
+                authors = rng.sample(client_ids, min(count, len(client_ids)))
+                for author_id in authors:
                     rating = min(5, max(1, round(rng.gauss(quality, 0.8))))
-                    condition = rng.choice(self.conditions)[1].lower()
+                    condition_id, condition = rng.choice(self.conditions)
                     created = self.now - datetime.timedelta(
                         days=rng.randint(0, span_days), minutes=rng.randint(0, 1439)
                     )
+                    recommend_chance = {5: 0.97, 4: 0.85, 3: 0.4, 2: 0.08, 1: 0.02}
                     yield (
                         therapist_id,
-                        rng.choice(client_ids),
+                        author_id,
                         rating,
+                        aspect(rating),
+                        aspect(rating),
+                        aspect(rating),
+                        aspect(rating),
+                        condition_id,
+                        rng.randint(1, 12),
+                        rng.random() < recommend_chance[rating],
                         rng.choice(content.REVIEW_TITLES[rating]),
                         rng.choice(content.REVIEW_BODIES[rating]).format(
-                            condition=condition,
+                            condition=condition.lower(),
                             technique=technique.lower(),
                             sessions=rng.randint(1, 12),
                         ),
+                        "published",
                         True,
+                        rng.random() < 0.3,
+                        "",
+                        "",
+                        0,
                         adapt_datetime(created),
                     )
 
@@ -486,9 +505,21 @@ class Command(BaseCommand):
             "therapist_id",
             "author_id",
             "rating",
+            "pain_relief",
+            "communication",
+            "technique",
+            "professionalism",
+            "condition_id",
+            "sessions",
+            "would_recommend",
             "title",
             "body",
-            "is_published",
+            "status",
+            "is_current",
+            "is_verified_client",
+            "hold_reasons",
+            "moderation_note",
+            "helpful_count",
             "created_at",
         ]
         for batch in chunks(reviews(), BATCH):
