@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("how-we-rank/", views.HowWeRankView.as_view(), name="how-we-rank"),
     path("therapists/", include("therapists.urls")),
+    path("", include("reviews.urls")),
     path("dashboard/", include("therapists.dashboard_urls")),
     path("accounts/", include("accounts.urls")),
     path(

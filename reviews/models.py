@@ -37,6 +37,10 @@ class ReviewQuerySet(models.QuerySet):
             .order_by("-created_at", "-id")
         )
 
+    def about(self, condition) -> Self:
+        """Reviews from clients who came for this condition (all when None)."""
+        return self if condition is None else self.filter(condition=condition)
+
     def sorted_by(self, sort: str) -> Self:
         """Order by newest, helpful, highest or lowest (newest breaks ties)."""
         orders = {

@@ -78,6 +78,11 @@ class PrivateMediaStorage(FileSystemStorage):
 
 private_storage = PrivateMediaStorage()
 
+# The "consistently positive" rule, shown next to the indicator on profiles.
+CONSISTENT_MIN_REVIEWS = 5
+CONSISTENT_MIN_POSITIVE_PERCENT = 80
+CONSISTENT_MAX_RECENT_NEGATIVE = 1
+
 
 class TaxonomyQuerySet(models.QuerySet):
     def choices_with(self, other: models.QuerySet) -> models.QuerySet:
@@ -353,6 +358,32 @@ class Therapist(models.Model):
             }
             for name, label in ASPECTS.items()
         ]
+
+    def review_consistency(self) -> dict:
+        """The "consistently positive" indicator and the rule behind it."""
+        from reviews.models import Review
+
+        year_ago = timezone.now() - datetime.timedelta(days=365)
+        recent_negative = (
+            Review.objects.counted()
+            .filter(therapist=self, rating__lte=2, created_at__gte=year_ago)
+            .count()
+        )
+        meets = (
+            self.rating_count >= CONSISTENT_MIN_REVIEWS
+            and self.positive_review_percent >= CONSISTENT_MIN_POSITIVE_PERCENT
+            and recent_negative <= CONSISTENT_MAX_RECENT_NEGATIVE
+        )
+        return {
+            "meets": meets,
+            "recent_negative": recent_negative,
+            "rule": (
+                f"At least {CONSISTENT_MIN_REVIEWS} reviews, at least "
+                f"{CONSISTENT_MIN_POSITIVE_PERCENT}% of them 4 or 5 stars, and no "
+                f"more than {CONSISTENT_MAX_RECENT_NEGATIVE} of 1 or 2 stars in the "
+                "last 12 months."
+            ),
+        }
 
     def ranking_inputs(self) -> ranking.RankingInputs:
         return ranking.RankingInputs(

@@ -1,6 +1,7 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from reviews.forms import ReviewListForm
 from reviews.models import Review
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
@@ -28,5 +29,17 @@ class TherapistDetailView(DetailView):
         return Therapist.objects.visible_to(self.request.user).for_profile()
 
     def get_context_data(self, **kwargs):
-        reviews = Review.objects.filter(therapist=self.object).for_profile()[:10]
-        return super().get_context_data(recent_reviews=reviews, **kwargs)
+        review_form = ReviewListForm(self.request.GET or None)
+        chosen = review_form.cleaned_data if review_form.is_valid() else {}
+        reviews = (
+            Review.objects.filter(therapist=self.object)
+            .for_profile()
+            .about(chosen.get("condition"))
+            .sorted_by(chosen.get("sort") or "newest")
+        )
+        return super().get_context_data(
+            recent_reviews=reviews[:20],
+            review_form=review_form,
+            consistency=self.object.review_consistency(),
+            **kwargs,
+        )

@@ -1,0 +1,137 @@
+from django import forms
+
+from reviews.models import Review, ReviewReport, ReviewResponse
+from therapists.models import Condition
+
+STARS = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
+MAX_REVIEWS_PER_HOUR = 5
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = [
+            "rating",
+            "pain_relief",
+            "communication",
+            "technique",
+            "professionalism",
+            "condition",
+            "sessions",
+            "would_recommend",
+            "title",
+            "body",
+        ]
+        labels = {
+            "rating": "Overall",
+            "title": "Title",
+            "body": "Your review",
+            "would_recommend": "I would recommend this therapist to a friend",
+        }
+        widgets = {
+            "rating": forms.RadioSelect(choices=STARS),
+            "pain_relief": forms.RadioSelect(choices=STARS),
+            "communication": forms.RadioSelect(choices=STARS),
+            "technique": forms.RadioSelect(choices=STARS),
+            "professionalism": forms.RadioSelect(choices=STARS),
+            "body": forms.Textarea(attrs={"rows": 7, "maxlength": 4000}),
+            "title": forms.TextInput(attrs={"maxlength": 120}),
+        }
+
+    def __init__(self, *args, recent_count: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recent_count = recent_count
+        self.fields["condition"].queryset = Condition.objects.all()
+        self.fields["condition"].empty_label = "Choose what you came for…"
+        self.fields["condition"].required = True
+        self.fields["sessions"].widget.attrs.update(min=1, max=500)
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if len(title) < 4:
+            raise forms.ValidationError(
+                "Give your review a short title (at least 4 characters).",
+                code="title_short",
+            )
+        return title
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if len(body) < 40:
+            raise forms.ValidationError(
+                "Tell other clients a little more: at least 40 characters "
+                f"(you have {len(body)}).",
+                code="body_short",
+            )
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.recent_count >= MAX_REVIEWS_PER_HOUR:
+            raise forms.ValidationError(
+                f"You have posted {self.recent_count} reviews in the last hour. "
+                "Please come back later.",
+                code="rate_limited",
+            )
+        return cleaned
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ReviewReport
+        fields = ["reason", "details"]
+        labels = {"reason": "What is wrong with this review?", "details": "Details"}
+        widgets = {
+            "reason": forms.RadioSelect,
+            "details": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        }
+
+
+class ResponseForm(forms.ModelForm):
+    class Meta:
+        model = ReviewResponse
+        fields = ["body"]
+        labels = {"body": "Your public response"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if len(body) < 10:
+            raise forms.ValidationError(
+                "Write at least 10 characters.", code="response_short"
+            )
+        return body
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("publish", "Publish"), ("remove", "Remove")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason (the author sees it)",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewListForm(forms.Form):
+    """Filter and sort the reviews on a profile (`?condition=...&sort=...`)."""
+
+    condition = forms.ModelChoiceField(
+        queryset=Condition.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All conditions",
+        label="People with",
+    )
+    sort = forms.ChoiceField(
+        choices=[
+            ("newest", "Newest"),
+            ("helpful", "Most helpful"),
+            ("highest", "Highest rated"),
+            ("lowest", "Lowest rated"),
+        ],
+        required=False,
+        label="Sort reviews by",
+    )
