@@ -22,6 +22,7 @@ from django.views.generic import (
     UpdateView,
 )
 
+from reviews.models import ReviewInvitation
 from therapists.forms import (
     CredentialForm,
     LocationForm,
@@ -85,6 +86,7 @@ class DashboardView(OwnerMixin, TemplateView):
             ],
             expired=[c for c in credentials if c.expires_on and c.expires_on < today],
             locations=self.therapist.locations.all(),
+            invitations=self.therapist.invitations.all()[:10],
             technique_links=self.therapist.technique_links.select_related("technique"),
             **kwargs,
         )
@@ -290,6 +292,19 @@ def evidence_download(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def invite(request):
+    """Create a one-time review invitation the therapist hands to a client."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    therapist = own_therapist(request)
+    note = request.POST.get("note", "").strip()[:120]
+    invitation = ReviewInvitation.objects.create(therapist=therapist, note=note)
+    link = request.build_absolute_uri(invitation.get_absolute_url())
+    messages.success(request, f"Send this one-time link to your client: {link}")
+    return redirect("dashboard:home")
 
 
 @require_POST

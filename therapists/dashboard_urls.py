@@ -42,4 +42,5 @@ urlpatterns = [
         name="credential-evidence",
     ),
     path("publish/", dashboard.publish, name="publish"),
+    path("invitations/", dashboard.invite, name="invite"),
 ]

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models import ReviewInvitation
 from tests import factories
 from therapists import dashboard_urls
 from therapists.forms import TechniqueFormSet
@@ -68,6 +69,7 @@ ENDPOINTS = [
     Endpoint("credential-delete", "post", "credential"),
     Endpoint("credential-evidence", "get", "credential"),
     Endpoint("publish", "post"),
+    Endpoint("invite", "post"),
 ]
 EVIDENCE = Endpoint("credential-evidence", "get", "credential")
 EDITOR_ENDPOINTS = [e for e in ENDPOINTS if e != EVIDENCE]
@@ -166,6 +168,8 @@ def valid_post_data(endpoint: Endpoint, world: World) -> dict:
             return data
         case "publish":
             return {"action": "unpublish"}
+        case "invite":
+            return {"note": "For Ana, after her third session"}
         case _:
             return {}
 
@@ -195,6 +199,7 @@ def snapshot(therapist: Therapist | None = None) -> dict:
         Credential: "therapist",
         Therapist.conditions.through: "therapist",
         CredentialEvent: "credential__therapist",
+        ReviewInvitation: "therapist",
     }
     state = {}
     for model, owner_field in owned_by.items():
@@ -306,7 +311,7 @@ def test_owner_can_use_every_dashboard_url(client, world, endpoint):
         assert snapshot() != before
 
 
-@pytest.mark.parametrize("name", ["photo-delete", "publish"])
+@pytest.mark.parametrize("name", ["photo-delete", "publish", "invite"])
 def test_post_only_urls_refuse_get_and_change_nothing(client, world, name):
     client.force_login(world.owner.user)
     before = snapshot()
