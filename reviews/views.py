@@ -1,6 +1,8 @@
 """Writing, answering, voting on, reporting and moderating reviews."""
 
 import datetime
+import logging
+import smtplib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -25,6 +27,7 @@ from reviews.models import (
 from therapists.models import Therapist
 
 COPY_CHECK_LIMIT = 200
+logger = logging.getLogger(__name__)
 
 
 def recent_count(author, hours: int) -> int:
@@ -200,17 +203,7 @@ def respond(request, pk):
         form.instance.review = review
         form.save()
         if review.author.email:
-            send_mail(
-                subject=f"{review.therapist.display_name} responded to your review",
-                message=(
-                    f"{review.therapist.display_name} responded to your review "
-                    f"“{review.title}”:\n\n{form.instance.body}\n\n"
-                    f"{request.build_absolute_uri(review.get_absolute_url())}"
-                ),
-                from_email=None,
-                recipient_list=[review.author.email],
-                fail_silently=True,
-            )
+            notify_author(request, review, form.instance.body)
         messages.success(request, "Your response is published.")
         return redirect(review.get_absolute_url())
     return render(
@@ -218,6 +211,23 @@ def respond(request, pk):
         "reviews/response_form.html",
         {"form": form, "review": review, "editing": response is not None},
     )
+
+
+def notify_author(request, review: Review, response: str) -> None:
+    """Tell the client the therapist answered; a mail outage must not lose it."""
+    try:
+        send_mail(
+            subject=f"{review.therapist.display_name} responded to your review",
+            message=(
+                f"{review.therapist.display_name} responded to your review "
+                f"“{review.title}”:\n\n{response}\n\n"
+                f"{request.build_absolute_uri(review.get_absolute_url())}"
+            ),
+            from_email=None,
+            recipient_list=[review.author.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Could not email review %s's author", review.pk, exc_info=True)
 
 
 @transaction.atomic
