@@ -228,3 +228,44 @@ def make_staff_user(permissions=(), **overrides):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user
+
+
+def make_review_form_data(**overrides):
+    """What a client posts on the review form: a clean review that publishes."""
+    fields = {
+        "rating": 5,
+        "pain_relief": 5,
+        "communication": 4,
+        "technique": 5,
+        "professionalism": 4,
+        "condition": condition("sciatica").pk,
+        "sessions": 4,
+        "would_recommend": "on",
+        "title": "Sciatica finally eased",
+        "body": "Four sessions of slow, careful work and I can sit at my desk again.",
+    }
+    fields.update(overrides)
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def make_report(review, reporter=None, **overrides):
+    """An open report on a review."""
+    from reviews.models import ReviewReport
+
+    fields = {
+        "review": review,
+        "reporter": reporter or make_user(),
+        "reason": ReviewReport.Reason.FAKE,
+        "details": "",
+    }
+    fields.update(overrides)
+    return ReviewReport.objects.create(**fields)
+
+
+def make_invitation(therapist=None, **overrides):
+    """An unused one-time review invitation."""
+    from reviews.models import ReviewInvitation
+
+    fields = {"therapist": therapist or make_therapist(), "note": "For a client"}
+    fields.update(overrides)
+    return ReviewInvitation.objects.create(**fields)
