@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from accounts.forms import DeleteAccountForm, ResendConfirmationForm, SignUpForm
 from accounts.tokens import email_confirmation_token
-from reviews.models import Review
+from reviews.models import HelpfulVote, Review
 from therapists.models import Therapist
 
 
@@ -166,11 +166,15 @@ def delete_account(*, user) -> None:
         .values_list("pk", flat=True)
         .distinct()
     )
+    voted_on = list(
+        HelpfulVote.objects.filter(user=user).values_list("review_id", flat=True)
+    )
     therapist = Therapist.objects.filter(user=user).first()
     files = therapist.stored_files() if therapist else []
     Therapist.objects.filter(user=user).forget_search_documents()
     user.delete()  # cascades to the profile, its credentials and the reviews
     Therapist.objects.filter(pk__in=reviewed).refresh_stats()
+    Review.objects.filter(pk__in=voted_on).recount_helpful()
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 

@@ -4,7 +4,8 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,15 +52,27 @@ class ReviewQuerySet(models.QuerySet):
         }
         return self.order_by(*orders.get(sort, orders["newest"]))
 
+    def recount_helpful(self) -> int:
+        """Store each review's helpful-vote count afresh."""
+        votes = (
+            HelpfulVote.objects.filter(review=OuterRef("pk"))
+            .values("review")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.update(helpful_count=Coalesce(Subquery(votes), 0))
+
     def awaiting_moderation(self) -> Self:
         """Held reviews and published ones with an open report, oldest first."""
+        open_report = ReviewReport.objects.filter(
+            review=OuterRef("pk"), resolved_at__isnull=True
+        )
         return (
             self.filter(
                 Q(status=Review.Status.HELD)
-                | Q(status=Review.Status.PUBLISHED, reports__resolved_at__isnull=True)
+                | Q(Exists(open_report), status=Review.Status.PUBLISHED)
             )
             .filter(is_current=True)
-            .distinct()
             .order_by("created_at", "id")
         )
 

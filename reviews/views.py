@@ -69,12 +69,13 @@ def submit_review(
     Review.objects.filter(therapist=therapist, author=author, is_current=True).update(
         is_current=False
     )
-    review = form.save(commit=False)
-    review.pk = None
-    review.therapist = therapist
-    review.author = author
-    review.is_current = True
-    review.created_at = timezone.now()
+    # A new row, never the edited old one: votes, staff notes and history stay
+    # with the review they belong to.
+    review = Review(
+        **{name: data[name] for name in ReviewForm.Meta.fields},
+        therapist=therapist,
+        author=author,
+    )
     review.status = Review.Status.HELD if reasons else Review.Status.PUBLISHED
     review.hold_reasons = "\n".join(reasons)
     review.is_verified_client = invitation is not None or author_was_verified(
@@ -258,7 +259,8 @@ def moderation_queue(request):
         .prefetch_related("reports")
     )
     if request.method == "POST":
-        review = get_object_or_404(reviews, pk=request.POST.get("review"))
+        pk = request.POST.get("review", "")
+        review = get_object_or_404(reviews, pk=int(pk) if pk.isdigit() else 0)
         form = ModerationForm(request.POST, prefix=f"r{review.pk}")
         if form.is_valid():
             publish = form.cleaned_data["action"] == "publish"

@@ -371,7 +371,9 @@ class Therapist(models.Model):
         )
         meets = (
             self.rating_count >= CONSISTENT_MIN_REVIEWS
-            and self.positive_review_percent >= CONSISTENT_MIN_POSITIVE_PERCENT
+            # Exact, not the rounded percentage: 79.5% is not 80%.
+            and 100 * self.positive_review_count
+            >= CONSISTENT_MIN_POSITIVE_PERCENT * self.rating_count
             and recent_negative <= CONSISTENT_MAX_RECENT_NEGATIVE
         )
         return {

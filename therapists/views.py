@@ -30,7 +30,9 @@ class TherapistDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         review_form = ReviewListForm(self.request.GET or None)
-        chosen = review_form.cleaned_data if review_form.is_valid() else {}
+        review_form.is_valid()
+        # A bad value in one field does not throw away the other.
+        chosen = getattr(review_form, "cleaned_data", {})
         reviews = (
             Review.objects.filter(therapist=self.object)
             .for_profile()

@@ -1,0 +1,254 @@
+"""A therapist's stored review figures always equal a fresh recount of the
+reviews that count, whatever moved them: writing, replacing, moderating or
+deleting an account."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reviews.models import Review
+from tests import factories
+from tests.accounts.helpers import PASSWORD
+from therapists import ranking
+from therapists.models import Therapist
+
+pytestmark = pytest.mark.django_db
+
+ASPECTS = ("pain_relief", "communication", "technique", "professionalism")
+
+
+def assert_matches_recount(therapist):
+    """Stored aggregates and score equal a recount of Review.objects.counted()."""
+    stored = Therapist.objects.get(pk=therapist.pk)
+    counted = list(Review.objects.counted().filter(therapist_id=therapist.pk))
+    ratings = [review.rating for review in counted]
+    expected = {
+        "rating_count": len(ratings),
+        "rating_sum": sum(ratings),
+        "rating_average": sum(ratings) / len(ratings) if ratings else 0.0,
+        **{f"rating_{n}_count": ratings.count(n) for n in range(1, 6)},
+        "recommend_count": sum(review.would_recommend for review in counted),
+        **{
+            f"{aspect}_sum": sum(getattr(review, aspect) for review in counted)
+            for aspect in ASPECTS
+        },
+    }
+    assert {field: getattr(stored, field) for field in expected} == expected
+    assert stored.qualification_score == ranking.qualification_score(
+        stored.ranking_inputs(), ranking.site_mean_rating()
+    )
+    return stored
+
+
+def logged_in_as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def write(user, therapist, **fields):
+    response = logged_in_as(user).post(
+        reverse("reviews:write", kwargs={"slug": therapist.slug}),
+        factories.make_review_form_data(**fields),
+    )
+    assert response.status_code == 302, "the review form refused the review"
+    return Review.objects.get(therapist=therapist, author=user, is_current=True)
+
+
+def decide(moderator, review, action, reason="Checked by staff."):
+    response = logged_in_as(moderator).post(
+        "/staff/reviews/",
+        {
+            "review": review.pk,
+            f"r{review.pk}-action": action,
+            f"r{review.pk}-reason": reason,
+        },
+    )
+    assert response.status_code == 302, "the moderation queue refused the decision"
+
+
+def delete_account(user):
+    response = logged_in_as(user).post(
+        reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"}
+    )
+    assert response.status_code == 302, "the account was not deleted"
+
+
+def aspects(value):
+    return dict.fromkeys(ASPECTS, value)
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.make_staff_user(permissions=["reviews.moderate_review"])
+
+
+def test_new_therapist_has_empty_figures(therapist):
+    stored = assert_matches_recount(therapist)
+
+    assert stored.rating_count == 0
+    assert stored.rating_average == 0.0
+
+
+def test_writing_a_review_adds_it_to_the_figures(client_user, therapist):
+    write(
+        client_user,
+        therapist,
+        rating=4,
+        pain_relief=5,
+        communication=3,
+        technique=4,
+        professionalism=2,
+    )
+
+    stored = assert_matches_recount(therapist)
+    assert (stored.rating_count, stored.rating_sum, stored.rating_4_count) == (1, 4, 1)
+    assert stored.recommend_count == 1
+    assert (
+        stored.pain_relief_sum,
+        stored.communication_sum,
+        stored.technique_sum,
+        stored.professionalism_sum,
+    ) == (5, 3, 4, 2)
+
+
+def test_not_recommending_is_counted_apart(therapist):
+    write(factories.make_user(), therapist, rating=2, would_recommend=None)
+    write(factories.make_user(), therapist, rating=5)
+
+    stored = assert_matches_recount(therapist)
+    assert stored.recommend_count == 1
+    assert stored.recommend_percent == 50
+
+
+def test_replacing_a_review_swaps_it_in_the_figures(client_user, therapist):
+    write(factories.make_user(), therapist, rating=3, **aspects(3))
+    write(client_user, therapist, rating=1, would_recommend=None, **aspects(1))
+    assert_matches_recount(therapist)
+
+    write(client_user, therapist, rating=5, **aspects(5))
+
+    stored = assert_matches_recount(therapist)
+    assert stored.rating_count == 2
+    assert stored.rating_sum == 8
+    assert stored.rating_average == 4.0
+    assert stored.rating_1_count == 0
+    assert stored.recommend_count == 2
+    assert stored.pain_relief_sum == 8
+
+
+def test_held_review_leaves_the_figures_alone(client_user, therapist):
+    write(factories.make_user(), therapist, rating=5)
+
+    held = write(
+        client_user,
+        therapist,
+        rating=1,
+        body="Awful, and she kept pushing her shop at www.dana-shop.com on me.",
+    )
+
+    assert held.status == Review.Status.HELD
+    stored = assert_matches_recount(therapist)
+    assert stored.rating_count == 1
+
+
+def test_replacing_a_published_review_with_a_held_one_drops_both(
+    client_user, therapist
+):
+    write(client_user, therapist, rating=4)
+
+    write(
+        client_user,
+        therapist,
+        rating=2,
+        body="Changed my mind after she texted me from 917-555-0123 at night.",
+    )
+
+    stored = assert_matches_recount(therapist)
+    assert stored.rating_count == 0
+
+
+def test_publishing_a_held_review_adds_it(client_user, therapist, moderator):
+    held = write(
+        client_user,
+        therapist,
+        rating=3,
+        body="Fine, though I found her on www.back-help.org first, not here.",
+    )
+    assert_matches_recount(therapist)
+
+    decide(moderator, held, "publish")
+
+    stored = assert_matches_recount(therapist)
+    assert (stored.rating_count, stored.rating_3_count) == (1, 1)
+
+
+def test_removing_a_review_takes_it_out(therapist, moderator):
+    kept = write(factories.make_user(), therapist, rating=5)
+    removed = write(factories.make_user(), therapist, rating=1, **aspects(1))
+    factories.make_report(removed)
+
+    decide(moderator, removed, "remove")
+
+    stored = assert_matches_recount(therapist)
+    assert stored.rating_count == 1
+    assert stored.rating_sum == kept.rating
+
+
+def test_deleting_an_account_recounts_every_therapist_it_reviewed(
+    client_user, therapist, other_therapist
+):
+    write(client_user, therapist, rating=1, **aspects(1))
+    write(client_user, other_therapist, rating=2, **aspects(2))
+    write(factories.make_user(), therapist, rating=5)
+
+    delete_account(client_user)
+
+    assert not Review.objects.filter(author_id=client_user.pk).exists()
+    stored = assert_matches_recount(therapist)
+    assert (stored.rating_count, stored.rating_average) == (1, 5.0)
+    stored = assert_matches_recount(other_therapist)
+    assert stored.rating_count == 0
+
+
+def test_figures_match_a_recount_after_every_step(therapist, other_therapist):
+    """A whole season of reviews on two profiles, checked after each change."""
+    moderator = factories.make_staff_user(permissions=["reviews.moderate_review"])
+    ana, ben, cy, dee = (factories.make_user() for _ in range(4))
+
+    def check():
+        assert_matches_recount(therapist)
+        assert_matches_recount(other_therapist)
+
+    check()
+    write(ana, therapist, rating=4, pain_relief=3)
+    check()
+    write(ben, therapist, rating=2, would_recommend=None, technique=1)
+    check()
+    write(ana, other_therapist, rating=5)
+    check()
+    write(ana, therapist, rating=5, communication=2)  # replaces Ana's 4 stars
+    check()
+    held = write(
+        cy, therapist, rating=3, body="Decent. Her new studio: dana-studio.com, ok."
+    )
+    check()
+    decide(moderator, held, "publish", "The studio link is fine.")
+    check()
+    ben_review = Review.objects.get(author=ben, is_current=True)
+    factories.make_report(ben_review, reporter=dee)
+    decide(moderator, ben_review, "remove", "Not a first-hand experience.")
+    check()
+    write(ben, therapist, rating=3)  # writes again after the removal
+    check()
+    write(dee, other_therapist, rating=1, would_recommend=None, **aspects(1))
+    check()
+    delete_account(ana)
+    check()
+    delete_account(dee)
+    check()
+
+    stored = Therapist.objects.get(pk=therapist.pk)
+    assert stored.rating_count == 2  # Cy's published 3 and Ben's second 3
+    assert stored.rating_average == 3.0
+    assert Therapist.objects.get(pk=other_therapist.pk).rating_count == 0
