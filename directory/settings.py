@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reviews",
     "accounts",
     "verification",
+    "interviews",
 ]
 
 MIDDLEWARE = [

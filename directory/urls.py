@@ -12,6 +12,7 @@ urlpatterns = [
     path("how-we-rank/", views.HowWeRankView.as_view(), name="how-we-rank"),
     path("therapists/", include("therapists.urls")),
     path("", include("reviews.urls")),
+    path("", include("interviews.urls")),
     path("dashboard/", include("therapists.dashboard_urls")),
     path("accounts/", include("accounts.urls")),
     path(

@@ -1,0 +1,125 @@
+from django import forms
+
+from interviews.models import MAX_OPEN_REQUESTS, STANDARD_QUESTIONS, InterviewRequest
+
+
+class InterviewRequestForm(forms.ModelForm):
+    own_question = forms.CharField(
+        label="Your own question (optional)", max_length=300, required=False
+    )
+
+    class Meta:
+        model = InterviewRequest
+        fields = [
+            "pain_where",
+            "pain_since",
+            "past_treatments",
+            "concerns",
+            "contact_method",
+            "phone",
+        ]
+        labels = {"phone": "Phone number (only if you prefer a call)"}
+        widgets = {
+            "past_treatments": forms.Textarea(attrs={"rows": 3, "maxlength": 1500}),
+            "concerns": forms.Textarea(attrs={"rows": 3, "maxlength": 1500}),
+            "contact_method": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, open_requests: int = 0, already_open: bool = False, **kw):
+        super().__init__(*args, **kw)
+        self.open_requests = open_requests
+        self.already_open = already_open
+        for index, text in enumerate(STANDARD_QUESTIONS):
+            self.fields[f"question_{index}"] = forms.CharField(
+                label=f"Question {index + 1}",
+                initial=text,
+                max_length=300,
+                required=False,
+            )
+
+    def question_fields(self):
+        return [self[f"question_{i}"] for i in range(len(STANDARD_QUESTIONS))]
+
+    def detail_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def questions(self) -> list[str]:
+        asked = [
+            " ".join(self.cleaned_data.get(f"question_{i}", "").split())
+            for i in range(len(STANDARD_QUESTIONS))
+        ]
+        asked.append(" ".join(self.cleaned_data.get("own_question", "").split()))
+        return [question for question in asked if question]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.already_open:
+            raise forms.ValidationError(
+                "You already have an open request with this therapist; wait for "
+                "the answer before sending another.",
+                code="already_open",
+            )
+        if self.open_requests >= MAX_OPEN_REQUESTS:
+            raise forms.ValidationError(
+                f"You have {self.open_requests} requests waiting for answers; you "
+                f"can have at most {MAX_OPEN_REQUESTS} open at a time.",
+                code="too_many_open",
+            )
+        if not self.questions():
+            raise forms.ValidationError(
+                "Ask at least one question.", code="no_questions"
+            )
+        if cleaned.get("contact_method") == "phone" and not cleaned.get("phone"):
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    "Give a phone number, or choose email.", code="phone_required"
+                ),
+            )
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            ("accepted", "Accept: share contact details so we can arrange a session"),
+            ("declined", "Decline"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label="Message to the client",
+        max_length=1500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"answer_{question.pk}"] = forms.CharField(
+                label=question.text,
+                max_length=2000,
+                initial=question.answer,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "declined" and not cleaned.get("message"):
+            self.add_error(
+                "message",
+                forms.ValidationError(
+                    "Tell the client briefly why, and where else they might look.",
+                    code="decline_message",
+                ),
+            )
+        return cleaned
+
+
+class AbuseReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What happened?", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

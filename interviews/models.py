@@ -1,0 +1,145 @@
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# The questions the guide suggests asking before booking; clients tick or edit them.
+STANDARD_QUESTIONS = [
+    "What experience do you have with my kind of back pain?",
+    "Which techniques would you use for me, and why?",
+    "What does a first session with you look like?",
+    "How will we judge whether it is working?",
+    "When would you refer me to a doctor or physiotherapist instead?",
+    "What do you charge, and how long is a session?",
+]
+MAX_OPEN_REQUESTS = 5
+
+
+class InterviewRequestQuerySet(models.QuerySet):
+    def involving(self, user) -> Self:
+        """Conversations the user is a party to, as client or as therapist."""
+        return self.filter(Q(client=user) | Q(therapist__user=user))
+
+    def readable_by(self, user) -> Self:
+        """What a user may open: their own, and reported ones for moderators."""
+        if user.has_perm("interviews.review_abuse_report"):
+            return self.filter(
+                Q(client=user) | Q(therapist__user=user) | Q(reported_at__isnull=False)
+            )
+        return self.involving(user)
+
+    def open(self) -> Self:
+        """Requests still waiting for the therapist's answer."""
+        return self.filter(status=InterviewRequest.Status.OPEN)
+
+    def unread_by_therapist(self) -> Self:
+        return self.filter(therapist_read_at__isnull=True)
+
+    def unread_by_client(self) -> Self:
+        return self.filter(answered_at__isnull=False, client_read_at__isnull=True)
+
+
+class InterviewRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    class Contact(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="interview_requests",
+    )
+    therapist = models.ForeignKey(
+        "therapists.Therapist", on_delete=models.CASCADE, related_name="interviews"
+    )
+    pain_where = models.CharField("Where does it hurt?", max_length=200)
+    pain_since = models.CharField("Since when?", max_length=120)
+    past_treatments = models.TextField(
+        "What have you tried so far?", max_length=1500, blank=True
+    )
+    concerns = models.TextField(
+        "Anything that worries you?", max_length=1500, blank=True
+    )
+    contact_method = models.CharField(
+        "How should the therapist contact you?", max_length=10, choices=Contact
+    )
+    phone = models.CharField(max_length=30, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    therapist_message = models.TextField(max_length=1500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    therapist_read_at = models.DateTimeField(null=True, blank=True)
+    client_read_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    report_reason = models.CharField(max_length=500, blank=True)
+
+    objects = InterviewRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("review_abuse_report", "Can read reported conversations")]
+        indexes = [
+            models.Index(
+                fields=["therapist", "-created_at"], name="interview_inbox_idx"
+            ),
+            models.Index(fields=["client", "-created_at"], name="interview_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"Interview request to {self.therapist} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("interviews:detail", kwargs={"pk": self.pk})
+
+    @property
+    def shares_contact(self) -> bool:
+        """Contact details travel only once the therapist accepts."""
+        return self.status == self.Status.ACCEPTED
+
+
+class InterviewQuestion(models.Model):
+    request = models.ForeignKey(
+        InterviewRequest, on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    answer = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "position"], name="unique_question_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class ShortlistEntry(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist"
+    )
+    therapist = models.ForeignKey(
+        "therapists.Therapist", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "therapist"], name="unique_shortlist_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} shortlisted {self.therapist}"

@@ -1,0 +1,63 @@
+"""The shortlist: kept in the session for visitors, in the database for members,
+and merged into the account when a visitor logs in."""
+
+from interviews.models import ShortlistEntry
+
+SESSION_KEY = "shortlist"
+MAX_SHORTLIST = 12
+
+
+def therapist_ids(request) -> list[int]:
+    """Shortlisted therapist ids, oldest first."""
+    if request.user.is_authenticated:
+        return list(
+            ShortlistEntry.objects.filter(user=request.user).values_list(
+                "therapist_id", flat=True
+            )
+        )
+    return [int(pk) for pk in request.session.get(SESSION_KEY, [])]
+
+
+def toggle(request, therapist) -> bool:
+    """Add or remove a therapist; True when it is now on the shortlist."""
+    if request.user.is_authenticated:
+        entry = ShortlistEntry.objects.filter(user=request.user, therapist=therapist)
+        if entry.exists():
+            entry.delete()
+            return False
+        if entry.model.objects.filter(user=request.user).count() >= MAX_SHORTLIST:
+            return False
+        ShortlistEntry.objects.get_or_create(user=request.user, therapist=therapist)
+        return True
+    ids = [int(pk) for pk in request.session.get(SESSION_KEY, [])]
+    if therapist.pk in ids:
+        ids.remove(therapist.pk)
+        added = False
+    elif len(ids) < MAX_SHORTLIST:
+        ids.append(therapist.pk)
+        added = True
+    else:
+        added = False
+    request.session[SESSION_KEY] = ids
+    return added
+
+
+def merge_session_shortlist(request, ids: list[int]) -> None:
+    """Save a visitor's shortlist to the account they just logged in to."""
+    from therapists.models import Therapist
+
+    existing = set(
+        ShortlistEntry.objects.filter(user=request.user).values_list(
+            "therapist_id", flat=True
+        )
+    )
+    room = MAX_SHORTLIST - len(existing)
+    new = [pk for pk in ids if pk not in existing][: max(room, 0)]
+    ShortlistEntry.objects.bulk_create(
+        [
+            ShortlistEntry(user=request.user, therapist_id=pk)
+            for pk in Therapist.objects.filter(pk__in=new).values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    request.session.pop(SESSION_KEY, None)

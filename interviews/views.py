@@ -1,0 +1,246 @@
+"""Interview a therapist before booking; shortlist and compare therapists."""
+
+import logging
+import smtplib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from interviews import shortlist
+from interviews.forms import AbuseReportForm, AnswerForm, InterviewRequestForm
+from interviews.models import InterviewQuestion, InterviewRequest
+from therapists.geocoding import PlaceNotFound, geocode
+from therapists.models import Therapist
+
+logger = logging.getLogger(__name__)
+COMPARE_MIN, COMPARE_MAX = 2, 4
+
+
+def notify(request, *, to: str, subject: str, body: str, link: str) -> None:
+    """Send a notification; a mail outage must not lose the conversation."""
+    try:
+        send_mail(
+            subject=subject,
+            message=f"{body}\n\n{request.build_absolute_uri(link)}\n\n"
+            "Back Care Directory",
+            from_email=None,
+            recipient_list=[to],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Could not send %r to %s", subject, to, exc_info=True)
+
+
+@transaction.atomic
+def send_request(*, therapist, client, form: InterviewRequestForm) -> InterviewRequest:
+    """Save a request with its questions."""
+    interview = form.save(commit=False)
+    interview.therapist = therapist
+    interview.client = client
+    interview.save()
+    InterviewQuestion.objects.bulk_create(
+        InterviewQuestion(request=interview, position=position, text=text)
+        for position, text in enumerate(form.questions())
+    )
+    return interview
+
+
+@login_required
+def request_interview(request, slug):
+    therapist = get_object_or_404(Therapist.objects.published(), slug=slug)
+    if therapist.user_id == request.user.pk:
+        raise PermissionDenied("You cannot interview yourself.")
+    mine = InterviewRequest.objects.filter(client=request.user).open()
+    form = InterviewRequestForm(
+        request.POST or None,
+        open_requests=mine.count(),
+        already_open=mine.filter(therapist=therapist).exists(),
+    )
+    if request.method == "POST" and form.is_valid():
+        interview = send_request(therapist=therapist, client=request.user, form=form)
+        notify(
+            request,
+            to=therapist.user.email,
+            subject="A client would like to ask you some questions",
+            body=f"{request.user.first_name or 'A client'} sent you an interview "
+            "request about their back pain.",
+            link=interview.get_absolute_url(),
+        )
+        messages.success(
+            request, "Your questions are sent. We will email you the answers."
+        )
+        return redirect(interview.get_absolute_url())
+    return render(
+        request, "interviews/request_form.html", {"form": form, "therapist": therapist}
+    )
+
+
+@login_required
+def inbox(request):
+    therapist = Therapist.objects.filter(user=request.user).first()
+    received = (
+        InterviewRequest.objects.filter(therapist=therapist).select_related("client")
+        if therapist
+        else InterviewRequest.objects.none()
+    )
+    sent = InterviewRequest.objects.filter(client=request.user).select_related(
+        "therapist"
+    )
+    return render(
+        request,
+        "interviews/inbox.html",
+        {
+            "received": received,
+            "sent": sent,
+            "unread_received": received.unread_by_therapist().count(),
+            "unread_sent": sent.unread_by_client().count(),
+            "is_therapist": therapist is not None,
+        },
+    )
+
+
+@transaction.atomic
+def answer_request(*, interview: InterviewRequest, form: AnswerForm) -> None:
+    """Store the answers and the decision."""
+    for question in form.questions:
+        question.answer = form.cleaned_data[f"answer_{question.pk}"]
+    InterviewQuestion.objects.bulk_update(form.questions, ["answer"])
+    interview.status = form.cleaned_data["decision"]
+    interview.therapist_message = form.cleaned_data["message"]
+    interview.answered_at = timezone.now()
+    interview.client_read_at = None
+    interview.save()
+
+
+@login_required
+def detail(request, pk):
+    interview = get_object_or_404(
+        InterviewRequest.objects.readable_by(request.user).select_related(
+            "therapist__user", "client"
+        ),
+        pk=pk,
+    )
+    is_therapist = interview.therapist.user_id == request.user.pk
+    is_client = interview.client_id == request.user.pk
+    questions = list(interview.questions.all())
+    form = None
+    if is_therapist:
+        form = AnswerForm(request.POST or None, questions=questions)
+        if request.method == "POST" and form.is_valid():
+            answer_request(interview=interview, form=form)
+            notify(
+                request,
+                to=interview.client.email,
+                subject=f"{interview.therapist.display_name} answered your questions",
+                body="Your questions have answers.",
+                link=interview.get_absolute_url(),
+            )
+            messages.success(request, "Your answers are sent to the client.")
+            return redirect(interview.get_absolute_url())
+        if interview.therapist_read_at is None:
+            interview.therapist_read_at = timezone.now()
+            interview.save(update_fields=["therapist_read_at"])
+    elif is_client and interview.answered_at and interview.client_read_at is None:
+        interview.client_read_at = timezone.now()
+        interview.save(update_fields=["client_read_at"])
+    return render(
+        request,
+        "interviews/detail.html",
+        {
+            "interview": interview,
+            "questions": questions,
+            "form": form,
+            "is_therapist": is_therapist,
+            "is_client": is_client,
+            "report_form": AbuseReportForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_abuse(request, pk):
+    interview = get_object_or_404(
+        InterviewRequest.objects.involving(request.user), pk=pk
+    )
+    form = AbuseReportForm(request.POST)
+    if form.is_valid():
+        interview.reported_at = timezone.now()
+        interview.report_reason = form.cleaned_data["reason"]
+        interview.save(update_fields=["reported_at", "report_reason"])
+        messages.success(request, "Thank you: our staff will read this conversation.")
+    else:
+        messages.error(request, "Say briefly what happened so our staff can help.")
+    return redirect(interview.get_absolute_url())
+
+
+@require_POST
+def toggle_shortlist(request, slug):
+    therapist = get_object_or_404(Therapist.objects.published(), slug=slug)
+    added = shortlist.toggle(request, therapist)
+    messages.success(
+        request,
+        f"{therapist.display_name} is {'on' if added else 'off'} your shortlist.",
+    )
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(therapist.get_absolute_url())
+
+
+def shortlist_page(request):
+    ids = shortlist.therapist_ids(request)
+    therapists = Therapist.objects.published().filter(pk__in=ids).for_listing()
+    return render(request, "interviews/shortlist.html", {"therapists": therapists})
+
+
+def compare(request):
+    """2-4 therapists side by side; the URL carries only their slugs (and a place)."""
+    slugs = [slug for slug in request.GET.getlist("t") if slug][:COMPARE_MAX]
+    if not slugs:
+        ids = shortlist.therapist_ids(request)[:COMPARE_MAX]
+        slugs = list(
+            Therapist.objects.published()
+            .filter(pk__in=ids)
+            .values_list("slug", flat=True)
+        )
+    therapists = Therapist.objects.published().filter(slug__in=slugs)
+    point, place_error = None, ""
+    near = request.GET.get("near", "").strip()
+    if near:
+        try:
+            point = geocode(near)
+        except PlaceNotFound:
+            place_error = f"We could not find “{near}”; distances are not shown."
+    if point is not None:
+        therapists = therapists.near(point, 250)
+    therapists = list(therapists.for_profile())
+    therapists.sort(key=lambda t: slugs.index(t.slug))
+    answers = {}
+    if request.user.is_authenticated:
+        for interview in (
+            InterviewRequest.objects.filter(
+                client=request.user, therapist__in=therapists
+            )
+            .exclude(answered_at=None)
+            .prefetch_related("questions")
+        ):
+            answers.setdefault(interview.therapist_id, interview)
+    columns = [{"therapist": t, "interview": answers.get(t.pk)} for t in therapists]
+    return render(
+        request,
+        "interviews/compare.html",
+        {
+            "columns": columns,
+            "enough": len(columns) >= COMPARE_MIN,
+            "near": near if point else "",
+            "place_error": place_error,
+            "share_query": "&".join(f"t={t.slug}" for t in therapists)
+            + (f"&near={near}" if point else ""),
+        },
+    )
