@@ -3,6 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import LoginView
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -14,8 +15,15 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.generic import FormView, TemplateView, View
 
-from accounts.forms import DeleteAccountForm, ResendConfirmationForm, SignUpForm
+from accounts.forms import (
+    DeleteAccountForm,
+    EmailLoginForm,
+    ResendConfirmationForm,
+    SignUpForm,
+)
 from accounts.tokens import email_confirmation_token
+from interviews import shortlist
+from interviews.models import InterviewRequest
 from reviews.models import HelpfulVote, Review
 from therapists.models import Therapist
 
@@ -68,7 +76,9 @@ def confirm_email(request, uidb64, token):
         return render(request, "accounts/confirm_failed.html", status=400)
     user.is_active = True
     user.save(update_fields=["is_active"])
+    visitor_shortlist = request.session.get(shortlist.SESSION_KEY, [])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    shortlist.merge_session_shortlist(request, visitor_shortlist)
     messages.success(request, "Thank you: your email address is confirmed.")
     return redirect("accounts:home")
 
@@ -148,10 +158,43 @@ def personal_data(*, user) -> dict:
             for review in written
         ],
         "therapist_profile": None,
+        "interview_requests_sent": [
+            interview_data(interview)
+            for interview in InterviewRequest.objects.filter(client=user)
+            .select_related("therapist")
+            .prefetch_related("questions")
+        ],
+        "interview_requests_received": [
+            interview_data(interview)
+            for interview in InterviewRequest.objects.filter(therapist__user=user)
+            .select_related("therapist")
+            .prefetch_related("questions")
+        ],
+        "shortlist": list(
+            user.shortlist.values_list("therapist__display_name", flat=True)
+        ),
     }
     if therapist is not None:
         data["therapist_profile"] = therapist.personal_data()
     return data
+
+
+def interview_data(interview) -> dict:
+    return {
+        "therapist": interview.therapist.display_name,
+        "status": interview.status,
+        "pain_where": interview.pain_where,
+        "pain_since": interview.pain_since,
+        "past_treatments": interview.past_treatments,
+        "concerns": interview.concerns,
+        "contact_method": interview.contact_method,
+        "phone": interview.phone,
+        "therapist_message": interview.therapist_message,
+        "created_at": interview.created_at,
+        "questions": [
+            {"question": q.text, "answer": q.answer} for q in interview.questions.all()
+        ],
+    }
 
 
 @transaction.atomic
@@ -192,3 +235,15 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
         delete_account(user=user)
         messages.success(self.request, "Your account and everything in it is deleted.")
         return super().form_valid(form)
+
+
+class ShortlistMergingLoginView(LoginView):
+    """Log in, and keep what a visitor shortlisted before logging in."""
+
+    authentication_form = EmailLoginForm
+
+    def form_valid(self, form):
+        visitor_shortlist = self.request.session.get(shortlist.SESSION_KEY, [])
+        response = super().form_valid(form)
+        shortlist.merge_session_shortlist(self.request, visitor_shortlist)
+        return response

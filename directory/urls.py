@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.forms import EmailLoginForm
+from accounts.views import ShortlistMergingLoginView
 from directory import views
 
 urlpatterns = [
@@ -15,11 +14,7 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("dashboard/", include("therapists.dashboard_urls")),
     path("accounts/", include("accounts.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailLoginForm),
-        name="login",
-    ),
+    path("accounts/login/", ShortlistMergingLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/credentials/", include("verification.urls")),
     path("admin/", admin.site.urls),

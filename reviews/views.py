@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from interviews.models import InterviewRequest
 from reviews import moderation
 from reviews.forms import ModerationForm, ReportForm, ResponseForm, ReviewForm
 from reviews.models import (
@@ -91,8 +92,13 @@ def submit_review(
 
 
 def author_was_verified(therapist, author) -> bool:
-    """A client who once used an invitation from this therapist stays verified."""
-    return ReviewInvitation.objects.filter(therapist=therapist, used_by=author).exists()
+    """A verified client: the therapist accepted their interview request, or they
+    once used an invitation from this therapist."""
+    accepted = InterviewRequest.objects.filter(
+        therapist=therapist, client=author, status=InterviewRequest.Status.ACCEPTED
+    )
+    invited = ReviewInvitation.objects.filter(therapist=therapist, used_by=author)
+    return accepted.exists() or invited.exists()
 
 
 @login_required

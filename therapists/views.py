@@ -1,6 +1,7 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from interviews import shortlist
 from reviews.forms import ReviewListForm
 from reviews.models import Review
 from therapists.filters import TherapistFilter
@@ -43,5 +44,6 @@ class TherapistDetailView(DetailView):
             recent_reviews=reviews[:20],
             review_form=review_form,
             consistency=self.object.review_consistency(),
+            on_shortlist=self.object.pk in shortlist.therapist_ids(self.request),
             **kwargs,
         )
