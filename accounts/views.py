@@ -165,7 +165,7 @@ def personal_data(*, user) -> dict:
             .prefetch_related("questions")
         ],
         "interview_requests_received": [
-            interview_data(interview)
+            interview_data(interview, for_therapist=True)
             for interview in InterviewRequest.objects.filter(therapist__user=user)
             .select_related("therapist")
             .prefetch_related("questions")
@@ -179,7 +179,9 @@ def personal_data(*, user) -> dict:
     return data
 
 
-def interview_data(interview) -> dict:
+def interview_data(interview, for_therapist: bool = False) -> dict:
+    # A therapist sees a client's phone number only once they have accepted.
+    shares_phone = not for_therapist or interview.shares_contact
     return {
         "therapist": interview.therapist.display_name,
         "status": interview.status,
@@ -188,7 +190,7 @@ def interview_data(interview) -> dict:
         "past_treatments": interview.past_treatments,
         "concerns": interview.concerns,
         "contact_method": interview.contact_method,
-        "phone": interview.phone,
+        "phone": interview.phone if shares_phone else "",
         "therapist_message": interview.therapist_message,
         "created_at": interview.created_at,
         "questions": [

@@ -69,7 +69,11 @@ class InterviewRequestForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Ask at least one question.", code="no_questions"
             )
-        if cleaned.get("contact_method") == "phone" and not cleaned.get("phone"):
+        if (
+            cleaned.get("contact_method") == "phone"
+            and not cleaned.get("phone")
+            and not self.has_error("phone")
+        ):
             self.add_error(
                 "phone",
                 forms.ValidationError(

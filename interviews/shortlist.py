@@ -18,28 +18,28 @@ def therapist_ids(request) -> list[int]:
     return [int(pk) for pk in request.session.get(SESSION_KEY, [])]
 
 
-def toggle(request, therapist) -> bool:
-    """Add or remove a therapist; True when it is now on the shortlist."""
+def toggle(request, therapist) -> str:
+    """Add or remove a therapist: "on", "off", or "full" when there is no room."""
     if request.user.is_authenticated:
         entry = ShortlistEntry.objects.filter(user=request.user, therapist=therapist)
         if entry.exists():
             entry.delete()
-            return False
-        if entry.model.objects.filter(user=request.user).count() >= MAX_SHORTLIST:
-            return False
+            return "off"
+        if ShortlistEntry.objects.filter(user=request.user).count() >= MAX_SHORTLIST:
+            return "full"
         ShortlistEntry.objects.get_or_create(user=request.user, therapist=therapist)
-        return True
+        return "on"
     ids = [int(pk) for pk in request.session.get(SESSION_KEY, [])]
     if therapist.pk in ids:
         ids.remove(therapist.pk)
-        added = False
+        result = "off"
     elif len(ids) < MAX_SHORTLIST:
         ids.append(therapist.pk)
-        added = True
+        result = "on"
     else:
-        added = False
+        return "full"
     request.session[SESSION_KEY] = ids
-    return added
+    return result
 
 
 def merge_session_shortlist(request, ids: list[int]) -> None:
@@ -56,7 +56,9 @@ def merge_session_shortlist(request, ids: list[int]) -> None:
     ShortlistEntry.objects.bulk_create(
         [
             ShortlistEntry(user=request.user, therapist_id=pk)
-            for pk in Therapist.objects.filter(pk__in=new).values_list("pk", flat=True)
+            for pk in Therapist.objects.published()
+            .filter(pk__in=new)
+            .values_list("pk", flat=True)
         ],
         ignore_conflicts=True,
     )

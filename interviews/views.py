@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from interviews import shortlist
@@ -113,6 +114,7 @@ def answer_request(*, interview: InterviewRequest, form: AnswerForm) -> None:
     interview.status = form.cleaned_data["decision"]
     interview.therapist_message = form.cleaned_data["message"]
     interview.answered_at = timezone.now()
+    interview.therapist_read_at = interview.therapist_read_at or interview.answered_at
     interview.client_read_at = None
     interview.save()
 
@@ -170,8 +172,13 @@ def report_abuse(request, pk):
     )
     form = AbuseReportForm(request.POST)
     if form.is_valid():
-        interview.reported_at = timezone.now()
-        interview.report_reason = form.cleaned_data["reason"]
+        # Reports add up: a later one never hides an earlier one.
+        reason = form.cleaned_data["reason"]
+        if interview.report_reason:
+            who = "client" if interview.client_id == request.user.pk else "therapist"
+            reason = f"{interview.report_reason}\n[later, by the {who}] {reason}"
+        interview.reported_at = interview.reported_at or timezone.now()
+        interview.report_reason = reason[:2000]
         interview.save(update_fields=["reported_at", "report_reason"])
         messages.success(request, "Thank you: our staff will read this conversation.")
     else:
@@ -182,11 +189,16 @@ def report_abuse(request, pk):
 @require_POST
 def toggle_shortlist(request, slug):
     therapist = get_object_or_404(Therapist.objects.published(), slug=slug)
-    added = shortlist.toggle(request, therapist)
-    messages.success(
-        request,
-        f"{therapist.display_name} is {'on' if added else 'off'} your shortlist.",
-    )
+    result = shortlist.toggle(request, therapist)
+    if result == "full":
+        messages.warning(
+            request,
+            f"Your shortlist is full ({shortlist.MAX_SHORTLIST}): remove one first.",
+        )
+    else:
+        messages.success(
+            request, f"{therapist.display_name} is {result} your shortlist."
+        )
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -217,8 +229,6 @@ def compare(request):
             point = geocode(near)
         except PlaceNotFound:
             place_error = f"We could not find “{near}”; distances are not shown."
-    if point is not None:
-        therapists = therapists.near(point, 250)
     therapists = list(therapists.for_profile())
     therapists.sort(key=lambda t: slugs.index(t.slug))
     answers = {}
@@ -231,7 +241,14 @@ def compare(request):
             .prefetch_related("questions")
         ):
             answers.setdefault(interview.therapist_id, interview)
-    columns = [{"therapist": t, "interview": answers.get(t.pk)} for t in therapists]
+    columns = [
+        {
+            "therapist": t,
+            "interview": answers.get(t.pk),
+            "distance": t.distance_from(point) if point else None,
+        }
+        for t in therapists
+    ]
     return render(
         request,
         "interviews/compare.html",
@@ -240,7 +257,9 @@ def compare(request):
             "enough": len(columns) >= COMPARE_MIN,
             "near": near if point else "",
             "place_error": place_error,
-            "share_query": "&".join(f"t={t.slug}" for t in therapists)
-            + (f"&near={near}" if point else ""),
+            "share_query": urlencode(
+                [("t", t.slug) for t in therapists]
+                + ([("near", near)] if point else [])
+            ),
         },
     )

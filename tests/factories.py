@@ -273,3 +273,40 @@ def make_invitation(therapist=None, **overrides):
     fields = {"therapist": therapist or make_therapist(), "note": "For a client"}
     fields.update(overrides)
     return ReviewInvitation.objects.create(**fields)
+
+
+def make_interview(
+    therapist=None, client=None, questions=None, answers=(), **overrides
+):
+    """An interview request with its questions; `answers` fills them in order.
+
+    Answers alone do not change the status: pass status= and answered_at= too,
+    as the therapist's answer form sets them together.
+    """
+    from interviews.models import InterviewQuestion, InterviewRequest
+
+    fields = {
+        "therapist": therapist or make_therapist(),
+        "client": client or make_user(),
+        "pain_where": "Lower back, left side",
+        "pain_since": "Last winter",
+        "contact_method": InterviewRequest.Contact.EMAIL,
+    }
+    fields.update(overrides)
+    interview = InterviewRequest.objects.create(**fields)
+    texts = list(questions or ["What experience do you have with sciatica?"])
+    answers = list(answers) + [""] * (len(texts) - len(answers))
+    InterviewQuestion.objects.bulk_create(
+        InterviewQuestion(request=interview, position=position, text=text, answer=a)
+        for position, (text, a) in enumerate(zip(texts, answers, strict=True))
+    )
+    return interview
+
+
+def make_shortlist_entry(user=None, therapist=None):
+    """One therapist on a member's saved shortlist."""
+    from interviews.models import ShortlistEntry
+
+    return ShortlistEntry.objects.create(
+        user=user or make_user(), therapist=therapist or make_therapist()
+    )

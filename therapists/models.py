@@ -473,6 +473,19 @@ class Therapist(models.Model):
             return True
         return False
 
+    def distance_from(self, point) -> float | None:
+        """Miles from a point to the nearest location (locations prefetched)."""
+        distances = [
+            point.distance_to(loc.latitude, loc.longitude)
+            for loc in self.locations.all()
+        ]
+        return min(distances) if distances else None
+
+    @property
+    def verified_credentials(self) -> list:
+        """Credentials shown as verified (prefetched credentials, no query)."""
+        return [c for c in self.credentials.all() if c.status == "verified"]
+
     def stored_files(self) -> list:
         """Every file the site stores for this therapist (photos, evidence)."""
         files = [self.photo, self.photo_thumbnail]
