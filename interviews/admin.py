@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from interviews.models import InterviewQuestion, InterviewRequest, ShortlistEntry
+
+
+class InterviewQuestionInline(admin.TabularInline):
+    model = InterviewQuestion
+    extra = 0
+    can_delete = False
+    readonly_fields = ["position", "text", "answer"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(InterviewRequest)
+class InterviewRequestAdmin(admin.ModelAdmin):
+    """Conversations are private: staff see only reported ones, read-only."""
+
+    list_display = ["therapist", "client", "status", "created_at", "reported_at"]
+    list_filter = ["status", "reported_at"]
+    search_fields = ["therapist__display_name", "report_reason"]
+    list_select_related = ["therapist", "client"]
+    inlines = [InterviewQuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(reported_at__isnull=False)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("interviews.review_abuse_report")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(admin.ModelAdmin):
+    list_display = ["user", "therapist", "created_at"]
+    raw_id_fields = ["user", "therapist"]
