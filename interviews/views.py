@@ -1,40 +1,31 @@
 """Interview a therapist before booking; shortlist and compare therapists."""
 
-import logging
-import smtplib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from directory import notifications
 from interviews import shortlist
 from interviews.forms import AbuseReportForm, AnswerForm, InterviewRequestForm
 from interviews.models import InterviewQuestion, InterviewRequest
 from therapists.geocoding import PlaceNotFound, geocode
 from therapists.models import Therapist
 
-logger = logging.getLogger(__name__)
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
 
 def notify(request, *, to: str, subject: str, body: str, link: str) -> None:
-    """Send a notification; a mail outage must not lose the conversation."""
-    try:
-        send_mail(
-            subject=subject,
-            message=f"{body}\n\n{request.build_absolute_uri(link)}\n\n"
-            "Back Care Directory",
-            from_email=None,
-            recipient_list=[to],
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Could not send %r to %s", subject, to, exc_info=True)
+    """Email a link to the conversation; a mail outage must not lose it."""
+    notifications.notify(
+        subject=subject,
+        body=f"{body}\n\n{request.build_absolute_uri(link)}\n\nBack Care Directory",
+        to=to,
+    )
 
 
 @transaction.atomic

@@ -1,19 +1,17 @@
 """Writing, answering, voting on, reporting and moderating reviews."""
 
 import datetime
-import logging
-import smtplib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from directory.notifications import notify
 from interviews.models import InterviewRequest
 from reviews import moderation
 from reviews.forms import ModerationForm, ReportForm, ResponseForm, ReviewForm
@@ -28,7 +26,6 @@ from reviews.models import (
 from therapists.models import Therapist
 
 COPY_CHECK_LIMIT = 200
-logger = logging.getLogger(__name__)
 
 
 def recent_count(author, hours: int) -> int:
@@ -222,19 +219,15 @@ def respond(request, pk):
 
 def notify_author(request, review: Review, response: str) -> None:
     """Tell the client the therapist answered; a mail outage must not lose it."""
-    try:
-        send_mail(
-            subject=f"{review.therapist.display_name} responded to your review",
-            message=(
-                f"{review.therapist.display_name} responded to your review "
-                f"“{review.title}”:\n\n{response}\n\n"
-                f"{request.build_absolute_uri(review.get_absolute_url())}"
-            ),
-            from_email=None,
-            recipient_list=[review.author.email],
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.warning("Could not email review %s's author", review.pk, exc_info=True)
+    notify(
+        subject=f"{review.therapist.display_name} responded to your review",
+        body=(
+            f"{review.therapist.display_name} responded to your review "
+            f"“{review.title}”:\n\n{response}\n\n"
+            f"{request.build_absolute_uri(review.get_absolute_url())}"
+        ),
+        to=review.author.email,
+    )
 
 
 @transaction.atomic

@@ -12,14 +12,13 @@ day sends nothing new.
 """
 
 import datetime
-import smtplib
 
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from directory.notifications import notify
 from therapists.models import Credential, Therapist
 from verification.models import CredentialEvent
 from verification.views import record_event, snapshot
@@ -87,17 +86,15 @@ class Command(BaseCommand):
             if what == "expired"
             else f"Your {credential.get_kind_display().lower()} expires soon"
         )
-        try:
-            send_mail(
-                subject=subject,
-                message=render_to_string(
-                    "verification/email/expiry.txt",
-                    {"credential": credential, "user": user, "what": what},
-                ),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-        except (OSError, smtplib.SMTPException) as error:
-            # The status change is already saved; a mail outage must not undo
-            # it or stop the run.
-            self.stderr.write(f"Could not email {user.email}: {error}")
+        # The status change is already saved; a mail outage must not undo it or
+        # stop the run. The log has the error.
+        sent = notify(
+            subject=subject,
+            body=render_to_string(
+                "verification/email/expiry.txt",
+                {"credential": credential, "user": user, "what": what},
+            ),
+            to=user.email,
+        )
+        if not sent:
+            self.stderr.write(f"Could not email {user.email}.")
