@@ -22,6 +22,7 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.tokens import email_confirmation_token
+from directory.files import delete_on_commit
 from interviews import shortlist
 from interviews.models import InterviewRequest
 from reviews.models import HelpfulVote, Review
@@ -220,7 +221,7 @@ def delete_account(*, user) -> None:
     user.delete()  # cascades to the profile, its credentials and the reviews
     Therapist.objects.filter(pk__in=reviewed).refresh_stats()
     Review.objects.filter(pk__in=voted_on).recount_helpful()
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    delete_on_commit(*files)
 
 
 class DeleteAccountView(LoginRequiredMixin, FormView):

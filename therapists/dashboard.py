@@ -22,6 +22,7 @@ from django.views.generic import (
     UpdateView,
 )
 
+from directory.files import delete_on_commit
 from reviews.models import ReviewInvitation
 from therapists.forms import (
     CredentialForm,
@@ -112,14 +113,12 @@ class PhotoView(OwnerMixin, FormView):
     @transaction.atomic
     def form_valid(self, form):
         processed = form.cleaned_data["photo"]
-        old = [f for f in (self.therapist.photo, self.therapist.photo_thumbnail) if f]
-        old_names = [(f.storage, f.name) for f in old]
+        delete_on_commit(self.therapist.photo, self.therapist.photo_thumbnail)
         self.therapist.photo.save(processed.photo.name, processed.photo, save=False)
         self.therapist.photo_thumbnail.save(
             processed.thumbnail.name, processed.thumbnail, save=False
         )
         self.therapist.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
-        transaction.on_commit(lambda: [s.delete(n) for s, n in old_names])
         return self.refreshed("Your photo is updated.")
 
 
@@ -128,14 +127,11 @@ def photo_delete(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
-    files = [
-        (f.storage, f.name) for f in (therapist.photo, therapist.photo_thumbnail) if f
-    ]
     with transaction.atomic():
+        delete_on_commit(therapist.photo, therapist.photo_thumbnail)
         therapist.photo = therapist.photo_thumbnail = ""
         therapist.is_published = False
         therapist.save(update_fields=["photo", "photo_thumbnail", "is_published"])
-        transaction.on_commit(lambda: [s.delete(n) for s, n in files])
     messages.success(request, "Your photo is removed; your profile is unpublished.")
     return redirect("dashboard:home")
 
@@ -243,8 +239,7 @@ class CredentialUpdateView(OwnedObjectMixin, UpdateView):
                 old=snapshot(before),
             )
         if old and old.name != form.instance.evidence.name:
-            storage, name = old.storage, old.name
-            transaction.on_commit(lambda: storage.delete(name))
+            delete_on_commit(old)
         return self.refreshed("Your credential is saved.")
 
 
@@ -255,10 +250,8 @@ class CredentialDeleteView(OwnedObjectMixin, DeleteView):
 
     @transaction.atomic
     def form_valid(self, form):
-        evidence = self.object.evidence
-        files = [(evidence.storage, evidence.name)] if evidence else []
+        delete_on_commit(self.object.evidence)
         self.object.delete()
-        transaction.on_commit(lambda: [s.delete(n) for s, n in files])
         return self.refreshed("The credential is removed.")
 
 
