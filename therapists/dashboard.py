@@ -5,8 +5,8 @@ rows only; staff work in the admin."""
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -123,9 +123,8 @@ class PhotoView(OwnerMixin, FormView):
 
 
 @require_POST
+@login_required
 def photo_delete(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     with transaction.atomic():
         delete_on_commit(therapist.photo, therapist.photo_thumbnail)
@@ -136,9 +135,8 @@ def photo_delete(request):
     return redirect("dashboard:home")
 
 
+@login_required
 def techniques_edit(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     formset = TechniqueFormSet(request.POST or None, instance=therapist)
     if request.method == "POST" and formset.is_valid():
@@ -255,10 +253,9 @@ class CredentialDeleteView(OwnedObjectMixin, DeleteView):
         return self.refreshed("The credential is removed.")
 
 
+@login_required
 def evidence_download(request, pk):
     """Credential evidence, for its owner and for staff only; never a public URL."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     credentials = Credential.objects.all()
     user = request.user
     if not (
@@ -288,10 +285,9 @@ def evidence_download(request, pk):
 
 
 @require_POST
+@login_required
 def invite(request):
     """Create a one-time review invitation the therapist hands to a client."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     note = request.POST.get("note", "").strip()[:120]
     invitation = ReviewInvitation.objects.create(therapist=therapist, note=note)
@@ -301,9 +297,8 @@ def invite(request):
 
 
 @require_POST
+@login_required
 def publish(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     therapist = own_therapist(request)
     if request.POST.get("action") == "unpublish":
         therapist.is_published = False
