@@ -87,12 +87,7 @@ class CredentialAdminForm(forms.ModelForm):
         widgets = {"evidence": forms.FileInput}
         fields = [
             "therapist",
-            "kind",
-            "issuer",
-            "number",
-            "jurisdiction",
-            "issued_on",
-            "expires_on",
+            *Credential.CLAIM_FIELDS,
             "evidence",
             "status",
             "verification_method",

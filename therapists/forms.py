@@ -188,15 +188,7 @@ VERIFIED_FIELDS = ("issuer", "number", "jurisdiction", "expires_on", "kind")
 class CredentialForm(forms.ModelForm):
     class Meta:
         model = Credential
-        fields = [
-            "kind",
-            "issuer",
-            "number",
-            "jurisdiction",
-            "issued_on",
-            "expires_on",
-            "evidence",
-        ]
+        fields = [*Credential.CLAIM_FIELDS, "evidence"]
         labels = {
             "evidence": "Evidence: a scan or photo of the document (PDF, JPEG or PNG, "
             "up to 10 MB)",

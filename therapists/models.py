@@ -699,6 +699,16 @@ class Credential(models.Model):
 
     # The kinds that can earn the "verified" badge.
     BADGE_KINDS = (Kind.STATE_LICENCE, Kind.BOARD_CERTIFICATION)
+    # What the therapist states about the document, for staff to check against
+    # the evidence: the dashboard form, the admin and the audit trail list these.
+    CLAIM_FIELDS = (
+        "kind",
+        "issuer",
+        "number",
+        "jurisdiction",
+        "issued_on",
+        "expires_on",
+    )
 
     therapist = models.ForeignKey(
         Therapist, on_delete=models.CASCADE, related_name="credentials"

@@ -15,12 +15,7 @@ from verification.models import CredentialEvent
 
 VERIFY = "therapists.verify_credential"
 AUDITED_FIELDS = (
-    "kind",
-    "issuer",
-    "number",
-    "jurisdiction",
-    "issued_on",
-    "expires_on",
+    *Credential.CLAIM_FIELDS,
     "status",
     "verification_method",
     "status_note",
