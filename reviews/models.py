@@ -1,3 +1,4 @@
+import datetime
 import secrets
 from typing import Self
 
@@ -29,6 +30,11 @@ class ReviewQuerySet(models.QuerySet):
     def counted(self) -> Self:
         """Reviews that count: published, and the author's current one."""
         return self.filter(status=Review.Status.PUBLISHED, is_current=True)
+
+    def recent_negative(self) -> Self:
+        """1 and 2-star reviews of the last twelve months (the consistency rule)."""
+        year_ago = timezone.now() - datetime.timedelta(days=365)
+        return self.filter(rating__lte=2, created_at__gte=year_ago)
 
     def for_profile(self) -> Self:
         """Counted reviews, newest first, with their authors and responses."""

@@ -86,7 +86,8 @@ CONSISTENT_MAX_RECENT_NEGATIVE = 1
 
 class TaxonomyQuerySet(models.QuerySet):
     def choices_with(self, other: models.QuerySet) -> models.QuerySet:
-        """(kind, slug, name, position) rows of this taxonomy and another, one query."""
+        """(kind, id, slug, name, position) rows of this taxonomy and another, in
+        one query."""
 
         def rows(queryset):
             kind = models.Value(
@@ -94,7 +95,7 @@ class TaxonomyQuerySet(models.QuerySet):
             )
             return (
                 queryset.annotate(kind=kind)
-                .values_list("kind", "slug", "name", "position")
+                .values_list("kind", "id", "slug", "name", "position")
                 .order_by()
             )
 
@@ -289,6 +290,8 @@ class Therapist(models.Model):
             self.ranking_inputs(), ranking.site_mean_rating()
         )
         super().save(**kwargs)
+        # From the database, not this instance: it may hold an older badge.
+        Therapist.objects.filter(pk=self.pk).refresh_location_filters()
 
     def get_absolute_url(self):
         return reverse("therapists:detail", kwargs={"slug": self.slug})
@@ -363,12 +366,14 @@ class Therapist(models.Model):
         """The "consistently positive" indicator and the rule behind it."""
         from reviews.models import Review
 
-        year_ago = timezone.now() - datetime.timedelta(days=365)
-        recent_negative = (
-            Review.objects.counted()
-            .filter(therapist=self, rating__lte=2, created_at__gte=year_ago)
-            .count()
-        )
+        recent_negative = getattr(self, "recent_negative_count", None)
+        if recent_negative is None:  # not loaded through for_profile()
+            recent_negative = (
+                Review.objects.counted()
+                .filter(therapist=self)
+                .recent_negative()
+                .count()
+            )
         meets = (
             self.rating_count >= CONSISTENT_MIN_REVIEWS
             # Exact, not the rounded percentage: 79.5% is not 80%.
@@ -475,11 +480,23 @@ class Therapist(models.Model):
 
     def distance_from(self, point) -> float | None:
         """Miles from a point to the nearest location (locations prefetched)."""
-        distances = [
-            point.distance_to(loc.latitude, loc.longitude)
-            for loc in self.locations.all()
-        ]
-        return min(distances) if distances else None
+        self.measure_from(point)
+        return self.distance_miles
+
+    def measure_from(self, point) -> None:
+        """Note the location nearest to a searched place and its distance, for
+        listing_location and distance_miles (locations prefetched)."""
+        nearest = min(
+            self.locations.all(),
+            key=lambda loc: point.distance_to(loc.latitude, loc.longitude),
+            default=None,
+        )
+        self.nearest_location_id = nearest and nearest.pk
+        self.distance_sq = (
+            None
+            if nearest is None
+            else point.distance_to(nearest.latitude, nearest.longitude) ** 2
+        )
 
     @property
     def verified_credentials(self) -> list:
@@ -633,6 +650,13 @@ class PracticeLocation(models.Model):
         default=False,
         help_text="Only the city and an approximate point are ever shown.",
     )
+    # Copies of the therapist columns a radius search filters on most, so the
+    # geo index answers "published, verified, offers deep tissue" inside the
+    # circle without visiting each therapist in it. Written only by
+    # TherapistQuerySet.refresh_location_filters(); see docs/performance.md.
+    listed = models.BooleanField(default=False, editable=False)
+    badge_valid_until = models.DateField(null=True, editable=False)
+    technique_bits = models.BigIntegerField(default=0, editable=False)
 
     objects = PracticeLocationQuerySet.as_manager()
 
@@ -640,10 +664,19 @@ class PracticeLocation(models.Model):
         ordering = ["id"]
         indexes = [
             # Covers the radius search: band equality, longitude range, then the
-            # columns the distance needs, without touching the table.
+            # columns the distance and the copied filters need, without
+            # touching the table.
             models.Index(
-                fields=["lat_band", "longitude", "latitude", "therapist"],
-                name="location_geo_idx",
+                fields=[
+                    "lat_band",
+                    "longitude",
+                    "latitude",
+                    "listed",
+                    "badge_valid_until",
+                    "technique_bits",
+                    "therapist",
+                ],
+                name="location_search_idx",
             ),
         ]
         constraints = [
@@ -668,6 +701,7 @@ class PracticeLocation(models.Model):
             self.longitude = round(self.longitude, 2)
         self.lat_band = geocoding.latitude_band(self.latitude)
         super().save(**kwargs)
+        Therapist.objects.filter(pk=self.therapist_id).refresh_location_filters()
 
     @property
     def public_address(self) -> str:

@@ -12,9 +12,11 @@ from typing import Self
 from django.apps import apps
 from django.db import connection, models
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -28,7 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -102,6 +104,25 @@ def _count_subquery(queryset: models.QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
+# The columns a result card (templates/includes/therapist_card.html) and every
+# search order read.
+LISTING_FIELDS = (
+    "slug",
+    "display_name",
+    "photo_thumbnail",
+    "headline",
+    "back_pain_years",
+    "back_pain_caseload_percent",
+    "years_in_practice",
+    "rating_average",
+    "rating_count",
+    "session_price",
+    "accepting_new_clients",
+    "badge_valid_until",
+    "qualification_score",
+)
+
+
 class CredentialQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> Self:
         """Verified credentials that have not expired on the given day."""
@@ -121,7 +142,52 @@ class CredentialQuerySet(models.QuerySet):
         return self.exclude(status="rejected").order_by("kind", "issuer")
 
 
+def technique_bit(technique_id: int) -> int:
+    """The bit a technique sets in PracticeLocation.technique_bits.
+
+    Ids past 61 share bits, so a set bit means "may offer": the exact
+    TherapistQuerySet.offering() filter still decides.
+    """
+    return 1 << (technique_id % 62)
+
+
+def technique_bits_are_exact(technique_id: int, all_ids) -> bool:
+    """Whether a technique has a bit of its own: no other of `all_ids` shares it."""
+    bit = technique_bit(technique_id)
+    return sum(1 for other in all_ids if technique_bit(other) == bit) == 1
+
+
+# technique_bit() in SQL, summed over a therapist's distinct techniques; a sum of
+# distinct powers of two is their bitwise OR.
+TECHNIQUE_BIT_SQL = Cast(Value(1), BigIntegerField()).bitleftshift(
+    F("technique_id") % 62
+)
+
+
 class PracticeLocationQuerySet(models.QuerySet):
+    def listed(self) -> Self:
+        """Locations of published therapists (a copy kept on the location)."""
+        return self.filter(listed=True)
+
+    def of_verified(self, on: datetime.date | None = None) -> Self:
+        """Locations of therapists holding the badge: TherapistQuerySet.verified()."""
+        return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def offering_any(self, technique_ids: list[int]) -> Self:
+        """Locations of therapists who may offer any of the techniques (a bit
+        test inside the geo index; see technique_bit())."""
+        wanted = 0
+        for technique_id in technique_ids:
+            wanted |= technique_bit(technique_id)
+        return self.alias(offered=F("technique_bits").bitand(wanted)).filter(
+            offered__gt=0
+        )
+
+    def therapist_count(self, limit: int) -> int:
+        """How many therapists these locations belong to, counting at most
+        `limit` (read from the geo index alone when narrowed by it)."""
+        return self.values("therapist_id").distinct().order_by()[:limit].count()
+
     def within(self, point: GeoPoint, miles: float) -> Self:
         """Locations within `miles` of a point, found through the geo index."""
         _, _, min_lon, max_lon = point.bounding_box(miles)
@@ -214,19 +280,40 @@ class TherapistQuerySet(models.QuerySet):
         """At least `count` reviews."""
         return self.filter(rating_count__gte=count)
 
-    def near(self, point: GeoPoint, miles: float) -> Self:
-        """Therapists with a location within `miles`, annotated with distance_sq."""
-        locations = apps.get_model("therapists", "PracticeLocation").objects.within(
-            point, miles
+    def near(
+        self,
+        point: GeoPoint,
+        miles: float,
+        among: models.QuerySet | None = None,
+        dense: bool = False,
+    ) -> Self:
+        """Therapists with a location within `miles`; sorted_by("distance") orders
+        them by the nearest one (Therapist.measure_from() shows it on a page).
+
+        `among` narrows the locations first (e.g. `PracticeLocation.objects
+        .listed().of_verified()`), so that a dense circle costs the matches,
+        not every therapist in it; the caller still applies the exact filters.
+
+        `dense` says the circle holds more matches than a page will ever reach:
+        the page is then found by walking the sort order and probing each
+        therapist's locations (stopping after a page), instead of listing every
+        match first; for a sparse circle the list is the fast way.
+        """
+        if among is None:
+            among = apps.get_model("therapists", "PracticeLocation").objects.all()
+        locations = among.within(point, miles)
+        nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq")
+        # An alias, not an annotation: computed only when a distance sort
+        # needs it, never for every match of a search sorted another way.
+        inside = (
+            Exists(locations.filter(therapist=OuterRef("pk")))
+            if dense
+            else Q(pk__in=locations.values("therapist_id"))
         )
-        nearest = locations.filter(therapist=OuterRef("pk")).order_by(
-            "distance_sq", "id"
-        )
-        return self.filter(pk__in=locations.values("therapist_id")).annotate(
+        return self.filter(inside).alias(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()
-            ),
-            nearest_location_id=Subquery(nearest.values("id")[:1]),
+            )
         )
 
     def search(self, text: str) -> Self:
@@ -277,31 +364,49 @@ class TherapistQuerySet(models.QuerySet):
         )
 
     def for_listing(self) -> Self:
-        """What one search result card needs, in a constant number of queries."""
+        """What one search result card needs, in a constant number of queries.
+
+        Only the card's columns: a search sorts its matches, and a sort that
+        carried every bio would move megabytes for twenty rows.
+        """
         technique_links = apps.get_model(
             "therapists", "TherapistTechnique"
         ).objects.select_related("technique")
-        return self.with_badge().prefetch_related(
-            Prefetch("technique_links", queryset=technique_links), "locations"
+        return (
+            self.only(*LISTING_FIELDS)
+            .with_badge()
+            .prefetch_related(
+                Prefetch("technique_links", queryset=technique_links), "locations"
+            )
         )
 
     def for_profile(self) -> Self:
         """Everything the public profile page shows."""
         models_ = apps.get_app_config("therapists")
-        return self.with_badge().prefetch_related(
-            Prefetch(
-                "technique_links",
-                queryset=models_.get_model("TherapistTechnique").objects.select_related(
-                    "technique"
+        recent_negative = (
+            apps.get_model("reviews", "Review")
+            .objects.counted()
+            .recent_negative()
+            .filter(therapist=OuterRef("pk"))
+        )
+        return (
+            self.with_badge()
+            .annotate(recent_negative_count=_count_subquery(recent_negative))
+            .prefetch_related(
+                Prefetch(
+                    "technique_links",
+                    queryset=models_.get_model(
+                        "TherapistTechnique"
+                    ).objects.select_related("technique"),
                 ),
-            ),
-            "conditions",
-            "locations",
-            "languages",
-            Prefetch(
-                "credentials",
-                queryset=models_.get_model("Credential").objects.for_profile(),
-            ),
+                "conditions",
+                "locations",
+                "languages",
+                Prefetch(
+                    "credentials",
+                    queryset=models_.get_model("Credential").objects.for_profile(),
+                ),
+            )
         )
 
     # --- stored aggregates ---------------------------------------------------
@@ -318,7 +423,30 @@ class TherapistQuerySet(models.QuerySet):
         self.refresh_credential_stats()
         self.refresh_review_stats()
         self.refresh_search_documents()
+        self.refresh_location_filters()
         return self.rerank()
+
+    def refresh_location_filters(self) -> int:
+        """Copy publication, badge expiry and techniques onto these therapists'
+        locations (the columns the radius search filters on), in one UPDATE."""
+        models_ = apps.get_app_config("therapists")
+        therapist = self.model.objects.filter(pk=OuterRef("therapist_id"))
+        bits = (
+            models_.get_model("TherapistTechnique")
+            .objects.filter(therapist_id=OuterRef("therapist_id"))
+            .values("therapist_id")
+            .annotate(bits=Sum(TECHNIQUE_BIT_SQL, distinct=True))
+            .values("bits")
+        )
+        return (
+            models_.get_model("PracticeLocation")
+            .objects.filter(therapist__in=self.values("pk"))
+            .update(
+                listed=Subquery(therapist.values("is_published")),
+                badge_valid_until=Subquery(therapist.values("badge_valid_until")),
+                technique_bits=Coalesce(Subquery(bits), 0),
+            )
+        )
 
     def forget_search_documents(self) -> None:
         """Remove these therapists' full-text rows (before deleting them)."""

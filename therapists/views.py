@@ -6,6 +6,7 @@ from reviews.forms import ReviewListForm
 from reviews.models import Review
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
+from therapists.pagination import CappedPaginator, count_cap
 
 
 class TherapistListView(FilterView):
@@ -16,10 +17,25 @@ class TherapistListView(FilterView):
     def get_queryset(self):
         return Therapist.objects.published().for_listing()
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.count_cap = count_cap(
+            self.request.GET.get(self.page_kwarg), self.paginate_by
+        )
+        return filterset
+
     def paginate_queryset(self, queryset, page_size):
+        paginator = CappedPaginator(
+            queryset,
+            page_size,
+            cap=self.filterset.count_cap,
+            count=getattr(self.filterset, "match_count", None),
+        )
         # An out-of-range or garbled ?page= shows the nearest real page, not a 404.
-        paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        if point := getattr(self.filterset.form, "cleaned_data", {}).get("near"):
+            for therapist in page.object_list:
+                therapist.measure_from(point)
         return paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -45,5 +61,8 @@ class TherapistDetailView(DetailView):
             review_form=review_form,
             consistency=self.object.review_consistency(),
             on_shortlist=self.object.pk in shortlist.therapist_ids(self.request),
+            # By id: comparing users would load the owner's account row.
+            is_owner=self.object.user_id is not None
+            and self.object.user_id == self.request.user.pk,
             **kwargs,
         )

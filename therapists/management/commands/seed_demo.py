@@ -144,6 +144,7 @@ class Command(BaseCommand):
 
             ranking.forget_site_mean()
             Therapist.objects.rerank()
+            Therapist.objects.refresh_location_filters()
         self.progress_note("Building the full-text search index")
         with transaction.atomic():
             Therapist.objects.refresh_search_documents()
