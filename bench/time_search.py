@@ -1,4 +1,4 @@
-"""Time pages in-process: median and 95th-percentile server time, SQL queries.
+"""Time pages in-process: server time split into SQL and Python, and SQL queries.
 
     DATABASE_URL=sqlite:////tmp/big/db.sqlite3 .venv/bin/python bench/time_search.py \\
         "/therapists/?near=10001&radius=25&technique=deep-tissue&verified=on"
@@ -10,7 +10,10 @@ Load tests over HTTP come with `make bench`.
 """
 
 import argparse
+import cProfile
+import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -30,6 +33,10 @@ def main() -> int:
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile summary per URL"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON line per URL")
     args = parser.parse_args()
 
     import django
@@ -38,7 +45,6 @@ def main() -> int:
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.test import RequestFactory
-    from django.test.utils import CaptureQueriesContext
 
     from therapists.models import Therapist
 
@@ -53,31 +59,74 @@ def main() -> int:
         b"".join(body)
         return int(statuses[0].split()[0])
 
-    print(
-        f"{connection.vendor}, {Therapist.objects.count():,} therapists, "
-        f"{args.runs} runs after {args.warmup} warm-up requests"
-    )
-    print(f"{'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'queries':>8}  url")
+    class SQLTimer:
+        """Counts queries and the time spent inside the database driver."""
+
+        def __init__(self):
+            self.queries, self.seconds = 0, 0.0
+
+        def __call__(self, execute, sql, params, many, context):
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self.queries += 1
+
+    if not args.json:
+        print(
+            f"{connection.vendor}, {Therapist.objects.count():,} therapists, "
+            f"{args.runs} runs after {args.warmup} warm-up requests"
+        )
+        print(
+            f"{'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'SQL ms':>7} "
+            f"{'Python ms':>10} {'queries':>8}  url"
+        )
     failed = False
     for url in args.urls:
         for _ in range(args.warmup):
             get(url)
-        timings = []
+        timings, sql_ms, queries = [], [], 0
+        profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
+            timer = SQLTimer()
+            with connection.execute_wrapper(timer):
+                if profiler:
+                    profiler.enable()
                 start = time.perf_counter()
                 status = get(url)
                 timings.append((time.perf_counter() - start) * 1000)
+                if profiler:
+                    profiler.disable()
+            sql_ms.append(timer.seconds * 1000)
+            queries = max(queries, timer.queries)
             if status != 200:
                 print(f"HTTP {status} for {url}", file=sys.stderr)
                 failed = True
-        timings.sort()
-        p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
-        print(
-            f"{statistics.median(timings):10.1f} {p95:8.1f} {timings[-1]:8.1f} "
-            f"{len(queries.captured_queries):8d}  {url}"
-        )
+        row = {
+            "url": url,
+            "median_ms": statistics.median(timings),
+            "p95_ms": percentile(timings, 0.95),
+            "max_ms": max(timings),
+            "sql_ms": statistics.median(sql_ms),
+            "queries": queries,
+        }
+        row["python_ms"] = row["median_ms"] - row["sql_ms"]
+        if args.json:
+            print(json.dumps(row))
+        else:
+            print(
+                f"{row['median_ms']:10.1f} {row['p95_ms']:8.1f} {row['max_ms']:8.1f} "
+                f"{row['sql_ms']:7.1f} {row['python_ms']:10.1f} {queries:8d}  {url}"
+            )
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     return 1 if failed else 0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(fraction * len(ordered))) - 1)]
 
 
 if __name__ == "__main__":
