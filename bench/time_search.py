@@ -42,13 +42,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.test import RequestFactory
 
+    from directory.wsgi import application
     from therapists.models import Therapist
 
-    application = get_wsgi_application()
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
 
     def get(url: str) -> int:

@@ -77,6 +77,12 @@ class ZipCode(NamedTuple):
     is_standard: bool  # False for PO boxes and unique (single-building) codes
 
 
+def warm_up() -> None:
+    """Build the lookup tables now rather than on the first search."""
+    _zip_index()
+    _city_index()
+
+
 @cache
 def _zip_index() -> dict[str, ZipCode]:
     # Kept as tuples of plain values: the garbage collector stops tracking them,
