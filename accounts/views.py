@@ -138,7 +138,9 @@ class ExportDataView(LoginRequiredMixin, View):
 
 
 def personal_data(*, user) -> dict:
-    therapist = Therapist.objects.filter(user=user).for_profile().first()
+    therapist = (
+        Therapist.objects.filter(user=user).for_profile().with_treatments().first()
+    )
     written = Review.objects.filter(author=user).select_related("therapist")
     data = {
         "account": {

@@ -220,7 +220,7 @@ def compare(request):
             point = geocode(near)
         except PlaceNotFound:
             place_error = f"We could not find “{near}”; distances are not shown."
-    therapists = list(therapists.for_profile())
+    therapists = list(therapists.for_profile().with_treatments())
     therapists.sort(key=lambda t: slugs.index(t.slug))
     answers = {}
     if request.user.is_authenticated:

@@ -118,13 +118,7 @@ class ModerationForm(forms.Form):
 class ReviewListForm(forms.Form):
     """Filter and sort the reviews on a profile (`?condition=...&sort=...`)."""
 
-    condition = forms.ModelChoiceField(
-        queryset=Condition.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="All conditions",
-        label="People with",
-    )
+    condition = forms.ChoiceField(required=False, label="People with")
     sort = forms.ChoiceField(
         choices=[
             ("newest", "Newest"),
@@ -135,3 +129,11 @@ class ReviewListForm(forms.Form):
         required=False,
         label="Sort reviews by",
     )
+
+    def __init__(self, *args, conditions=(), **kwargs):
+        """`conditions`: every condition a reviewer may have come for (loaded)."""
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].choices = [
+            ("", "All conditions"),
+            *((condition.slug, condition.name) for condition in conditions),
+        ]

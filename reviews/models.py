@@ -44,9 +44,11 @@ class ReviewQuerySet(models.QuerySet):
             .order_by("-created_at", "-id")
         )
 
-    def about(self, condition) -> Self:
+    def about(self, condition_slug: str | None) -> Self:
         """Reviews from clients who came for this condition (all when None)."""
-        return self if condition is None else self.filter(condition=condition)
+        if condition_slug is None:
+            return self
+        return self.filter(condition__slug=condition_slug)
 
     def sorted_by(self, sort: str) -> Self:
         """Order by newest, helpful, highest or lowest (newest breaks ties)."""

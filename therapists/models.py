@@ -322,6 +322,17 @@ class Therapist(models.Model):
         return rows
 
     @property
+    def spoken_languages(self) -> list[str]:
+        """Names of the languages the therapist works in, alphabetically."""
+        codes = getattr(self, "language_codes", None)  # set by for_profile()
+        if codes is None:
+            codes = [language.code for language in self.languages.all()]
+        else:
+            codes = codes.split(",") if codes else []
+        names = dict(LANGUAGE_CHOICES)
+        return sorted(str(names.get(code, code)) for code in codes)
+
+    @property
     def rating_stars(self) -> int:
         """The average rounded to whole stars, for the star row."""
         return math.floor(self.rating_average + 0.5)

@@ -20,10 +20,12 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     Max,
     OuterRef,
     Prefetch,
     Q,
+    StringAgg,
     Subquery,
     Sum,
     Value,
@@ -123,6 +125,50 @@ LISTING_FIELDS = (
 )
 
 
+def treatments_of(therapist) -> tuple[list, list]:
+    """Every technique and every condition, in one query, each marked `chosen`
+    when the therapist lists it; chosen techniques carry the therapist's `years`.
+
+    A profile shows the chosen ones and lets visitors filter reviews by any
+    condition; loading them together keeps the page within five queries.
+    """
+    models_ = apps.get_app_config("therapists")
+    technique, condition = (
+        models_.get_model("Technique"),
+        models_.get_model("Condition"),
+    )
+    links = models_.get_model("TherapistTechnique").objects.filter(
+        therapist=therapist, technique=OuterRef("pk")
+    )
+    treats = models_.get_model("Therapist").conditions.through.objects.filter(
+        therapist=therapist, condition=OuterRef("pk")
+    )
+    fields = ("id", "slug", "name", "description", "position")
+    techniques = technique.objects.annotate(
+        kind=Value("technique"),
+        chosen=Exists(links),
+        years=Subquery(links.values("years")[:1]),
+    )
+    conditions = condition.objects.annotate(
+        kind=Value("condition"),
+        chosen=Exists(treats),
+        years=Value(None, output_field=models.IntegerField()),
+    )
+    found = {"technique": [], "condition": []}
+    rows = techniques.values_list("kind", *fields, "chosen", "years").order_by()
+    rows = rows.union(
+        conditions.values_list("kind", *fields, "chosen", "years").order_by(),
+        all=True,
+    ).order_by("position", "name")
+    for kind, *values, chosen, years in rows:
+        entry = (technique if kind == "technique" else condition)(
+            **dict(zip(fields, values, strict=True))
+        )
+        entry.chosen, entry.years = chosen, years
+        found[kind].append(entry)
+    return found["technique"], found["condition"]
+
+
 class CredentialQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> Self:
         """Verified credentials that have not expired on the given day."""
@@ -160,7 +206,7 @@ def technique_bits_are_exact(technique_id: int, all_ids) -> bool:
 # technique_bit() in SQL, summed over a therapist's distinct techniques; a sum of
 # distinct powers of two is their bitwise OR.
 TECHNIQUE_BIT_SQL = Cast(Value(1), BigIntegerField()).bitleftshift(
-    F("technique_id") % 62
+    Cast(F("technique_id") % 62, IntegerField())  # PostgreSQL: bigint << integer
 )
 
 
@@ -381,7 +427,9 @@ class TherapistQuerySet(models.QuerySet):
         )
 
     def for_profile(self) -> Self:
-        """Everything the public profile page shows."""
+        """What the public profile page shows about the therapist themself (its
+        techniques and conditions come from treatments_of(), or from
+        with_treatments() where several therapists are shown)."""
         models_ = apps.get_app_config("therapists")
         recent_negative = (
             apps.get_model("reviews", "Review")
@@ -389,24 +437,36 @@ class TherapistQuerySet(models.QuerySet):
             .recent_negative()
             .filter(therapist=OuterRef("pk"))
         )
+        language_codes = (
+            models_.get_model("TherapistLanguage")
+            .objects.filter(therapist=OuterRef("pk"))
+            .order_by()
+            .values("therapist")
+            .annotate(codes=StringAgg("code", Value(",")))
+            .values("codes")
+        )
         return (
             self.with_badge()
-            .annotate(recent_negative_count=_count_subquery(recent_negative))
+            .annotate(
+                recent_negative_count=_count_subquery(recent_negative),
+                language_codes=Subquery(language_codes),
+            )
             .prefetch_related(
-                Prefetch(
-                    "technique_links",
-                    queryset=models_.get_model(
-                        "TherapistTechnique"
-                    ).objects.select_related("technique"),
-                ),
-                "conditions",
                 "locations",
-                "languages",
                 Prefetch(
                     "credentials",
                     queryset=models_.get_model("Credential").objects.for_profile(),
                 ),
             )
+        )
+
+    def with_treatments(self) -> Self:
+        """Prefetch techniques (with years) and conditions."""
+        technique_links = apps.get_model(
+            "therapists", "TherapistTechnique"
+        ).objects.select_related("technique")
+        return self.prefetch_related(
+            Prefetch("technique_links", queryset=technique_links), "conditions"
         )
 
     # --- stored aggregates ---------------------------------------------------

@@ -7,6 +7,7 @@ from reviews.models import Review
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
 from therapists.pagination import CappedPaginator, count_cap
+from therapists.querysets import treatments_of
 
 
 class TherapistListView(FilterView):
@@ -46,18 +47,24 @@ class TherapistDetailView(DetailView):
         return Therapist.objects.visible_to(self.request.user).for_profile()
 
     def get_context_data(self, **kwargs):
-        review_form = ReviewListForm(self.request.GET or None)
+        techniques, conditions = treatments_of(self.object)
+        review_form = ReviewListForm(self.request.GET or None, conditions=conditions)
         review_form.is_valid()
         # A bad value in one field does not throw away the other.
         chosen = getattr(review_form, "cleaned_data", {})
         reviews = (
             Review.objects.filter(therapist=self.object)
             .for_profile()
-            .about(chosen.get("condition"))
+            .about(chosen.get("condition") or None)
             .sorted_by(chosen.get("sort") or "newest")
         )
         return super().get_context_data(
             recent_reviews=reviews[:20],
+            conditions_treated=[c for c in conditions if c.chosen],
+            techniques_offered=sorted(
+                (t for t in techniques if t.chosen),
+                key=lambda t: (-t.years, t.position),
+            ),
             review_form=review_form,
             consistency=self.object.review_consistency(),
             on_shortlist=self.object.pk in shortlist.therapist_ids(self.request),
