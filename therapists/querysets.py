@@ -28,6 +28,7 @@ from django.db.models import (
     StringAgg,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
@@ -449,7 +450,9 @@ class TherapistQuerySet(models.QuerySet):
             self.with_badge()
             .annotate(
                 recent_negative_count=_count_subquery(recent_negative),
-                language_codes=Subquery(language_codes),
+                language_codes=Coalesce(
+                    Subquery(language_codes), Value(""), output_field=TextField()
+                ),
             )
             .prefetch_related(
                 "locations",

@@ -239,3 +239,33 @@ def test_published_profile_is_visible_to_everyone(
 
 def test_unknown_profile_is_404(client, db):
     assert client.get(reverse("therapists:detail", args=["nobody"])).status_code == 404
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "client", "owner"])
+def test_profile_runs_at_most_five_queries_however_much_it_shows(
+    client, django_assert_max_num_queries, viewer
+):
+    therapist = factories.make_therapist(slug="full-profile")
+    for slug in ("deep-tissue", "myofascial-release", "trigger-point"):
+        factories.add_technique(therapist, slug)
+    therapist.conditions.add(factories.condition("sciatica"))
+    factories.add_language(therapist, "es")
+    factories.add_language(therapist, "fr")
+    factories.make_location(therapist, "10001")
+    factories.make_location(therapist, "11201")
+    factories.make_credential(therapist)
+    for _ in range(8):
+        factories.make_review(therapist, rating=2)
+    if viewer == "owner":
+        client.force_login(therapist.user)
+    elif viewer == "client":
+        client.force_login(factories.make_user())
+    url = therapist.get_absolute_url()
+    # A logged-in viewer adds their session, account, own profile (for the
+    # menu) and shortlist (for the "Save" button).
+    with django_assert_max_num_queries(5 if viewer == "anonymous" else 9):
+        response = client.get(url)
+    page = response.content.decode()
+    assert "Myofascial release" in page and "Sciatica" in page
+    assert "Speaks French, Spanish" in page
+    assert "Not yet consistently positive" in page
