@@ -93,7 +93,9 @@ def postgres_admin(url: str, statement: str) -> None:
         conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
-def make_jobs(count: int, seed: int) -> tuple[list[Job], list[int]]:
+def make_jobs(
+    count: int, seed: int, prefix: str = "bench-client"
+) -> tuple[list[Job], list[int]]:
     """Clients with unusable passwords and logged-in sessions; their reviews."""
     from django.conf import settings
     from django.contrib import auth
@@ -104,7 +106,7 @@ def make_jobs(count: int, seed: int) -> tuple[list[Job], list[int]]:
 
     user_model = auth.get_user_model()
     users = user_model.objects.bulk_create(
-        user_model(username=f"bench-client-{i:05d}", password=make_password(None))
+        user_model(username=f"{prefix}-{i:05d}", password=make_password(None))
         for i in range(count)
     )
     paths = [t.get_absolute_url() for t in Therapist.objects.published().order_by("pk")]
