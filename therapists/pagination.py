@@ -39,7 +39,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if self.known_count is not None:
             return min(self.known_count, self.cap + 1)
-        return self.object_list[: self.cap + 1].count()
+        # Which matches are counted does not matter: no order, no columns.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def is_capped(self) -> bool:

@@ -352,12 +352,15 @@ class TherapistQuerySet(models.QuerySet):
         nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq")
         # An alias, not an annotation: computed only when a distance sort
         # needs it, never for every match of a search sorted another way.
-        inside = (
-            Exists(locations.filter(therapist=OuterRef("pk")))
-            if dense
-            else Q(pk__in=locations.values("therapist_id"))
-        )
-        return self.filter(inside).alias(
+        if dense:
+            # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS
+            # into a join over every match, while this stays a probe per row
+            # of the sort index on both databases.
+            first = locations.filter(therapist=OuterRef("pk")).values("pk")[:1]
+            queryset = self.alias(probe=Subquery(first)).filter(probe__isnull=False)
+        else:
+            queryset = self.filter(pk__in=locations.values("therapist_id"))
+        return queryset.alias(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()
             )
