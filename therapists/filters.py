@@ -34,6 +34,19 @@ class TherapistSearchForm(forms.Form):
     # is per form, not FORM_RENDERER). One instance: it compiles each template once.
     default_renderer = Jinja2()
 
+    # The page places these three parts of the form (therapists/jinja2/...).
+    @property
+    def main_fields(self):
+        return self.render("therapists/search/main.html")
+
+    @property
+    def filter_fields(self):
+        return self.render("therapists/search/filters.html")
+
+    @property
+    def sort_field(self):
+        return self.render("therapists/search/sort.html")
+
     radius = forms.IntegerField(
         label="Within (miles)",
         required=False,

@@ -269,3 +269,17 @@ def test_profile_runs_at_most_five_queries_however_much_it_shows(
     assert "Myofascial release" in page and "Sciatica" in page
     assert "Speaks French, Spanish" in page
     assert "Not yet consistently positive" in page
+
+
+def test_result_cards_escape_what_therapists_write(client):
+    therapist = factories.make_therapist(
+        display_name='<script>alert("x")</script> Ann',
+        headline="<img src=x onerror=alert(1)>",
+    )
+    factories.add_technique(therapist)
+    factories.make_location(therapist, "10001")
+    for url in (LIST_URL, f"{LIST_URL}?near=10001"):
+        page = client.get(url).content.decode()
+        assert "&lt;script&gt;alert(" in page
+        assert '<script>alert("x")' not in page
+        assert "<img src=x" not in page

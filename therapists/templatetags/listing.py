@@ -1,12 +1,16 @@
-"""Markup repeated on every result card and review, built once per process.
+"""Markup repeated on every result card and review.
 
-A star row is one of six strings; rendering it through a template loop cost
-more than the rest of a search result card (see docs/performance.md).
+A star row is one of six strings built once per process, and a result card is
+rendered by Jinja2 (therapists/jinja2/therapists/result_card.html): through the
+Django template engine, twenty cards cost more than the rest of the search page
+(see docs/performance.md).
 """
 
 from functools import cache
 
 from django import template
+from django.forms.renderers import Jinja2
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -44,3 +48,33 @@ def fixed(value, places=1) -> str:
         return f"{float(value):.{int(places)}f}"
     except (TypeError, ValueError):
         return ""
+
+
+def plural(count) -> str:
+    return "" if count == 1 else "s"
+
+
+def badge(therapist) -> SafeString:
+    """The "Verified" badge (templates/includes/badge.html) when earned."""
+    return badge_markup() if therapist.has_badge else mark_safe("")  # noqa: S308
+
+
+@cache
+def badge_markup() -> SafeString:
+    return mark_safe(  # noqa: S308 - our own template
+        render_to_string("includes/badge.html", {"therapist": {"has_badge": True}})
+    )
+
+
+# The search form's renderer instance holds the Jinja2 engine for app templates.
+CARDS = Jinja2()
+CARD_HELPERS = {"stars": stars, "plural": plural, "badge": badge}
+
+
+@register.simple_tag
+def result_card(therapist) -> SafeString:
+    """`{% result_card therapist %}`: one search result (autoescaped by Jinja2)."""
+    card = CARDS.get_template("therapists/result_card.html")
+    return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
+        card.render({"therapist": therapist, **CARD_HELPERS})
+    )
