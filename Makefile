@@ -8,7 +8,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := run
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres test-browser bench lint install install-dev clean
+.PHONY: run test test-postgres test-browser bench bench-postgres bench-tools lint install install-dev clean
 
 # Every goal but `clean` needs Python 3.12+: say so in one line, before anything runs.
 ifneq ($(filter-out clean,$(or $(MAKECMDGOALS),run)),)
@@ -61,10 +61,16 @@ test-browser: install-dev
 
 # Load test against Datasette on the same data (see docs/performance.md).
 BENCH_ARGS ?= --therapists 100000 --reviews-per-therapist 10
-bench: install-dev
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/bench
+bench-tools: install-dev
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	test -x .venv-bench/bin/datasette || { $(PYTHON) -m venv .venv-bench && .venv-bench/bin/python -m pip install --quiet -r bench/requirements.txt; }
+
+bench: bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-postgres: bench-tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS) --database $(BENCH_POSTGRES_URL)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
