@@ -310,3 +310,15 @@ def make_shortlist_entry(user=None, therapist=None):
     return ShortlistEntry.objects.create(
         user=user or make_user(), therapist=therapist or make_therapist()
     )
+
+
+def technique_formset_data(rows: list[dict], initial: int = 0) -> dict:
+    """POST data for the dashboard's techniques formset: one dict per row."""
+    from therapists.forms import TechniqueFormSet
+
+    prefix = TechniqueFormSet.get_default_prefix()
+    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": initial}
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{index}-{key}"] = value
+    return data

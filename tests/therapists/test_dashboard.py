@@ -391,14 +391,6 @@ def test_removing_the_photo_deletes_its_files_and_unpublishes(
 # --- techniques -------------------------------------------------------------------
 
 
-def formset_data(rows: list[dict], initial: int = 0) -> dict:
-    data = {f"{PREFIX}-TOTAL_FORMS": len(rows), f"{PREFIX}-INITIAL_FORMS": initial}
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"{PREFIX}-{index}-{key}"] = value
-    return data
-
-
 def techniques_of(therapist: Therapist) -> dict[str, int]:
     return dict(
         therapist.technique_links.values_list("technique__slug", "years").order_by()
@@ -411,7 +403,9 @@ def test_techniques_editor_adds_two_techniques(client, owner):
         {"technique": factories.technique("myofascial-release").pk, "years": 2},
     ]
 
-    response = client.post(TECHNIQUES_URL, formset_data(rows), follow=True)
+    response = client.post(
+        TECHNIQUES_URL, factories.technique_formset_data(rows), follow=True
+    )
 
     assert response.redirect_chain == [(HOME_URL, 302)]
     assert "Your techniques are saved." in messages_shown(response)
@@ -433,7 +427,9 @@ def test_techniques_editor_changes_years_and_deletes_a_technique(client, owner):
         },
     ]
 
-    response = client.post(TECHNIQUES_URL, formset_data(rows, initial=2))
+    response = client.post(
+        TECHNIQUES_URL, factories.technique_formset_data(rows, initial=2)
+    )
 
     assert response.status_code == 302
     assert techniques_of(owner) == {"deep-tissue": 9}
@@ -444,7 +440,7 @@ def test_techniques_editor_refuses_the_same_technique_twice(client, owner):
     deep = factories.technique("deep-tissue").pk
     rows = [{"technique": deep, "years": 4}, {"technique": deep, "years": 1}]
 
-    response = client.post(TECHNIQUES_URL, formset_data(rows))
+    response = client.post(TECHNIQUES_URL, factories.technique_formset_data(rows))
 
     assert response.status_code == 200
     assert "Please correct the duplicate data for technique." in page_notices(response)
@@ -458,7 +454,9 @@ def test_techniques_editor_refuses_a_technique_already_on_the_profile(client, ow
         {"technique": deep.technique_id, "years": 8},
     ]
 
-    response = client.post(TECHNIQUES_URL, formset_data(rows, initial=1))
+    response = client.post(
+        TECHNIQUES_URL, factories.technique_formset_data(rows, initial=1)
+    )
 
     assert response.status_code == 200
     assert "already exists" in page_notices(response)
@@ -468,7 +466,7 @@ def test_techniques_editor_refuses_a_technique_already_on_the_profile(client, ow
 def test_techniques_editor_refuses_negative_years_next_to_the_field(client, owner):
     rows = [{"technique": factories.technique("swedish").pk, "years": -2}]
 
-    response = client.post(TECHNIQUES_URL, formset_data(rows))
+    response = client.post(TECHNIQUES_URL, factories.technique_formset_data(rows))
 
     assert response.status_code == 200
     assert "greater than or equal to 0" in field_error(response, f"{PREFIX}-0-years")

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from therapists.forms import TechniqueFormSet
 from therapists.models import (
     Credential,
     PracticeLocation,
@@ -29,7 +28,6 @@ SEARCH_URL = reverse("therapists:list")
 PUBLISH_URL = reverse("dashboard:publish")
 TECHNIQUES_URL = reverse("dashboard:techniques")
 LOCATION_ADD_URL = reverse("dashboard:location-add")
-PREFIX = TechniqueFormSet.get_default_prefix()
 VERIFY = "therapists.verify_credential"
 
 
@@ -95,14 +93,6 @@ def bits(*slugs: str) -> int:
 def publish(therapist: Therapist, published: bool = True) -> None:
     therapist.is_published = published
     therapist.save(update_fields=["is_published", "updated_at"])
-
-
-def formset_data(rows: list[dict], initial: int = 0) -> dict:
-    data = {f"{PREFIX}-TOTAL_FORMS": len(rows), f"{PREFIX}-INITIAL_FORMS": initial}
-    for index, row in enumerate(rows):
-        for key, value in row.items():
-            data[f"{PREFIX}-{index}-{key}"] = value
-    return data
 
 
 def radius_search(client, **params) -> set[str]:
@@ -281,7 +271,7 @@ def test_dashboard_techniques_form_moves_the_bits(client):
 
     response = client.post(
         TECHNIQUES_URL,
-        formset_data(
+        factories.technique_formset_data(
             [
                 {"id": deep.pk, "technique": deep.technique_id, "years": 3},
                 {"technique": factories.technique("swedish").pk, "years": 2},
@@ -307,7 +297,9 @@ def test_dashboard_techniques_form_moves_the_bits(client):
     for row in rows:
         if row["id"] == links["deep-tissue"].pk:
             row["DELETE"] = "on"
-    response = client.post(TECHNIQUES_URL, formset_data(rows, initial=len(rows)))
+    response = client.post(
+        TECHNIQUES_URL, factories.technique_formset_data(rows, initial=len(rows))
+    )
 
     assert response.status_code == 302
     assert copies(location) == (True, None, bits("swedish", "trigger-point"))
@@ -579,7 +571,7 @@ def test_match_that_drops_deep_tissue_leaves_the_radius_search(client, cast):
     client.force_login(match.user)
     response = client.post(
         TECHNIQUES_URL,
-        formset_data(
+        factories.technique_formset_data(
             [
                 {
                     "id": links["deep-tissue"].pk,
