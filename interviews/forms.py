@@ -40,9 +40,6 @@ class InterviewRequestForm(forms.ModelForm):
     def question_fields(self):
         return [self[f"question_{i}"] for i in range(len(STANDARD_QUESTIONS))]
 
-    def detail_fields(self):
-        return [self[name] for name in self.Meta.fields]
-
     def questions(self) -> list[str]:
         asked = [
             " ".join(self.cleaned_data.get(f"question_{i}", "").split())

@@ -44,7 +44,9 @@ def send_request(*, therapist, client, form: InterviewRequestForm) -> InterviewR
 
 @login_required
 def request_interview(request, slug):
-    therapist = get_object_or_404(Therapist.objects.published(), slug=slug)
+    therapist = get_object_or_404(
+        Therapist.objects.published().select_related("user"), slug=slug
+    )
     if therapist.user_id == request.user.pk:
         raise PermissionDenied("You cannot interview yourself.")
     mine = InterviewRequest.objects.filter(client=request.user).open()
@@ -179,7 +181,9 @@ def report_abuse(request, pk):
 
 @require_POST
 def toggle_shortlist(request, slug):
-    therapist = get_object_or_404(Therapist.objects.published(), slug=slug)
+    therapist = get_object_or_404(
+        Therapist.objects.published().select_related("user"), slug=slug
+    )
     result = shortlist.toggle(request, therapist)
     if result == "full":
         messages.warning(

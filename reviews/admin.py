@@ -32,13 +32,11 @@ class ReviewAdmin(admin.ModelAdmin):
         refresh_therapists(obj.therapist_id, form.initial.get("therapist"))
 
     def delete_model(self, request, obj):
-        therapist = obj.therapist
         super().delete_model(request, obj)
-        therapist.refresh_stats()
+        refresh_therapists(obj.therapist_id)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        therapists = list({review.therapist for review in queryset})
+        therapist_ids = set(queryset.values_list("therapist_id", flat=True))
         super().delete_queryset(request, queryset)
-        for therapist in therapists:
-            therapist.refresh_stats()
+        refresh_therapists(*therapist_ids)

@@ -176,13 +176,6 @@ class Review(models.Model):
         return f"Rated {self.rating} out of 5"
 
     @property
-    def aspect_scores(self) -> list[dict]:
-        return [
-            {"label": label, "value": getattr(self, name)}
-            for name, label in ASPECTS.items()
-        ]
-
-    @property
     def author_display_name(self) -> str:
         """First name and last initial: enough to be real, not enough to find."""
         user = self.author

@@ -16,6 +16,7 @@ from interviews.models import InterviewRequest
 from reviews import moderation
 from reviews.forms import ModerationForm, ReportForm, ResponseForm, ReviewForm
 from reviews.models import (
+    ASPECTS,
     HelpfulVote,
     ModerationDecision,
     Review,
@@ -52,10 +53,7 @@ def submit_review(
         title=data["title"],
         body=data["body"],
         rating=data["rating"],
-        aspect_ratings=tuple(
-            data[name]
-            for name in ("pain_relief", "communication", "technique", "professionalism")
-        ),
+        aspect_ratings=tuple(data[name] for name in ASPECTS),
         would_recommend=data["would_recommend"],
     )
     context = moderation.Context(

@@ -32,8 +32,7 @@ def admin_action(old: dict, credential: Credential) -> str:
 
 def refresh_therapists(*pks) -> None:
     """Refresh the stored aggregates of every therapist a change touched."""
-    for therapist in Therapist.objects.filter(pk__in=[pk for pk in pks if pk]):
-        therapist.refresh_stats()
+    Therapist.objects.filter(pk__in=[pk for pk in pks if pk]).refresh_stats()
 
 
 @admin.register(Technique)
@@ -212,13 +211,11 @@ class CredentialAdmin(admin.ModelAdmin):
         refresh_therapists(obj.therapist_id, form.initial.get("therapist"))
 
     def delete_model(self, request, obj):
-        therapist = obj.therapist
         super().delete_model(request, obj)
-        therapist.refresh_stats()
+        refresh_therapists(obj.therapist_id)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        therapists = list({credential.therapist for credential in queryset})
+        therapist_ids = set(queryset.values_list("therapist_id", flat=True))
         super().delete_queryset(request, queryset)
-        for therapist in therapists:
-            therapist.refresh_stats()
+        refresh_therapists(*therapist_ids)

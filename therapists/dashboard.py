@@ -79,8 +79,10 @@ class DashboardView(OwnerMixin, TemplateView):
         today = timezone.localdate()
         soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
         credentials = self.therapist.credentials.order_by("kind", "issuer")
+        checklist = self.therapist.publication_checklist()
         return super().get_context_data(
-            checklist=self.therapist.publication_checklist(),
+            checklist=checklist,
+            ready_to_publish=all(item["done"] for item in checklist),
             credentials=credentials,
             expiring=[
                 c for c in credentials if c.expires_on and today <= c.expires_on <= soon

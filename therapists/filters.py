@@ -217,18 +217,17 @@ class TherapistFilter(django_filters.FilterSet):
             every_id = self.technique_ids.values()
             if all(technique_bits_are_exact(pk, every_id) for pk in ids):
                 self.settled_by_near.add("technique")
+        circle = locations.within(value, self.radius)
         dense = False
         if self.active_filters() <= {"near", *self.settled_by_near}:
             # The location rows alone decide the matches: count them there,
             # no further than the cap, and let the count choose the plan.
-            self.match_count = locations.within(value, self.radius).therapist_count(
-                limit=self.count_cap + 1
-            )
+            self.match_count = circle.therapist_count(limit=self.count_cap + 1)
             # Walking the sort order only pays for orders an index keeps.
             dense = (
                 self.match_count > self.count_cap and data.get("sort") != Sort.DISTANCE
             )
-        return queryset.near(value, self.radius, among=locations, dense=dense)
+        return queryset.near(value, self.radius, circle=circle, dense=dense)
 
     def active_filters(self) -> set[str]:
         """Names of the filters this search uses."""

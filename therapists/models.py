@@ -290,8 +290,11 @@ class Therapist(models.Model):
             self.ranking_inputs(), ranking.site_mean_rating()
         )
         super().save(**kwargs)
-        # From the database, not this instance: it may hold an older badge.
-        Therapist.objects.filter(pk=self.pk).refresh_location_filters()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "is_published" in update_fields:
+            # From the database, not this instance: it may hold an older badge
+            # (which only refresh_stats() changes, and copies itself).
+            Therapist.objects.filter(pk=self.pk).refresh_location_filters()
 
     def get_absolute_url(self):
         return reverse("therapists:detail", kwargs={"slug": self.slug})

@@ -331,35 +331,37 @@ class TherapistQuerySet(models.QuerySet):
         self,
         point: GeoPoint,
         miles: float,
-        among: models.QuerySet | None = None,
+        circle: models.QuerySet | None = None,
         dense: bool = False,
     ) -> Self:
         """Therapists with a location within `miles`; sorted_by("distance") orders
         them by the nearest one (Therapist.measure_from() shows it on a page).
 
-        `among` narrows the locations first (e.g. `PracticeLocation.objects
-        .listed().of_verified()`), so that a dense circle costs the matches,
-        not every therapist in it; the caller still applies the exact filters.
+        `circle` is the locations to use, already `within(point, miles)` and
+        narrowed (e.g. `.listed().of_verified()`), so that a dense circle costs
+        the matches, not every therapist in it; the caller still applies the
+        exact filters.
 
         `dense` says the circle holds more matches than a page will ever reach:
         the page is then found by walking the sort order and probing each
         therapist's locations (stopping after a page), instead of listing every
         match first; for a sparse circle the list is the fast way.
         """
-        if among is None:
-            among = apps.get_model("therapists", "PracticeLocation").objects.all()
-        locations = among.within(point, miles)
-        nearest = locations.filter(therapist=OuterRef("pk")).order_by("distance_sq")
-        # An alias, not an annotation: computed only when a distance sort
-        # needs it, never for every match of a search sorted another way.
+        if circle is None:
+            circle = apps.get_model("therapists", "PracticeLocation").objects.within(
+                point, miles
+            )
         if dense:
             # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS
             # into a join over every match, while this stays a probe per row
             # of the sort index on both databases.
-            first = locations.filter(therapist=OuterRef("pk")).values("pk")[:1]
+            first = circle.filter(therapist=OuterRef("pk")).values("pk")[:1]
             queryset = self.alias(probe=Subquery(first)).filter(probe__isnull=False)
         else:
-            queryset = self.filter(pk__in=locations.values("therapist_id"))
+            queryset = self.filter(pk__in=circle.values("therapist_id"))
+        # An alias, not an annotation: computed only when a distance sort
+        # needs it, never for every match of a search sorted another way.
+        nearest = circle.filter(therapist=OuterRef("pk")).order_by("distance_sq")
         return queryset.alias(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()

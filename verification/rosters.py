@@ -63,10 +63,6 @@ class RosterRow:
     discipline: str
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def is_active(self) -> bool:
-        return not self.problems
-
 
 class MalformedRow(ValueError):
     def __init__(self, line: int, reason: str):

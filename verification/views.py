@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from therapists.models import Credential
+from therapists.models import Credential, Therapist
 from verification.forms import BulkApproveForm, DecisionForm
 from verification.models import CredentialEvent
 
@@ -50,7 +50,8 @@ def record_event(
 def decide(
     *, credential: Credential, actor, approve: bool, method: str, note: str
 ) -> Credential:
-    """Approve or reject a credential, record who, when and how, and move the badge."""
+    """Approve or reject a credential and record who, when and how; the caller
+    then recounts the therapist (once, however many credentials it decided)."""
     old = snapshot(credential)
     if approve:
         credential.status = Credential.Status.VERIFIED
@@ -77,7 +78,6 @@ def decide(
         note=note,
         old=old,
     )
-    credential.therapist.refresh_stats()
     return credential
 
 
@@ -95,14 +95,18 @@ def queue(request):
     form = BulkApproveForm(request.POST or None, queryset=pending)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["credentials"]
-        for credential in chosen:
-            decide(
-                credential=credential,
-                actor=request.user,
-                approve=True,
-                method=form.cleaned_data["method"],
-                note=form.cleaned_data["note"],
-            )
+        with transaction.atomic():
+            for credential in chosen:
+                decide(
+                    credential=credential,
+                    actor=request.user,
+                    approve=True,
+                    method=form.cleaned_data["method"],
+                    note=form.cleaned_data["note"],
+                )
+            Therapist.objects.filter(
+                pk__in={credential.therapist_id for credential in chosen}
+            ).refresh_stats()
         messages.success(request, f"{len(chosen)} credential(s) approved.")
         return redirect("verification:queue")
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
@@ -118,13 +122,15 @@ def review(request, pk):
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        decide(
-            credential=credential,
-            actor=request.user,
-            approve=approve,
-            method=form.cleaned_data["method"],
-            note=form.cleaned_data["note"],
-        )
+        with transaction.atomic():
+            decide(
+                credential=credential,
+                actor=request.user,
+                approve=approve,
+                method=form.cleaned_data["method"],
+                note=form.cleaned_data["note"],
+            )
+            credential.therapist.refresh_stats()
         messages.success(
             request, f"{credential} {'approved' if approve else 'rejected'}."
         )

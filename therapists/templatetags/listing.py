@@ -41,15 +41,6 @@ def stars(lit, label) -> SafeString:
     )
 
 
-@register.filter(is_safe=True)
-def fixed(value, places=1) -> str:
-    """`{{ 4.26|fixed:1 }}` → "4.3": fixed-point, far cheaper than floatformat."""
-    try:
-        return f"{float(value):.{int(places)}f}"
-    except (TypeError, ValueError):
-        return ""
-
-
 def plural(count) -> str:
     return "" if count == 1 else "s"
 

@@ -41,9 +41,9 @@ class Command(BaseCommand):
         verified = Credential.objects.filter(
             status=Credential.Status.VERIFIED
         ).select_related("therapist__user")
-        expired = 0
-        for credential in verified.filter(expires_on__lt=today):
-            with transaction.atomic():
+        lapsed = list(verified.filter(expires_on__lt=today))
+        with transaction.atomic():
+            for credential in lapsed:
                 old = snapshot(credential)
                 credential.status = Credential.Status.EXPIRED
                 credential.save(update_fields=["status", "updated_at"])
@@ -53,9 +53,12 @@ class Command(BaseCommand):
                     note=f"Expired on {credential.expires_on:%Y-%m-%d}.",
                     old=old,
                 )
-                Therapist.objects.filter(pk=credential.therapist_id).refresh_stats()
+            Therapist.objects.filter(
+                pk__in={credential.therapist_id for credential in lapsed}
+            ).refresh_stats()
+        for credential in lapsed:
             self.notify(credential, "expired")
-            expired += 1
+        expired = len(lapsed)
         reminded = 0
         soon = today + datetime.timedelta(days=REMINDER_DAYS)
         for credential in verified.filter(expires_on__gte=today, expires_on__lte=soon):
