@@ -41,6 +41,9 @@ class InterviewRequestQuerySet(models.QuerySet):
         return self.filter(answered_at__isnull=False, client_read_at__isnull=True)
 
 
+REPORT_REASON_MAX = 2000
+
+
 class InterviewRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Waiting for an answer"
@@ -78,7 +81,9 @@ class InterviewRequest(models.Model):
     therapist_read_at = models.DateTimeField(null=True, blank=True)
     client_read_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
-    report_reason = models.CharField(max_length=500, blank=True)
+    # Reports add up (each party may report once more), so this holds up to
+    # REPORT_REASON_MAX characters, more than one report form's 500.
+    report_reason = models.TextField(blank=True)
 
     objects = InterviewRequestQuerySet.as_manager()
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from directory import notifications
 from interviews import shortlist
 from interviews.forms import AbuseReportForm, AnswerForm, InterviewRequestForm
-from interviews.models import InterviewQuestion, InterviewRequest
+from interviews.models import REPORT_REASON_MAX, InterviewQuestion, InterviewRequest
 from therapists.geocoding import PlaceNotFound, geocode
 from therapists.models import Therapist
 
@@ -171,7 +171,7 @@ def report_abuse(request, pk):
             who = "client" if interview.client_id == request.user.pk else "therapist"
             reason = f"{interview.report_reason}\n[later, by the {who}] {reason}"
         interview.reported_at = interview.reported_at or timezone.now()
-        interview.report_reason = reason[:2000]
+        interview.report_reason = reason[:REPORT_REASON_MAX]
         interview.save(update_fields=["reported_at", "report_reason"])
         messages.success(request, "Thank you: our staff will read this conversation.")
     else:

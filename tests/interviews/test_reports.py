@@ -122,3 +122,16 @@ def test_the_reported_party_cannot_erase_the_report_against_them(
 
     client.force_login(moderator)
     assert "Asked for my home address" in page(client.get(interview.get_absolute_url()))
+
+
+def test_long_reports_from_both_parties_add_up_without_an_error(
+    client, client_user, therapist, interview
+):
+    client.force_login(client_user)
+    client.post(report_url(interview), {"reason": "a" * 500})
+    client.force_login(therapist.user)
+    response = client.post(report_url(interview), {"reason": "b" * 500})
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.report_reason.startswith("a" * 500)
+    assert interview.report_reason.endswith("b" * 500)
