@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.generic import FormView, TemplateView, View
 
+from accounts.data import delete_account, personal_data
 from accounts.forms import (
     DeleteAccountForm,
     EmailLoginForm,
@@ -22,10 +23,7 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.tokens import email_confirmation_token
-from directory.files import delete_on_commit
-from interviews import shortlist
-from interviews.models import InterviewRequest
-from reviews.models import HelpfulVote, Review
+from shortlist import session as shortlist_session
 from therapists.models import Therapist
 
 
@@ -77,9 +75,9 @@ def confirm_email(request, uidb64, token):
         return render(request, "accounts/confirm_failed.html", status=400)
     user.is_active = True
     user.save(update_fields=["is_active"])
-    visitor_shortlist = request.session.get(shortlist.SESSION_KEY, [])
+    visitor_shortlist = request.session.get(shortlist_session.SESSION_KEY, [])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    shortlist.merge_session_shortlist(request, visitor_shortlist)
+    shortlist_session.merge_session_shortlist(request, visitor_shortlist)
     messages.success(request, "Thank you: your email address is confirmed.")
     return redirect("accounts:home")
 
@@ -113,7 +111,7 @@ def account_home(request):
     """Where logging in lands: therapists on the dashboard, clients on their account."""
     if not request.user.is_authenticated:
         return redirect("login")
-    if hasattr(request.user, "therapist"):
+    if Therapist.objects.of_user(request.user).exists():
         return redirect("dashboard:home")
     return redirect("accounts:me")
 
@@ -135,95 +133,6 @@ class ExportDataView(LoginRequiredMixin, View):
             'attachment; filename="my-back-care-data.json"'
         )
         return response
-
-
-def personal_data(*, user) -> dict:
-    therapist = (
-        Therapist.objects.filter(user=user).for_profile().with_treatments().first()
-    )
-    written = Review.objects.filter(author=user).select_related("therapist")
-    data = {
-        "account": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-        },
-        "reviews_written": [
-            {
-                "therapist": review.therapist.display_name,
-                "rating": review.rating,
-                "title": review.title,
-                "body": review.body,
-                "created_at": review.created_at,
-            }
-            for review in written
-        ],
-        "therapist_profile": None,
-        "interview_requests_sent": [
-            interview_data(interview)
-            for interview in InterviewRequest.objects.filter(client=user)
-            .select_related("therapist")
-            .prefetch_related("questions")
-        ],
-        "interview_requests_received": [
-            interview_data(interview, for_therapist=True)
-            for interview in InterviewRequest.objects.filter(therapist__user=user)
-            .select_related("therapist")
-            .prefetch_related("questions")
-        ],
-        "shortlist": list(
-            user.shortlist.values_list("therapist__display_name", flat=True)
-        ),
-    }
-    if therapist is not None:
-        data["therapist_profile"] = therapist.personal_data()
-    return data
-
-
-def interview_data(interview, for_therapist: bool = False) -> dict:
-    # A therapist sees a client's phone number only once they have accepted.
-    shares_phone = not for_therapist or interview.shares_contact
-    return {
-        "therapist": interview.therapist.display_name,
-        "status": interview.status,
-        "pain_where": interview.pain_where,
-        "pain_since": interview.pain_since,
-        "past_treatments": interview.past_treatments,
-        "concerns": interview.concerns,
-        "contact_method": interview.contact_method,
-        "phone": interview.phone if shares_phone else "",
-        "therapist_message": interview.therapist_message,
-        "created_at": interview.created_at,
-        "questions": [
-            {"question": q.text, "answer": q.answer} for q in interview.questions.all()
-        ],
-    }
-
-
-@transaction.atomic
-def delete_account(*, user) -> None:
-    """Delete an account, its profile and files, and the reviews it wrote.
-
-    Therapists who lose a review are recounted in the same transaction.
-    """
-    reviewed = list(
-        Therapist.objects.filter(reviews__author=user)
-        .exclude(user=user)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    voted_on = list(
-        HelpfulVote.objects.filter(user=user).values_list("review_id", flat=True)
-    )
-    therapist = Therapist.objects.filter(user=user).first()
-    files = therapist.stored_files() if therapist else []
-    Therapist.objects.filter(user=user).forget_search_documents()
-    user.delete()  # cascades to the profile, its credentials and the reviews
-    Therapist.objects.filter(pk__in=reviewed).refresh_stats()
-    Review.objects.filter(pk__in=voted_on).recount_helpful()
-    delete_on_commit(*files)
 
 
 class DeleteAccountView(LoginRequiredMixin, FormView):
@@ -248,7 +157,7 @@ class ShortlistMergingLoginView(LoginView):
     authentication_form = EmailLoginForm
 
     def form_valid(self, form):
-        visitor_shortlist = self.request.session.get(shortlist.SESSION_KEY, [])
+        visitor_shortlist = self.request.session.get(shortlist_session.SESSION_KEY, [])
         response = super().form_valid(form)
-        shortlist.merge_session_shortlist(self.request, visitor_shortlist)
+        shortlist_session.merge_session_shortlist(self.request, visitor_shortlist)
         return response

@@ -41,12 +41,28 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "core",
+    # Ground floor, then each floor above it (docs/architecture.md).
     "therapists",
-    "reviews",
-    "accounts",
     "verification",
     "interviews",
+    "reviews",
+    "shortlist",
+    "profiles",
+    "dashboard",
+    "accounts",
+    "demo",
 ]
+
+# The shared cache: every worker reads the same site mean (therapists.ranking)
+# from it. A database table by default (created by `migrate`), so nothing more
+# is needed to run the site.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,7 +3,7 @@
 from django.views.generic import TemplateView
 
 from therapists import ranking
-from therapists.models import Condition, Technique
+from therapists.models import Condition, Technique, Therapist
 
 
 class HomeView(TemplateView):
@@ -30,7 +30,7 @@ class HowWeRankView(TemplateView):
             rating_sum=110,
             positive_count=22,
         )
-        site_mean = ranking.site_mean_rating()
+        site_mean = Therapist.objects.site_mean_rating()
         return super().get_context_data(
             site_mean=site_mean,
             max_score=ranking.MAX_SCORE,

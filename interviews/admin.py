@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from interviews.models import InterviewQuestion, InterviewRequest, ShortlistEntry
+from interviews.models import InterviewQuestion, InterviewRequest
 
 
 class InterviewQuestionInline(admin.TabularInline):
@@ -37,9 +37,3 @@ class InterviewRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ShortlistEntry)
-class ShortlistEntryAdmin(admin.ModelAdmin):
-    list_display = ["user", "therapist", "created_at"]
-    raw_id_fields = ["user", "therapist"]

@@ -127,24 +127,3 @@ class InterviewQuestion(models.Model):
 
     def __str__(self):
         return self.text
-
-
-class ShortlistEntry(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist"
-    )
-    therapist = models.ForeignKey(
-        "therapists.Therapist", on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "therapist"], name="unique_shortlist_entry"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user} shortlisted {self.therapist}"

@@ -1,4 +1,4 @@
-"""Interview a therapist before booking; shortlist and compare therapists."""
+"""Interview a therapist before booking."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,17 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from directory import notifications
-from interviews import shortlist
+from core import notifications
 from interviews.forms import AbuseReportForm, AnswerForm, InterviewRequestForm
 from interviews.models import REPORT_REASON_MAX, InterviewQuestion, InterviewRequest
-from therapists.geocoding import PlaceNotFound, geocode
 from therapists.models import Therapist
-
-COMPARE_MIN, COMPARE_MAX = 2, 4
 
 
 def notify(request, *, to: str, subject: str, body: str, link: str) -> None:
@@ -177,84 +172,3 @@ def report_abuse(request, pk):
     else:
         messages.error(request, "Say briefly what happened so our staff can help.")
     return redirect(interview.get_absolute_url())
-
-
-@require_POST
-def toggle_shortlist(request, slug):
-    therapist = get_object_or_404(
-        Therapist.objects.published().select_related("user"), slug=slug
-    )
-    result = shortlist.toggle(request, therapist)
-    if result == "full":
-        messages.warning(
-            request,
-            f"Your shortlist is full ({shortlist.MAX_SHORTLIST}): remove one first.",
-        )
-    else:
-        messages.success(
-            request, f"{therapist.display_name} is {result} your shortlist."
-        )
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect(therapist.get_absolute_url())
-
-
-def shortlist_page(request):
-    ids = shortlist.therapist_ids(request)
-    therapists = Therapist.objects.published().filter(pk__in=ids).for_listing()
-    return render(request, "interviews/shortlist.html", {"therapists": therapists})
-
-
-def compare(request):
-    """2-4 therapists side by side; the URL carries only their slugs (and a place)."""
-    slugs = [slug for slug in request.GET.getlist("t") if slug][:COMPARE_MAX]
-    if not slugs:
-        ids = shortlist.therapist_ids(request)[:COMPARE_MAX]
-        slugs = list(
-            Therapist.objects.published()
-            .filter(pk__in=ids)
-            .values_list("slug", flat=True)
-        )
-    therapists = Therapist.objects.published().filter(slug__in=slugs)
-    point, place_error = None, ""
-    near = request.GET.get("near", "").strip()
-    if near:
-        try:
-            point = geocode(near)
-        except PlaceNotFound:
-            place_error = f"We could not find “{near}”; distances are not shown."
-    therapists = list(therapists.for_profile().with_treatments())
-    therapists.sort(key=lambda t: slugs.index(t.slug))
-    answers = {}
-    if request.user.is_authenticated:
-        for interview in (
-            InterviewRequest.objects.filter(
-                client=request.user, therapist__in=therapists
-            )
-            .exclude(answered_at=None)
-            .prefetch_related("questions")
-        ):
-            answers.setdefault(interview.therapist_id, interview)
-    columns = [
-        {
-            "therapist": t,
-            "interview": answers.get(t.pk),
-            "distance": t.distance_from(point) if point else None,
-        }
-        for t in therapists
-    ]
-    return render(
-        request,
-        "interviews/compare.html",
-        {
-            "columns": columns,
-            "enough": len(columns) >= COMPARE_MIN,
-            "near": near if point else "",
-            "place_error": place_error,
-            "share_query": urlencode(
-                [("t", t.slug) for t in therapists]
-                + ([("near", near)] if point else [])
-            ),
-        },
-    )

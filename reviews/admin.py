@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from reviews import stats
 from reviews.models import Review
-from therapists.admin import refresh_therapists
 
 
 @admin.register(Review)
@@ -29,14 +29,16 @@ class ReviewAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # A review moved to another therapist changes both therapists' figures.
-        refresh_therapists(obj.therapist_id, form.initial.get("therapist"))
+        stats.review_changed(
+            pk for pk in (obj.therapist_id, form.initial.get("therapist")) if pk
+        )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        refresh_therapists(obj.therapist_id)
+        stats.review_changed([obj.therapist_id])
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         therapist_ids = set(queryset.values_list("therapist_id", flat=True))
         super().delete_queryset(request, queryset)
-        refresh_therapists(*therapist_ids)
+        stats.review_changed(therapist_ids)

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from directory.notifications import notify
+from core.notifications import notify
 from interviews.models import InterviewRequest
-from reviews import moderation
+from reviews import moderation, stats
 from reviews.forms import ModerationForm, ReportForm, ResponseForm, ReviewForm
 from reviews.models import (
     ASPECTS,
@@ -82,7 +82,7 @@ def submit_review(
         invitation.used_by = author
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_by", "used_at"])
-    therapist.refresh_stats()
+    stats.review_changed([therapist.pk])
     return review
 
 
@@ -243,7 +243,7 @@ def moderate(*, review: Review, actor, publish: bool, reason: str) -> Review:
         reason=reason,
     )
     review.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-    Therapist.objects.filter(pk=review.therapist_id).refresh_stats()
+    stats.review_changed([review.therapist_id])
     return review
 
 

@@ -6,17 +6,19 @@ import itertools
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from reviews import stats
 from reviews.models import Review
-from therapists import geocoding
+from therapists import changes, geocoding
 from therapists.models import (
     Condition,
-    Credential,
     PracticeLocation,
     Technique,
     Therapist,
     TherapistLanguage,
     TherapistTechnique,
 )
+from verification import badges
+from verification.models import Credential
 
 _counter = itertools.count(1)
 
@@ -51,7 +53,7 @@ def make_therapist(**overrides):
     if "user" not in fields:
         fields["user"] = make_user()
     therapist = Therapist.objects.create(**fields)
-    therapist.refresh_search_documents()
+    changes.profile_edited(therapist)
     return therapist
 
 
@@ -67,7 +69,7 @@ def add_technique(therapist, slug="deep-tissue", years=3):
     link = TherapistTechnique.objects.create(
         therapist=therapist, technique=technique(slug), years=years
     )
-    therapist.refresh_search_documents()
+    changes.techniques_changed(therapist)
     return link
 
 
@@ -89,12 +91,13 @@ def make_location(therapist=None, zip_code="10001", **overrides):
     }
     fields.update(overrides)
     location = PracticeLocation.objects.create(**fields)
-    therapist.refresh_search_documents()
+    changes.locations_changed(therapist)
     return location
 
 
 def make_credential(therapist=None, refresh=True, **overrides):
-    """A credential; verified ones get how/when. Refreshes the therapist's stats."""
+    """A credential; verified ones get how/when. Recounts the therapist's badge
+    as the site does (and reloads `therapist`)."""
     therapist = therapist or make_therapist()
     n = next(_counter)
     fields = {
@@ -112,12 +115,14 @@ def make_credential(therapist=None, refresh=True, **overrides):
         fields.setdefault("verification_method", Credential.Method.DOCUMENT_REVIEW)
     credential = Credential.objects.create(**fields)
     if refresh:
-        therapist.refresh_stats()
+        badges.credentials_changed([therapist.pk])
+        therapist.refresh_from_db()
     return credential
 
 
 def make_review(therapist=None, refresh=True, **overrides):
-    """A review; refreshes the therapist's stored aggregates like the site does."""
+    """A review; recounts the therapist's stored totals as the site does (and
+    reloads `therapist`)."""
     therapist = therapist or make_therapist()
     fields = {
         "therapist": therapist,
@@ -142,17 +147,19 @@ def make_review(therapist=None, refresh=True, **overrides):
     ).update(is_current=False)
     review = Review.objects.create(**fields)
     if refresh:
-        therapist.refresh_stats()
+        stats.review_changed([therapist.pk])
+        therapist.refresh_from_db()
     return review
 
 
 def make_reviews(therapist, ratings, **overrides):
-    """One review per rating, each by its own client, then one stats refresh."""
+    """One review per rating, each by its own client, then one recount."""
     reviews = [
         make_review(therapist, refresh=False, rating=rating, **overrides)
         for rating in ratings
     ]
-    therapist.refresh_stats()
+    stats.review_changed([therapist.pk])
+    therapist.refresh_from_db()
     return reviews
 
 
@@ -305,7 +312,7 @@ def make_interview(
 
 def make_shortlist_entry(user=None, therapist=None):
     """One therapist on a member's saved shortlist."""
-    from interviews.models import ShortlistEntry
+    from shortlist.models import ShortlistEntry
 
     return ShortlistEntry.objects.create(
         user=user or make_user(), therapist=therapist or make_therapist()

@@ -10,6 +10,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 
 from therapists import geocoding
+from therapists.indexing import technique_bits_are_exact
 from therapists.models import (
     LANGUAGE_CHOICES,
     Condition,
@@ -18,7 +19,7 @@ from therapists.models import (
     Therapist,
 )
 from therapists.pagination import MIN_COUNT_CAP
-from therapists.querysets import Sort, technique_bits_are_exact
+from therapists.ranking import Sort
 
 DEFAULT_RADIUS_MILES = 25
 EMPTY_VALUES = (None, "", [], False)

@@ -1,23 +1,44 @@
+"""Therapists and what they are: profile, techniques and conditions (the
+taxonomy), languages and practice locations, with the QuerySets that answer
+every question about many of them. Search, ranking and the badge read the
+stored columns here; see docs/architecture.md for who writes which."""
+
 import datetime
-import math
-import os
+from typing import Self
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.text import slugify
 
 from therapists import geocoding, ranking
-from therapists.querysets import (
-    CredentialQuerySet,
-    PracticeLocationQuerySet,
-    TherapistQuerySet,
+from therapists.geocoding import GeoPoint
+from therapists.indexing import (
+    SEARCH_INDEXES,
+    TECHNIQUE_BIT_SQL,
+    distance_sq_expression,
+    search_document,
+    search_words,
+    technique_bit,
 )
-from verification import jurisdictions
 
 LANGUAGE_CHOICES = [
     ("en", "English"),
@@ -60,28 +81,21 @@ US_STATES = [
 ]  # fmt: skip
 
 
-class PrivateMediaStorage(FileSystemStorage):
-    """Private files: outside MEDIA_ROOT, no URL; only checked views serve them."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-private_storage = PrivateMediaStorage()
-
-# The "consistently positive" rule, shown next to the indicator on profiles.
-CONSISTENT_MIN_REVIEWS = 5
-CONSISTENT_MIN_POSITIVE_PERCENT = 80
-CONSISTENT_MAX_RECENT_NEGATIVE = 1
+LISTING_FIELDS = (
+    "slug",
+    "display_name",
+    "photo_thumbnail",
+    "headline",
+    "back_pain_years",
+    "back_pain_caseload_percent",
+    "years_in_practice",
+    "rating_average",
+    "rating_count",
+    "session_price",
+    "accepting_new_clients",
+    "badge_valid_until",
+    "qualification_score",
+)
 
 
 class TaxonomyQuerySet(models.QuerySet):
@@ -102,43 +116,373 @@ class TaxonomyQuerySet(models.QuerySet):
         return rows(self).union(rows(other), all=True).order_by("position", "name")
 
 
-class Technique(models.Model):
+class PracticeLocationQuerySet(models.QuerySet):
+    def listed(self) -> Self:
+        """Locations of published therapists (a copy kept on the location)."""
+        return self.filter(listed=True)
+
+    def of_verified(self, on: datetime.date | None = None) -> Self:
+        """Locations of therapists holding the badge: TherapistQuerySet.verified()."""
+        return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def offering_any(self, technique_ids: list[int]) -> Self:
+        """Locations of therapists who may offer any of the techniques (a bit
+        test inside the geo index; see technique_bit())."""
+        wanted = 0
+        for technique_id in technique_ids:
+            wanted |= technique_bit(technique_id)
+        return self.alias(offered=F("technique_bits").bitand(wanted)).filter(
+            offered__gt=0
+        )
+
+    def therapist_count(self, limit: int) -> int:
+        """How many therapists these locations belong to, counting at most
+        `limit` (read from the geo index alone when narrowed by it)."""
+        return self.values("therapist_id").distinct().order_by()[:limit].count()
+
+    def within(self, point: GeoPoint, miles: float) -> Self:
+        """Locations within `miles` of a point, found through the geo index."""
+        _, _, min_lon, max_lon = point.bounding_box(miles)
+        return (
+            self.filter(
+                lat_band__in=point.latitude_bands(miles),
+                longitude__gte=min_lon,
+                longitude__lte=max_lon,
+            )
+            .annotate(distance_sq=distance_sq_expression(point))
+            .filter(distance_sq__lte=miles * miles)
+        )
+
+    def copy_from_therapists(self) -> int:
+        """Rewrite these locations' copies of their therapist's publication,
+        badge expiry and technique bits, in one UPDATE."""
+        therapist = Therapist.objects.filter(pk=OuterRef("therapist_id"))
+        bits = (
+            TherapistTechnique.objects.filter(therapist_id=OuterRef("therapist_id"))
+            .values("therapist_id")
+            .annotate(bits=Sum(TECHNIQUE_BIT_SQL, distinct=True))
+            .values("bits")
+        )
+        return self.update(
+            listed=Subquery(therapist.values("is_published")),
+            badge_valid_until=Subquery(therapist.values("badge_valid_until")),
+            technique_bits=Coalesce(Subquery(bits), 0),
+        )
+
+
+class TherapistQuerySet(models.QuerySet):
+    # --- creating ------------------------------------------------------------
+    def create_draft(self, *, user):
+        """A new, unpublished profile for a therapist who just signed up."""
+        name = (user.get_full_name() or user.email.split("@")[0])[:120].strip()
+        base = slugify(name)[:120].strip("-") or "therapist"
+        slug, n = base, 1
+        while Therapist.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return self.create(
+            user=user, display_name=name, slug=slug, headline="", is_published=False
+        )
+
+    # --- filters -------------------------------------------------------------
+    def published(self) -> Self:
+        """Profiles visible to the public."""
+        return self.filter(is_published=True)
+
+    def of_user(self, user) -> Self:
+        """The signed-in user's own profile (none for clients and visitors)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+    def visible_to(self, user) -> Self:
+        """Published profiles, plus drafts for their owner and for staff."""
+        if user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(is_published=True) | Q(user=user))
+        return self.published()
+
+    def verified(self, on: datetime.date | None = None) -> Self:
+        """Therapists who hold the badge: see CredentialQuerySet.badge_qualifying()."""
+        return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def accepting_clients(self) -> Self:
+        """Therapists taking new clients."""
+        return self.filter(accepting_new_clients=True)
+
+    def visiting_clients(self) -> Self:
+        """Therapists who offer home or mobile visits."""
+        return self.filter(offers_mobile_visits=True)
+
+    def wheelchair_accessible(self) -> Self:
+        """Therapists whose premises are wheelchair accessible."""
+        return self.filter(wheelchair_accessible=True)
+
+    def offering(self, technique_slugs: list[str]) -> Self:
+        """Therapists offering any of the techniques."""
+        links = TherapistTechnique.objects.filter(technique__slug__in=technique_slugs)
+        return self.filter(pk__in=links.values("therapist_id"))
+
+    def treating(self, condition_slugs: list[str]) -> Self:
+        """Therapists treating any of the conditions."""
+        links = Therapist.conditions.through.objects.filter(
+            condition__slug__in=condition_slugs
+        )
+        return self.filter(pk__in=links.values("therapist_id"))
+
+    def speaking(self, language_code: str) -> Self:
+        """Therapists who work in a language."""
+        languages = TherapistLanguage.objects.filter(code=language_code)
+        return self.filter(pk__in=languages.values("therapist_id"))
+
+    def rated_at_least(self, stars: float) -> Self:
+        """Average rating of at least `stars`."""
+        return self.filter(rating_average__gte=stars)
+
+    def reviewed_at_least(self, count: int) -> Self:
+        """At least `count` reviews."""
+        return self.filter(rating_count__gte=count)
+
+    def near(
+        self,
+        point: GeoPoint,
+        miles: float,
+        circle: models.QuerySet | None = None,
+        dense: bool = False,
+    ) -> Self:
+        """Therapists with a location within `miles`; sorted_by("distance") orders
+        them by the nearest one (search.measure() shows it on a page).
+
+        `circle` is the locations to use, already `within(point, miles)` and
+        narrowed (e.g. `.listed().of_verified()`), so that a dense circle costs
+        the matches, not every therapist in it; the caller still applies the
+        exact filters.
+
+        `dense` says the circle holds more matches than a page will ever reach:
+        the page is then found by walking the sort order and probing each
+        therapist's locations (stopping after a page), instead of listing every
+        match first; for a sparse circle the list is the fast way.
+        """
+        if circle is None:
+            circle = PracticeLocation.objects.within(point, miles)
+        if dense:
+            # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS
+            # into a join over every match, while this stays a probe per row
+            # of the sort index on both databases.
+            first = circle.filter(therapist=OuterRef("pk")).values("pk")[:1]
+            queryset = self.alias(probe=Subquery(first)).filter(probe__isnull=False)
+        else:
+            queryset = self.filter(pk__in=circle.values("therapist_id"))
+        # An alias, not an annotation: computed only when a distance sort
+        # needs it, never for every match of a search sorted another way.
+        nearest = circle.filter(therapist=OuterRef("pk")).order_by("distance_sq")
+        return queryset.alias(
+            distance_sq=Subquery(
+                nearest.values("distance_sq")[:1], output_field=FloatField()
+            )
+        )
+
+    def search(self, text: str) -> Self:
+        """Match every word of `text` (as a prefix) in name, headline, bio,
+        techniques, conditions or city."""
+        words = search_words(text)
+        if not words:
+            return self
+        index = SEARCH_INDEXES.get(connection.vendor)
+        if index is not None:
+            match = index.joiner.join(index.word.format(word) for word in words)
+            # Constant SQL; the user's words travel as a parameter.
+            return self.filter(pk__in=RawSQL(index.match, [match]))  # noqa: S611
+        technique_links = TherapistTechnique.objects
+        locations = PracticeLocation.objects
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(
+                Q(display_name__icontains=word)
+                | Q(headline__icontains=word)
+                | Q(bio__icontains=word)
+                | Q(
+                    pk__in=technique_links.filter(
+                        technique__name__icontains=word
+                    ).values("therapist_id")
+                )
+                | Q(
+                    pk__in=locations.filter(city__icontains=word).values("therapist_id")
+                )
+            )
+        return queryset
+
+    # --- ordering and loading ------------------------------------------------
+    def sorted_by(self, sort: str) -> Self:
+        """Order by one of the Sort choices (distance needs near() first)."""
+        if (
+            sort == ranking.Sort.DISTANCE
+            and "distance_sq" not in self.query.annotations
+        ):
+            sort = ranking.DEFAULT_SORT
+        return self.order_by(*ranking.SORT_ORDERS.get(sort, ranking.DEFAULT_ORDER))
+
+    def with_badge(self, on: datetime.date | None = None) -> Self:
+        """Annotate has_badge with the same rule as verified()."""
+        return self.annotate(
+            has_badge=ExpressionWrapper(
+                Q(badge_valid_until__isnull=False)
+                & Q(badge_valid_until__gte=on or timezone.localdate()),
+                output_field=BooleanField(),
+            )
+        )
+
+    def for_listing(self) -> Self:
+        """What one search result card needs, in a constant number of queries.
+
+        Only the card's columns: a search sorts its matches, and a sort that
+        carried every bio would move megabytes for twenty rows.
+        """
+        technique_links = TherapistTechnique.objects.select_related("technique")
+        return (
+            self.only(*LISTING_FIELDS)
+            .with_badge()
+            .prefetch_related(
+                Prefetch("technique_links", queryset=technique_links), "locations"
+            )
+        )
+
+    def for_profile(self) -> Self:
+        """What the public profile page shows about the therapist themself (its
+        techniques and conditions come from search.treatments_of(); credentials
+        and review figures from the apps that own them)."""
+        language_codes = (
+            TherapistLanguage.objects.filter(therapist=OuterRef("pk"))
+            .order_by()
+            .values("therapist")
+            .annotate(codes=StringAgg("code", Value(",")))
+            .values("codes")
+        )
+        return (
+            self.with_badge()
+            .annotate(
+                language_codes=Coalesce(
+                    Subquery(language_codes), Value(""), output_field=TextField()
+                ),
+            )
+            .prefetch_related("locations")
+        )
+
+    def with_treatments(self) -> Self:
+        """Prefetch techniques (with years) and conditions."""
+        technique_links = TherapistTechnique.objects.select_related("technique")
+        return self.prefetch_related(
+            Prefetch("technique_links", queryset=technique_links), "conditions"
+        )
+
+    # --- derived data owned here: score, location copies, search rows -------
+    def measured_site_mean(self) -> float | None:
+        """The mean of every counted review on the site, from stored sums."""
+        totals = self.aggregate(total=Sum("rating_sum"), count=Sum("rating_count"))
+        if not totals["count"]:
+            return None
+        return totals["total"] / totals["count"]
+
+    def site_mean_rating(self) -> float:
+        """The site mean from the shared cache (measured on a miss)."""
+        return ranking.cached_site_mean(Therapist.objects.measured_site_mean)
+
+    def copy_to_locations(self) -> int:
+        """Copy publication, badge expiry and techniques onto these therapists'
+        locations (the columns the radius search filters on), in one UPDATE."""
+        return PracticeLocation.objects.filter(
+            therapist__in=self.values("pk")
+        ).copy_from_therapists()
+
+    def forget_search_documents(self) -> None:
+        """Remove these therapists' full-text rows (before deleting them)."""
+        index = SEARCH_INDEXES.get(connection.vendor)
+        if index is None:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                index.delete, [(pk,) for pk in self.values_list("pk", flat=True)]
+            )
+
+    def refresh_search_documents(self, batch_size: int = 2000) -> None:
+        """Rewrite the full-text search rows of these therapists."""
+        index = SEARCH_INDEXES.get(connection.vendor)
+        if index is None:
+            return
+        queryset = self.order_by("pk").prefetch_related(
+            "techniques", "conditions", "locations"
+        )
+        pks = list(self.order_by().values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), batch_size):
+                batch = pks[start : start + batch_size]
+                cursor.executemany(index.delete, [(pk,) for pk in batch])
+                therapists = queryset.filter(pk__in=batch)
+                cursor.executemany(
+                    index.insert,
+                    [(t.pk, search_document(t)) for t in therapists],
+                )
+
+    def rerank(self, batch_size: int = 2000) -> int:
+        """Recompute the stored qualification score (see therapists.ranking)
+        with the shared site mean; returns how many scores changed."""
+        site_mean = self.site_mean_rating()
+        changed = []
+        fields = ["pk", "qualification_score", *ranking.INPUT_FIELDS]
+        for therapist in self.only(*fields).order_by().iterator(chunk_size=batch_size):
+            score = ranking.score_of(therapist, site_mean)
+            if score != therapist.qualification_score:
+                therapist.qualification_score = score
+                changed.append(therapist)
+        Therapist.objects.bulk_update(
+            changed, ["qualification_score"], batch_size=batch_size
+        )
+        return len(changed)
+
+
+class Taxonomy(models.Model):
+    """A term clients search by: a technique or a condition."""
+
+    # The search parameter that selects this term (`?technique=` or `?condition=`).
+    search_parameter: str
+
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('therapists:list')}?{self.search_parameter}={self.slug}"
+
+
+class Technique(Taxonomy):
+    search_parameter = "technique"
+
     description = models.CharField(max_length=300)
     helps_with = models.CharField(
         max_length=200, blank=True, help_text="A short note on what it helps with."
     )
-    position = models.PositiveSmallIntegerField(default=100)
 
-    objects = TaxonomyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return f"{reverse('therapists:list')}?technique={self.slug}"
+    class Meta(Taxonomy.Meta):
+        pass
 
 
-class Condition(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+class Condition(Taxonomy):
+    search_parameter = "condition"
+
     description = models.CharField(max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=100)
 
-    objects = TaxonomyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return f"{reverse('therapists:list')}?condition={self.slug}"
+    class Meta(Taxonomy.Meta):
+        pass
 
 
 class Therapist(models.Model):
@@ -198,9 +542,12 @@ class Therapist(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Stored aggregates, refreshed by TherapistQuerySet.refresh_stats() in the
-    # same transaction as the credential or review change that moves them, so
-    # list pages sort and filter on indexed columns instead of GROUP BY.
+    # Stored aggregates, so list pages sort and filter on indexed columns
+    # instead of GROUP BY. Each group has one owner that recounts it in the
+    # same transaction as the change that moves it (docs/architecture.md):
+    # the review totals reviews.stats.review_changed(), the badge and
+    # credential counts verification.badges.credentials_changed(), the score
+    # therapists.ranking (save() and TherapistQuerySet.rerank()).
     rating_count = models.PositiveIntegerField(default=0, editable=False)
     rating_sum = models.PositiveIntegerField(default=0, editable=False)
     rating_average = models.FloatField(default=0, editable=False)
@@ -227,7 +574,7 @@ class Therapist(models.Model):
     objects = TherapistQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-qualification_score", "-id"]
+        ordering = list(ranking.DEFAULT_ORDER)
         indexes = [
             models.Index(
                 fields=["is_published", "-qualification_score", "-id"],
@@ -286,43 +633,11 @@ class Therapist(models.Model):
     def save(self, **kwargs):
         # The score is a function of this row's own stored columns (and the
         # cached site mean), so a new or edited profile is ranked at once.
-        self.qualification_score = ranking.qualification_score(
-            self.ranking_inputs(), ranking.site_mean_rating()
-        )
+        self.qualification_score = ranking.score_of(self)
         super().save(**kwargs)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "is_published" in update_fields:
-            # From the database, not this instance: it may hold an older badge
-            # (which only refresh_stats() changes, and copies itself).
-            Therapist.objects.filter(pk=self.pk).refresh_location_filters()
 
     def get_absolute_url(self):
-        return reverse("therapists:detail", kwargs={"slug": self.slug})
-
-    @property
-    def distance_miles(self) -> float | None:
-        """Miles to the searched place, when the search had `near`."""
-        distance_sq = getattr(self, "distance_sq", None)
-        return None if distance_sq is None else math.sqrt(distance_sq)
-
-    @property
-    def listing_location(self):
-        """The location a result card names: nearest to the search, or the first."""
-        locations = list(self.locations.all())
-        if not locations:
-            return None
-        nearest_id = getattr(self, "nearest_location_id", None)
-        return next((loc for loc in locations if loc.pk == nearest_id), locations[0])
-
-    @property
-    def rating_distribution(self) -> list[dict]:
-        """Counts and shares of 5, 4, 3, 2 and 1 star reviews, 5 first."""
-        rows = []
-        for stars in range(5, 0, -1):
-            count = getattr(self, f"rating_{stars}_count")
-            share = round(100 * count / self.rating_count) if self.rating_count else 0
-            rows.append({"stars": stars, "count": count, "percent": share})
-        return rows
+        return reverse("profiles:detail", kwargs={"slug": self.slug})
 
     @property
     def spoken_languages(self) -> list[str]:
@@ -334,265 +649,6 @@ class Therapist(models.Model):
             codes = codes.split(",") if codes else []
         names = dict(LANGUAGE_CHOICES)
         return sorted(str(names.get(code, code)) for code in codes)
-
-    @property
-    def rating_stars(self) -> int:
-        """The average rounded to whole stars, for the star row."""
-        return math.floor(self.rating_average + 0.5)
-
-    @property
-    def rating_label(self) -> str:
-        return f"Rated {self.rating_average:.1f} out of 5"
-
-    @property
-    def positive_review_count(self) -> int:
-        return self.rating_4_count + self.rating_5_count
-
-    @property
-    def positive_review_percent(self) -> int:
-        if not self.rating_count:
-            return 0
-        return round(100 * self.positive_review_count / self.rating_count)
-
-    @property
-    def recommend_percent(self) -> int:
-        """Share of counted reviews whose author would recommend the therapist."""
-        if not self.rating_count:
-            return 0
-        return round(100 * self.recommend_count / self.rating_count)
-
-    @property
-    def aspect_averages(self) -> list[dict]:
-        """Average of each aspect rating, from the stored sums."""
-        from reviews.models import ASPECTS
-
-        return [
-            {
-                "label": label,
-                "average": getattr(self, f"{name}_sum") / self.rating_count
-                if self.rating_count
-                else 0,
-            }
-            for name, label in ASPECTS.items()
-        ]
-
-    def review_consistency(self) -> dict:
-        """The "consistently positive" indicator and the rule behind it."""
-        from reviews.models import Review
-
-        recent_negative = getattr(self, "recent_negative_count", None)
-        if recent_negative is None:  # not loaded through for_profile()
-            recent_negative = (
-                Review.objects.counted()
-                .filter(therapist=self)
-                .recent_negative()
-                .count()
-            )
-        meets = (
-            self.rating_count >= CONSISTENT_MIN_REVIEWS
-            # Exact, not the rounded percentage: 79.5% is not 80%.
-            and 100 * self.positive_review_count
-            >= CONSISTENT_MIN_POSITIVE_PERCENT * self.rating_count
-            and recent_negative <= CONSISTENT_MAX_RECENT_NEGATIVE
-        )
-        return {
-            "meets": meets,
-            "recent_negative": recent_negative,
-            "rule": (
-                f"At least {CONSISTENT_MIN_REVIEWS} reviews, at least "
-                f"{CONSISTENT_MIN_POSITIVE_PERCENT}% of them 4 or 5 stars, and no "
-                f"more than {CONSISTENT_MAX_RECENT_NEGATIVE} of 1 or 2 stars in the "
-                "last 12 months."
-            ),
-        }
-
-    def ranking_inputs(self) -> ranking.RankingInputs:
-        return ranking.RankingInputs(
-            verified_licences=self.verified_licence_count,
-            verified_certifications=self.verified_certification_count,
-            other_verified_credentials=self.other_verified_credential_count,
-            back_pain_years=self.back_pain_years,
-            rating_count=self.rating_count,
-            rating_sum=self.rating_sum,
-            positive_count=self.positive_review_count,
-            recommend_count=self.recommend_count,
-        )
-
-    @cached_property
-    def score_breakdown(self) -> list[ranking.ScorePart]:
-        """Why this therapist ranks where it does."""
-        return ranking.score_parts(self.ranking_inputs(), ranking.site_mean_rating())
-
-    @property
-    def needs_availability_check(self) -> bool:
-        """True when "accepting new clients" was last confirmed over 60 days ago."""
-        if self.accepting_confirmed_on is None:
-            return True
-        return timezone.localdate() - self.accepting_confirmed_on > datetime.timedelta(
-            days=60
-        )
-
-    def search_document(self) -> str:
-        """The text `q` matches: name, headline, bio, techniques, conditions, places.
-
-        Expects techniques, conditions and locations to be prefetched.
-        """
-        parts = [self.display_name, self.headline, self.bio]
-        parts += [technique.name for technique in self.techniques.all()]
-        parts += [condition.name for condition in self.conditions.all()]
-        parts += [f"{loc.city} {loc.state}" for loc in self.locations.all()]
-        return "\n".join(parts)
-
-    def publication_checklist(self) -> list[dict]:
-        """What a profile needs before it can be published, and what is done."""
-        return [
-            {"label": "Add a photo", "done": bool(self.photo), "anchor": "photo"},
-            {
-                "label": "Write a headline and a bio",
-                "done": bool(self.headline.strip() and self.bio.strip()),
-                "anchor": "profile",
-            },
-            {
-                "label": "Set the price of a 60-minute session",
-                "done": self.session_price is not None,
-                "anchor": "profile",
-            },
-            {
-                "label": "Add at least one technique",
-                "done": self.technique_links.exists(),
-                "anchor": "techniques",
-            },
-            {
-                "label": "Add at least one practice location",
-                "done": self.locations.exists(),
-                "anchor": "locations",
-            },
-            {
-                "label": "Submit at least one credential",
-                "done": self.credentials.exclude(status="rejected").exists(),
-                "anchor": "credentials",
-            },
-        ]
-
-    @property
-    def is_ready_to_publish(self) -> bool:
-        return all(item["done"] for item in self.publication_checklist())
-
-    @property
-    def licence_notes(self) -> list[str]:
-        """What clients should know where the therapist's states do not license."""
-        states = sorted({location.state for location in self.locations.all()})
-        return [note for state in states if (note := jurisdictions.licence_note(state))]
-
-    def unpublish_if_incomplete(self) -> bool:
-        """Take a published profile out of search once its checklist has a gap."""
-        if self.is_published and not self.is_ready_to_publish:
-            self.is_published = False
-            self.save(update_fields=["is_published", "updated_at"])
-            return True
-        return False
-
-    def distance_from(self, point) -> float | None:
-        """Miles from a point to the nearest location (locations prefetched)."""
-        self.measure_from(point)
-        return self.distance_miles
-
-    def measure_from(self, point) -> None:
-        """Note the location nearest to a searched place and its distance, for
-        listing_location and distance_miles (locations prefetched)."""
-        nearest = min(
-            self.locations.all(),
-            key=lambda loc: point.distance_to(loc.latitude, loc.longitude),
-            default=None,
-        )
-        self.nearest_location_id = nearest and nearest.pk
-        self.distance_sq = (
-            None
-            if nearest is None
-            else point.distance_to(nearest.latitude, nearest.longitude) ** 2
-        )
-
-    @property
-    def verified_credentials(self) -> list:
-        """Credentials shown as verified (prefetched credentials, no query)."""
-        return [c for c in self.credentials.all() if c.status == "verified"]
-
-    def stored_files(self) -> list:
-        """Every file the site stores for this therapist (photos, evidence)."""
-        files = [self.photo, self.photo_thumbnail]
-        files += [credential.evidence for credential in self.credentials.all()]
-        return [file for file in files if file]
-
-    def personal_data(self) -> dict:
-        """The profile, its credentials and the reviews it received, for export."""
-        return {
-            "display_name": self.display_name,
-            "slug": self.slug,
-            "pronouns": self.pronouns,
-            "gender": self.gender,
-            "headline": self.headline,
-            "bio": self.bio,
-            "years_in_practice": self.years_in_practice,
-            "back_pain_years": self.back_pain_years,
-            "back_pain_caseload_percent": self.back_pain_caseload_percent,
-            "session_price": self.session_price,
-            "accepting_new_clients": self.accepting_new_clients,
-            "accepting_confirmed_on": self.accepting_confirmed_on,
-            "offers_mobile_visits": self.offers_mobile_visits,
-            "wheelchair_accessible": self.wheelchair_accessible,
-            "is_published": self.is_published,
-            "photo": self.photo.name or None,
-            "languages": [language.code for language in self.languages.all()],
-            "conditions": [condition.name for condition in self.conditions.all()],
-            "techniques": [
-                {"technique": link.technique.name, "years": link.years}
-                for link in self.technique_links.all()
-            ],
-            "locations": [
-                {
-                    "name": location.name,
-                    "street_address": location.street_address,
-                    "city": location.city,
-                    "state": location.state,
-                    "postal_code": location.postal_code,
-                    "is_home_based": location.is_home_based,
-                }
-                for location in self.locations.all()
-            ],
-            "credentials": [
-                {
-                    "kind": credential.kind,
-                    "issuer": credential.issuer,
-                    "number": credential.number,
-                    "jurisdiction": credential.jurisdiction,
-                    "issued_on": credential.issued_on,
-                    "expires_on": credential.expires_on,
-                    "status": credential.status,
-                    "status_note": credential.status_note,
-                    "evidence": credential.evidence.name or None,
-                }
-                for credential in Credential.objects.filter(therapist=self)
-            ],
-            "reviews_received": [
-                {
-                    "rating": review.rating,
-                    "title": review.title,
-                    "body": review.body,
-                    "created_at": review.created_at,
-                }
-                for review in self.reviews.all()
-            ],
-        }
-
-    def refresh_search_documents(self) -> None:
-        """Rewrite this therapist's full-text search row."""
-        Therapist.objects.filter(pk=self.pk).refresh_search_documents()
-
-    def refresh_stats(self) -> None:
-        """Recount this therapist's stored aggregates and score from the database."""
-        Therapist.objects.filter(pk=self.pk).refresh_stats()
-        self.refresh_from_db()
-        self.__dict__.pop("score_breakdown", None)
 
 
 class TherapistTechnique(models.Model):
@@ -667,7 +723,7 @@ class PracticeLocation(models.Model):
     # Copies of the therapist columns a radius search filters on most, so the
     # geo index answers "published, verified, offers deep tissue" inside the
     # circle without visiting each therapist in it. Written only by
-    # TherapistQuerySet.refresh_location_filters(); see docs/performance.md.
+    # PracticeLocationQuerySet.copy_from_therapists(); see docs/performance.md.
     listed = models.BooleanField(default=False, editable=False)
     badge_valid_until = models.DateField(null=True, editable=False)
     technique_bits = models.BigIntegerField(default=0, editable=False)
@@ -715,7 +771,8 @@ class PracticeLocation(models.Model):
             self.longitude = round(self.longitude, 2)
         self.lat_band = geocoding.latitude_band(self.latitude)
         super().save(**kwargs)
-        Therapist.objects.filter(pk=self.therapist_id).refresh_location_filters()
+        # Its copies of the therapist's search columns are this row's own.
+        PracticeLocation.objects.filter(pk=self.pk).copy_from_therapists()
 
     @property
     def public_address(self) -> str:
@@ -724,124 +781,3 @@ class PracticeLocation(models.Model):
         if self.is_home_based or not self.street_address:
             return place
         return f"{self.street_address}, {place} {self.postal_code}"
-
-
-class Credential(models.Model):
-    class Kind(models.TextChoices):
-        STATE_LICENCE = "state_licence", "State licence"
-        BOARD_CERTIFICATION = "board_certification", "Board certification"
-        ASSOCIATION_MEMBERSHIP = "association_membership", "Association membership"
-        TECHNIQUE_CERTIFICATE = "technique_certificate", "Technique certificate"
-        EDUCATION = "education", "Education"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending verification"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
-        EXPIRED = "expired", "Expired"
-
-    class Method(models.TextChoices):
-        DOCUMENT_REVIEW = "document_review", "document review"
-        BOARD_ROSTER = "board_roster", "state board roster"
-        BOARD_WEBSITE = "board_website", "check on the board's website"
-
-    # The kinds that can earn the "verified" badge.
-    BADGE_KINDS = (Kind.STATE_LICENCE, Kind.BOARD_CERTIFICATION)
-    # What the therapist states about the document, for staff to check against
-    # the evidence: the dashboard form, the admin and the audit trail list these.
-    CLAIM_FIELDS = (
-        "kind",
-        "issuer",
-        "number",
-        "jurisdiction",
-        "issued_on",
-        "expires_on",
-    )
-
-    therapist = models.ForeignKey(
-        Therapist, on_delete=models.CASCADE, related_name="credentials"
-    )
-    kind = models.CharField(max_length=30, choices=Kind)
-    issuer = models.CharField("issuing body", max_length=160)
-    number = models.CharField("licence or certificate number", max_length=60)
-    jurisdiction = models.CharField(
-        max_length=20, help_text="Two-letter state, or 'US' for national bodies."
-    )
-    issued_on = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
-    evidence = models.FileField(
-        upload_to="credentials/evidence/", storage=private_storage, blank=True
-    )
-    verification_method = models.CharField(max_length=30, choices=Method, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="credentials_verified",
-    )
-    verified_at = models.DateTimeField(null=True, blank=True)
-    status_note = models.CharField(max_length=300, blank=True)
-    roster_flag = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Set by a board roster import when staff should look at it.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = CredentialQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["kind", "issuer"]
-        permissions = [("verify_credential", "Can verify credentials")]
-        indexes = [
-            models.Index(
-                fields=["therapist", "status", "kind", "expires_on"],
-                name="credential_badge_idx",
-            ),
-            models.Index(fields=["status", "created_at"], name="credential_queue_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["issuer", "jurisdiction", "number"],
-                name="unique_credential_per_issuer",
-                violation_error_message=(
-                    "This issuer, jurisdiction and number are already registered."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True)
-                | Q(issued_on__isnull=True)
-                | Q(expires_on__gte=models.F("issued_on")),
-                name="credential_expires_after_issue",
-                violation_error_message="The expiry date is before the issue date.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind__in=["state_licence", "board_certification"])
-                | Q(expires_on__isnull=False),
-                name="credential_badge_kinds_expire",
-                violation_error_message=(
-                    "Licences and board certifications need an expiry date."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="verified")
-                | (Q(verified_at__isnull=False) & ~Q(verification_method="")),
-                name="credential_verified_has_method",
-                violation_error_message=(
-                    "A verified credential records how and when it was verified."
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.number} ({self.issuer})"
-
-    @property
-    def verification_summary(self) -> str:
-        if self.status != self.Status.VERIFIED or self.verified_at is None:
-            return ""
-        when = timezone.localdate(self.verified_at).strftime("%B %-d, %Y")
-        return f"Verified on {when} by {self.get_verification_method_display()}"

@@ -8,9 +8,11 @@ every profile's "Why this therapist ranks here" render these same parts.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import models
 
 # What clients say weighs as much as what we checked: a therapist with every
 # credential but poor reviews should not top the list.
@@ -34,8 +36,33 @@ PRIOR_REVIEWS = 5
 RATING_FLOOR = 3.0
 DEFAULT_SITE_MEAN = 4.0
 SITE_MEAN_CACHE_KEY = "ranking:site-mean-rating"
+SITE_MEAN_TIMEOUT = 60 * 60 * 24
 # z for a 90% one-sided Wilson lower bound on the share of 4-5 star reviews.
 WILSON_Z = 1.2816
+
+
+class Sort(models.TextChoices):
+    BEST = "best", "Best match"
+    DISTANCE = "distance", "Distance"
+    RATING = "rating", "Highest rated"
+    REVIEWS = "reviews", "Most reviewed"
+    PRICE = "price", "Lowest price"
+    EXPERIENCE = "experience", "Most back-pain experience"
+
+
+# Each order ends in the primary key so that pages never overlap or skip rows;
+# each (but distance) matches an index on Therapist.
+SORT_ORDERS = {
+    Sort.BEST: ("-qualification_score", "-id"),
+    Sort.DISTANCE: ("distance_sq", "-qualification_score", "-id"),
+    Sort.RATING: ("-rating_average", "-rating_count", "-id"),
+    Sort.REVIEWS: ("-rating_count", "-rating_average", "-id"),
+    Sort.PRICE: ("session_price", "id"),
+    Sort.EXPERIENCE: ("-back_pain_years", "-years_in_practice", "-id"),
+}
+# The one default: a search without `sort`, and Therapist.Meta.ordering.
+DEFAULT_SORT = Sort.BEST
+DEFAULT_ORDER = SORT_ORDERS[DEFAULT_SORT]
 
 
 @dataclass(frozen=True)
@@ -153,14 +180,58 @@ def qualification_score(inputs: RankingInputs, site_mean: float) -> float:
     return round(sum(part.points for part in score_parts(inputs, site_mean)), 2)
 
 
-def site_mean_rating() -> float:
-    """The site-wide average rating, cached; recomputed by `manage.py rerank`."""
+def inputs_of(therapist) -> RankingInputs:
+    """The stored columns of a therapist that the score reads."""
+    return RankingInputs(
+        verified_licences=therapist.verified_licence_count,
+        verified_certifications=therapist.verified_certification_count,
+        other_verified_credentials=therapist.other_verified_credential_count,
+        back_pain_years=therapist.back_pain_years,
+        rating_count=therapist.rating_count,
+        rating_sum=therapist.rating_sum,
+        positive_count=therapist.rating_4_count + therapist.rating_5_count,
+        recommend_count=therapist.recommend_count,
+    )
+
+
+# The columns inputs_of() reads, for loading only them (rerank).
+INPUT_FIELDS = (
+    "verified_licence_count",
+    "verified_certification_count",
+    "other_verified_credential_count",
+    "back_pain_years",
+    "rating_count",
+    "rating_sum",
+    "rating_4_count",
+    "rating_5_count",
+    "recommend_count",
+)
+
+
+def score_of(therapist, site_mean: float) -> float:
+    """A therapist's qualification score, from its stored columns."""
+    return qualification_score(inputs_of(therapist), site_mean)
+
+
+def breakdown(therapist, site_mean: float) -> list[ScorePart]:
+    """Why a therapist ranks where it does: each part of its score."""
+    return score_parts(inputs_of(therapist), site_mean)
+
+
+def cached_site_mean(compute: Callable[[], float | None]) -> float:
+    """The site-wide average rating from the shared cache, so every worker
+    scores with the same mean; on a miss, `compute()` it and store it for a day
+    (`manage.py rerank` stores a fresh one and rescores everyone with it)."""
     value = cache.get(SITE_MEAN_CACHE_KEY)
     if value is None:
-        from therapists.models import Therapist
+        value = store_site_mean(compute())
+    return value
 
-        value = Therapist.objects.site_mean_rating() or DEFAULT_SITE_MEAN
-        cache.set(SITE_MEAN_CACHE_KEY, value, timeout=60 * 60 * 24)
+
+def store_site_mean(value: float | None) -> float:
+    """Put a freshly computed site mean (None: no reviews yet) in the cache."""
+    value = DEFAULT_SITE_MEAN if value is None else value
+    cache.set(SITE_MEAN_CACHE_KEY, value, timeout=SITE_MEAN_TIMEOUT)
     return value
 
 

@@ -6,5 +6,4 @@ app_name = "therapists"
 
 urlpatterns = [
     path("", views.TherapistListView.as_view(), name="list"),
-    path("<slug:slug>/", views.TherapistDetailView.as_view(), name="detail"),
 ]

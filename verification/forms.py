@@ -1,6 +1,8 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from therapists.models import Credential
+from therapists import uploads
+from verification.models import Credential
 
 DECISIONS = [
     ("approve", "Approve: the credential is genuine and current"),
@@ -45,3 +47,90 @@ class BulkApproveForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["credentials"].queryset = queryset
+
+
+# Changing any of these on a verified credential sends it back to staff.
+VERIFIED_FIELDS = ("issuer", "number", "jurisdiction", "expires_on", "kind")
+
+
+class CredentialForm(forms.ModelForm):
+    class Meta:
+        model = Credential
+        fields = [*Credential.CLAIM_FIELDS, "evidence"]
+        labels = {
+            "evidence": "Evidence: a scan or photo of the document (PDF, JPEG or PNG, "
+            "up to 10 MB)",
+            "jurisdiction": "Jurisdiction (two-letter state, or US if national)",
+        }
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}),
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            # A plain file input: evidence has no public URL to link to.
+            "evidence": forms.FileInput(
+                attrs={"accept": "application/pdf,image/jpeg,image/png"}
+            ),
+        }
+
+    def __init__(self, *args, therapist, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.therapist = therapist
+        self.original = {name: getattr(self.instance, name) for name in VERIFIED_FIELDS}
+        self.fields["evidence"].required = not self.instance.evidence
+        if self.instance.evidence:
+            self.fields[
+                "evidence"
+            ].help_text = "A document is on file; choose a new one only to replace it."
+
+    def clean_jurisdiction(self):
+        value = self.cleaned_data["jurisdiction"].strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise ValidationError(
+                "Use a two-letter state code such as NY, or US for a national body.",
+                code="bad_jurisdiction",
+            )
+        return value
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and evidence != self.instance.evidence:
+            return uploads.clean_evidence(evidence)
+        return evidence
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, expires = cleaned.get("kind"), cleaned.get("expires_on")
+        if kind in Credential.BADGE_KINDS and not expires:
+            self.add_error(
+                "expires_on",
+                ValidationError(
+                    "Licences and board certifications need an expiry date.",
+                    code="expiry_required",
+                ),
+            )
+        issued = cleaned.get("issued_on")
+        if issued and expires and expires < issued:
+            self.add_error(
+                "expires_on",
+                ValidationError(
+                    "The expiry date is before the issue date.", code="expires_early"
+                ),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        credential = super().save(commit=False)
+        # Compare cleaned values: retyping "ny" for "NY" changes nothing.
+        changed = {
+            name
+            for name in VERIFIED_FIELDS
+            if getattr(credential, name) != self.original[name]
+        }
+        if credential.pk and changed and credential.status != Credential.Status.PENDING:
+            credential.status = Credential.Status.PENDING
+            credential.verified_at = None
+            credential.verified_by = None
+            credential.verification_method = ""
+            credential.status_note = ""
+        if commit:
+            credential.save()
+        return credential

@@ -41,3 +41,8 @@ def licence_note(state: str) -> str:
             "certification (NCBTMB) counts for more here."
         )
     return ""
+
+
+def licence_notes(states) -> list[str]:
+    """The notes for every state a therapist practises in, alphabetically."""
+    return [note for state in sorted(set(states)) if (note := licence_note(state))]

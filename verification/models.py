@@ -1,7 +1,160 @@
+import datetime
 from typing import Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.storage import private_storage
+
+
+class CredentialQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> Self:
+        """Verified credentials that have not expired on the given day."""
+        on = on or timezone.localdate()
+        return self.filter(status=self.model.Status.VERIFIED).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
+    def badge_qualifying(self, on: datetime.date | None = None) -> Self:
+        """The badge rule: a current, verified licence or board certification."""
+        return self.current(on).filter(kind__in=self.model.BADGE_KINDS)
+
+    def for_profile(self) -> Self:
+        """What the public credentials panel shows: everything but rejections."""
+        return self.exclude(status=self.model.Status.REJECTED).order_by(
+            "kind", "issuer"
+        )
+
+    def awaiting_decision(self) -> Self:
+        """The staff queue: pending credentials and any a board roster flagged."""
+        return self.filter(Q(status=self.model.Status.PENDING) | ~Q(roster_flag=""))
+
+
+class Credential(models.Model):
+    class Kind(models.TextChoices):
+        STATE_LICENCE = "state_licence", "State licence"
+        BOARD_CERTIFICATION = "board_certification", "Board certification"
+        ASSOCIATION_MEMBERSHIP = "association_membership", "Association membership"
+        TECHNIQUE_CERTIFICATE = "technique_certificate", "Technique certificate"
+        EDUCATION = "education", "Education"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending verification"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+
+    class Method(models.TextChoices):
+        DOCUMENT_REVIEW = "document_review", "document review"
+        BOARD_ROSTER = "board_roster", "state board roster"
+        BOARD_WEBSITE = "board_website", "check on the board's website"
+
+    # The kinds that can earn the "verified" badge.
+    BADGE_KINDS = (Kind.STATE_LICENCE, Kind.BOARD_CERTIFICATION)
+    # What the therapist states about the document, for staff to check against
+    # the evidence: the dashboard form, the admin and the audit trail list these.
+    CLAIM_FIELDS = (
+        "kind",
+        "issuer",
+        "number",
+        "jurisdiction",
+        "issued_on",
+        "expires_on",
+    )
+
+    therapist = models.ForeignKey(
+        "therapists.Therapist", on_delete=models.CASCADE, related_name="credentials"
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    issuer = models.CharField("issuing body", max_length=160)
+    number = models.CharField("licence or certificate number", max_length=60)
+    jurisdiction = models.CharField(
+        max_length=20, help_text="Two-letter state, or 'US' for national bodies."
+    )
+    issued_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    evidence = models.FileField(
+        upload_to="credentials/evidence/", storage=private_storage, blank=True
+    )
+    verification_method = models.CharField(max_length=30, choices=Method, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="credentials_verified",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    status_note = models.CharField(max_length=300, blank=True)
+    roster_flag = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Set by a board roster import when staff should look at it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        # The table keeps the name it had when the model lived in `therapists`.
+        db_table = "therapists_credential"
+        ordering = ["kind", "issuer"]
+        permissions = [("verify_credential", "Can verify credentials")]
+        indexes = [
+            models.Index(
+                fields=["therapist", "status", "kind", "expires_on"],
+                name="credential_badge_idx",
+            ),
+            models.Index(fields=["status", "created_at"], name="credential_queue_idx"),
+        ]
+        # Meta cannot see the class's choices: these literals are Kind and
+        # Status values (BADGE_KINDS, VERIFIED), checked by a test.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "jurisdiction", "number"],
+                name="unique_credential_per_issuer",
+                violation_error_message=(
+                    "This issuer, jurisdiction and number are already registered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(expires_on__gte=models.F("issued_on")),
+                name="credential_expires_after_issue",
+                violation_error_message="The expiry date is before the issue date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["state_licence", "board_certification"])
+                | Q(expires_on__isnull=False),
+                name="credential_badge_kinds_expire",
+                violation_error_message=(
+                    "Licences and board certifications need an expiry date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified")
+                | (Q(verified_at__isnull=False) & ~Q(verification_method="")),
+                name="credential_verified_has_method",
+                violation_error_message=(
+                    "A verified credential records how and when it was verified."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number} ({self.issuer})"
+
+    @property
+    def verification_summary(self) -> str:
+        if self.status != self.Status.VERIFIED or self.verified_at is None:
+            return ""
+        when = timezone.localdate(self.verified_at).strftime("%B %-d, %Y")
+        return f"Verified on {when} by {self.get_verification_method_display()}"
 
 
 class ImmutableRecord(Exception):
@@ -40,7 +193,7 @@ class CredentialEvent(models.Model):
         REMINDED = "reminded", "Expiry reminder sent"
 
     credential = models.ForeignKey(
-        "therapists.Credential",
+        Credential,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="events",

@@ -5,80 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from therapists.models import Credential, Therapist
+from verification import badges
+from verification.decisions import decide
 from verification.forms import BulkApproveForm, DecisionForm
-from verification.models import CredentialEvent
+from verification.models import Credential, CredentialEvent
 
-VERIFY = "therapists.verify_credential"
-AUDITED_FIELDS = (
-    *Credential.CLAIM_FIELDS,
-    "status",
-    "verification_method",
-    "status_note",
-)
-
-
-def snapshot(credential: Credential) -> dict:
-    """The audited fields of a credential, as JSON-ready values."""
-    values = {}
-    for name in AUDITED_FIELDS:
-        value = getattr(credential, name)
-        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
-
-
-def record_event(
-    *, credential: Credential, action: str, actor=None, method="", note="", old=None
-) -> CredentialEvent:
-    """Append one row to a credential's audit trail."""
-    return CredentialEvent.objects.create(
-        credential=credential,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        method=method,
-        note=note,
-        old_values=old or {},
-        new_values=snapshot(credential),
-    )
-
-
-@transaction.atomic
-def decide(
-    *, credential: Credential, actor, approve: bool, method: str, note: str
-) -> Credential:
-    """Approve or reject a credential and record who, when and how; the caller
-    then recounts the therapist (once, however many credentials it decided)."""
-    old = snapshot(credential)
-    if approve:
-        credential.status = Credential.Status.VERIFIED
-        credential.verification_method = method
-        credential.verified_by = actor
-        credential.verified_at = timezone.now()
-        credential.status_note = ""
-        # Staff who approve have looked into whatever a roster flagged.
-        credential.roster_flag = ""
-    else:
-        credential.status = Credential.Status.REJECTED
-        credential.verification_method = method
-        credential.verified_by = None
-        credential.verified_at = None
-        credential.status_note = note
-    credential.save()
-    record_event(
-        credential=credential,
-        action=CredentialEvent.Action.APPROVED
-        if approve
-        else CredentialEvent.Action.REJECTED,
-        actor=actor,
-        method=method,
-        note=note,
-        old=old,
-    )
-    return credential
+VERIFY = "verification.verify_credential"
 
 
 @login_required
@@ -86,9 +20,7 @@ def decide(
 def queue(request):
     # Pending credentials, and any a board roster flagged, oldest first.
     pending = (
-        Credential.objects.filter(
-            Q(status=Credential.Status.PENDING) | ~Q(roster_flag="")
-        )
+        Credential.objects.awaiting_decision()
         .select_related("therapist")
         .order_by("created_at", "id")
     )
@@ -104,9 +36,7 @@ def queue(request):
                     method=form.cleaned_data["method"],
                     note=form.cleaned_data["note"],
                 )
-            Therapist.objects.filter(
-                pk__in={credential.therapist_id for credential in chosen}
-            ).refresh_stats()
+            badges.credentials_changed(credential.therapist_id for credential in chosen)
         messages.success(request, f"{len(chosen)} credential(s) approved.")
         return redirect("verification:queue")
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
@@ -130,7 +60,7 @@ def review(request, pk):
                 method=form.cleaned_data["method"],
                 note=form.cleaned_data["note"],
             )
-            credential.therapist.refresh_stats()
+            badges.credentials_changed([credential.therapist_id])
         messages.success(
             request, f"{credential} {'approved' if approve else 'rejected'}."
         )

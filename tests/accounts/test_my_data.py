@@ -12,7 +12,8 @@ from django.urls import reverse
 from reviews.models import Review
 from tests import factories
 from tests.accounts.helpers import PASSWORD, field_error, logged_in_user_id
-from therapists.models import Credential, Therapist
+from therapists.models import Therapist
+from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from tests import factories
-from therapists.models import Credential
+from verification.models import Credential
 
 PASSWORD = "checks-every-licence-42"
 

@@ -194,7 +194,7 @@ def test_people_without_the_moderate_permission_are_refused(client, therapist, w
         "client": lambda: factories.make_user(),
         "therapist": lambda: therapist.user,
         "staff without permission": lambda: factories.make_staff_user(
-            permissions=["therapists.verify_credential"]
+            permissions=["verification.verify_credential"]
         ),
     }[who]()
     review = factories.make_review(therapist, is_published=False)

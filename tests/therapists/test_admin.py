@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from tests import factories
 from therapists import ranking
-from therapists.models import Condition, Credential, Technique, Therapist
+from therapists.models import Condition, Technique, Therapist
+from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
 

@@ -11,16 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from therapists.querysets import technique_bit, technique_bits_are_exact
 
 from tests import factories
-from therapists.models import (
-    Credential,
-    PracticeLocation,
-    Technique,
-    Therapist,
-    TherapistTechnique,
-)
-from therapists.querysets import technique_bit, technique_bits_are_exact
+from therapists.models import PracticeLocation, Technique, Therapist, TherapistTechnique
+from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +23,7 @@ SEARCH_URL = reverse("therapists:list")
 PUBLISH_URL = reverse("dashboard:publish")
 TECHNIQUES_URL = reverse("dashboard:techniques")
 LOCATION_ADD_URL = reverse("dashboard:location-add")
-VERIFY = "therapists.verify_credential"
+VERIFY = "verification.verify_credential"
 
 
 def days(n: int) -> datetime.date:

@@ -5,7 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests import factories
-from therapists.models import Credential, PracticeLocation, Therapist
+from therapists.models import PracticeLocation, Therapist
+from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
+from therapists.querysets import Sort
 
 from reviews.models import Review
 from tests import factories
 from therapists.geocoding import geocode
-from therapists.models import Credential, Therapist
-from therapists.querysets import Sort
+from therapists.models import Therapist
+from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from tests import factories
 from therapists import ranking
-from therapists.models import Credential, Therapist
+from therapists.models import Therapist
+from verification.models import Credential
 
 SITE_MEAN = 4.0
 

@@ -238,7 +238,7 @@ def test_published_profile_is_visible_to_everyone(
 
 
 def test_unknown_profile_is_404(client, db):
-    assert client.get(reverse("therapists:detail", args=["nobody"])).status_code == 404
+    assert client.get(reverse("profiles:detail", args=["nobody"])).status_code == 404
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "client", "owner"])

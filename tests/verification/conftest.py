@@ -2,7 +2,7 @@ import pytest
 
 from tests import factories
 
-VERIFY = "therapists.verify_credential"
+VERIFY = "verification.verify_credential"
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from therapists.models import Credential, Therapist
-from verification.models import CredentialEvent, ImmutableRecord
-from verification.views import record_event
+from therapists.models import Therapist
+from verification.decisions import record_event
+from verification.models import Credential, CredentialEvent, ImmutableRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def admin_editor(db):
     """Staff who may view and edit credentials in the admin, but not verify them."""
     return factories.make_staff_user(
         username="editor",
-        permissions=["therapists.view_credential", "therapists.change_credential"],
+        permissions=["verification.view_credential", "verification.change_credential"],
     )
 
 

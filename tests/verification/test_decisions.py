@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from therapists.models import Credential, Therapist
-from verification.models import CredentialEvent
+from therapists.models import Therapist
+from verification.models import Credential, CredentialEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from verification.decisions import record_event
 from verification.models import CredentialEvent
-from verification.views import record_event
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 import verification
 from tests import factories
-from therapists.models import Credential, Therapist
-from verification.models import CredentialEvent
+from therapists.models import Therapist
+from verification.models import Credential, CredentialEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Who may use the review queue, a credential's review page and its evidence.
 
-Only staff granted "therapists.verify_credential" may see or decide anything; every
+Only staff granted "verification.verify_credential" may see or decide anything; every
 refusal is checked to leave the credential and the audit trail untouched.
 """
 
@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.verification.conftest import VERIFY
-from therapists.models import Credential
-from verification.models import CredentialEvent
+from verification.models import Credential, CredentialEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +220,7 @@ def fetch_evidence(client, credential):
 
 def test_verifier_who_may_view_credentials_sees_evidence_inline(client, pending):
     client.force_login(
-        factories.make_staff_user(permissions=[VERIFY, "therapists.view_credential"])
+        factories.make_staff_user(permissions=[VERIFY, "verification.view_credential"])
     )
 
     response, body = fetch_evidence(client, pending)
@@ -248,7 +247,7 @@ def test_staff_who_may_only_view_credentials_get_evidence_as_attachment(
     client, pending
 ):
     client.force_login(
-        factories.make_staff_user(permissions=["therapists.view_credential"])
+        factories.make_staff_user(permissions=["verification.view_credential"])
     )
 
     response, body = fetch_evidence(client, pending)

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import therapists.models
+import core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
                 ('issued_on', models.DateField(blank=True, null=True)),
                 ('expires_on', models.DateField(blank=True, null=True)),
                 ('status', models.CharField(choices=[('pending', 'Pending verification'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('expired', 'Expired')], default='pending', max_length=20)),
-                ('evidence', models.FileField(blank=True, storage=therapists.models.PrivateMediaStorage(), upload_to='credentials/evidence/')),
+                ('evidence', models.FileField(blank=True, storage=core.storage.PrivateMediaStorage(), upload_to='credentials/evidence/')),
                 ('verification_method', models.CharField(blank=True, choices=[('document_review', 'document review'), ('board_roster', 'state board roster'), ('board_website', "check on the board's website")], max_length=30)),
                 ('verified_at', models.DateTimeField(blank=True, null=True)),
                 ('status_note', models.CharField(blank=True, max_length=300)),

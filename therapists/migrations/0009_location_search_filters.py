@@ -14,7 +14,7 @@ from django.db.models.functions import Cast, Coalesce
 
 
 def copy_filters(apps, schema_editor):
-    """TherapistQuerySet.refresh_location_filters() for every existing location."""
+    """PracticeLocationQuerySet.copy_from_therapists() for every existing location."""
     therapist = apps.get_model("therapists", "Therapist").objects.filter(
         pk=OuterRef("therapist_id")
     )

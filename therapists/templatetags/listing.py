@@ -6,6 +6,7 @@ Django template engine, twenty cards cost more than the rest of the search page
 (see docs/performance.md).
 """
 
+import math
 from functools import cache
 
 from django import template
@@ -41,6 +42,13 @@ def stars(lit, label) -> SafeString:
     )
 
 
+@register.simple_tag
+def average_stars(average: float) -> SafeString:
+    """`{% average_stars therapist.rating_average %}`: the average as a star row
+    (rounded to whole stars), labelled with its exact value."""
+    return stars(math.floor(average + 0.5), f"Rated {average:.1f} out of 5")
+
+
 def plural(count) -> str:
     return "" if count == 1 else "s"
 
@@ -59,7 +67,7 @@ def badge_markup() -> SafeString:
 
 # The search form's renderer instance holds the Jinja2 engine for app templates.
 CARDS = Jinja2()
-CARD_HELPERS = {"stars": stars, "plural": plural, "badge": badge}
+CARD_HELPERS = {"average_stars": average_stars, "plural": plural, "badge": badge}
 
 
 @register.simple_tag

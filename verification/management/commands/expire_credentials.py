@@ -18,10 +18,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from directory.notifications import notify
-from therapists.models import Credential, Therapist
-from verification.models import CredentialEvent
-from verification.views import record_event, snapshot
+from core.notifications import notify
+from verification import badges
+from verification.decisions import record_event, snapshot
+from verification.models import Credential, CredentialEvent
 
 REMINDER_DAYS = 30
 
@@ -53,9 +53,7 @@ class Command(BaseCommand):
                     note=f"Expired on {credential.expires_on:%Y-%m-%d}.",
                     old=old,
                 )
-            Therapist.objects.filter(
-                pk__in={credential.therapist_id for credential in lapsed}
-            ).refresh_stats()
+            badges.credentials_changed(credential.therapist_id for credential in lapsed)
         for credential in lapsed:
             self.notify(credential, "expired")
         expired = len(lapsed)

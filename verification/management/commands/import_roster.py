@@ -21,8 +21,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from therapists.models import Credential, Therapist
-from verification.models import CredentialEvent
+from verification import badges
+from verification.decisions import snapshot
+from verification.models import Credential, CredentialEvent
 from verification.rosters import (
     FORMATS,
     MalformedRow,
@@ -30,7 +31,6 @@ from verification.rosters import (
     normalise_number,
     read_roster,
 )
-from verification.views import snapshot
 
 BATCH = 2000
 
@@ -112,9 +112,7 @@ class Command(BaseCommand):
                 CredentialEvent.objects.bulk_create(events, batch_size=BATCH)
                 touched_ids = sorted(touched)
                 for start in range(0, len(touched_ids), BATCH):
-                    Therapist.objects.filter(
-                        pk__in=touched_ids[start : start + BATCH]
-                    ).refresh_stats()
+                    badges.credentials_changed(touched_ids[start : start + BATCH])
         self.report(counts, dry_run, time.monotonic() - started)
 
     def roster_format(self, name, overrides):

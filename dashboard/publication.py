@@ -1,0 +1,74 @@
+"""When a profile may be published: the checklist the dashboard shows, and
+taking a profile out of search once it has a gap."""
+
+import datetime
+
+from django.utils import timezone
+
+from therapists import changes
+from therapists.models import Therapist
+from verification.models import Credential
+
+AVAILABILITY_CHECK_DAYS = 60
+
+
+def checklist(therapist: Therapist) -> list[dict]:
+    """What a profile needs before it can be published, and what is done."""
+    return [
+        {"label": "Add a photo", "done": bool(therapist.photo), "anchor": "photo"},
+        {
+            "label": "Write a headline and a bio",
+            "done": bool(therapist.headline.strip() and therapist.bio.strip()),
+            "anchor": "profile",
+        },
+        {
+            "label": "Set the price of a 60-minute session",
+            "done": therapist.session_price is not None,
+            "anchor": "profile",
+        },
+        {
+            "label": "Add at least one technique",
+            "done": therapist.technique_links.exists(),
+            "anchor": "techniques",
+        },
+        {
+            "label": "Add at least one practice location",
+            "done": therapist.locations.exists(),
+            "anchor": "locations",
+        },
+        {
+            "label": "Submit at least one credential",
+            "done": therapist.credentials.exclude(
+                status=Credential.Status.REJECTED
+            ).exists(),
+            "anchor": "credentials",
+        },
+    ]
+
+
+def is_ready(therapist: Therapist) -> bool:
+    """Whether every item of the checklist is done."""
+    return all(item["done"] for item in checklist(therapist))
+
+
+def set_published(therapist: Therapist, published: bool) -> None:
+    """Publish or unpublish, and move the locations' copy with it."""
+    therapist.is_published = published
+    therapist.save(update_fields=["is_published", "updated_at"])
+    changes.publication_changed(therapist)
+
+
+def unpublish_if_incomplete(therapist: Therapist) -> bool:
+    """Take a published profile out of search once its checklist has a gap."""
+    if therapist.is_published and not is_ready(therapist):
+        set_published(therapist, False)
+        return True
+    return False
+
+
+def needs_availability_check(therapist: Therapist) -> bool:
+    """True when "accepting new clients" was last confirmed over 60 days ago."""
+    if therapist.accepting_confirmed_on is None:
+        return True
+    age = timezone.localdate() - therapist.accepting_confirmed_on
+    return age > datetime.timedelta(days=AVAILABILITY_CHECK_DAYS)

@@ -1,0 +1,542 @@
+"""Make realistic, varied, deterministic demo data.
+
+    python manage.py seed_demo --therapists 300 --reviews-per-therapist 8
+    python manage.py seed_demo --therapists 100000 --reviews-per-therapist 10
+
+Therapists cluster around real ZIP codes in a handful of metro areas (New York
+around 10001 among them) so that a local search finds people. Rows go in with
+bulk inserts; the stored aggregates and scores are then computed by the same
+queryset methods the site uses for every change.
+"""
+
+import datetime
+import random
+from itertools import islice
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from demo import content
+from reviews import stats
+from reviews.models import Review
+from therapists import geocoding, ranking
+from therapists.models import (
+    Condition,
+    PracticeLocation,
+    Technique,
+    Therapist,
+    TherapistLanguage,
+    TherapistTechnique,
+)
+from verification import badges
+from verification.models import Credential
+
+# Demo therapists and clients cannot log in: an unusable password hash.
+NO_LOGIN = make_password(None)
+DEMO_STAFF_USERNAME = "staff"
+DEMO_STAFF_PASSWORD = "back-care-demo"  # noqa: S105 - printed for local demos
+METRO_RADIUS_MILES = 20
+BATCH = 5000
+# How popular each technique is among therapists who treat back pain.
+TECHNIQUE_WEIGHTS = {
+    "deep-tissue": 60,
+    "myofascial-release": 40,
+    "trigger-point": 40,
+    "neuromuscular": 20,
+    "swedish": 35,
+    "sports": 20,
+    "medical": 15,
+    "active-release": 8,
+    "craniosacral": 8,
+    "shiatsu": 6,
+    "prenatal": 8,
+    "lymphatic-drainage": 5,
+}
+OTHER_LANGUAGES = ["es", "zh", "ko", "ru", "fr", "pt", "vi", "ar", "ht", "pl", "it"]
+
+
+def insert_many(objs: list) -> None:
+    """Insert unsaved model instances of one model with executemany.
+
+    Like bulk_create() without returning keys, and several times faster for the
+    millions of rows a large demo needs: Django's bulk_create spends most of its
+    time composing one multi-row statement per batch.
+    """
+    if not objs:
+        return
+    fields = [f for f in objs[0]._meta.concrete_fields if not f.primary_key]
+    db = connections["default"]
+    insert_rows(
+        objs[0]._meta.model,
+        [f.column for f in fields],
+        [
+            tuple(f.get_db_prep_save(f.pre_save(o, True), db) for f in fields)
+            for o in objs
+        ],
+    )
+
+
+def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """executemany an INSERT of ready-to-store rows into a model's table."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def chunks(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class Command(BaseCommand):
+    help = "Fill the database with realistic, deterministic demo data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--therapists", type=int, default=300)
+        parser.add_argument("--reviews-per-therapist", type=int, default=8)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has therapists.",
+        )
+
+    def handle(self, *args, therapists, reviews_per_therapist, seed, if_empty, **opts):
+        if therapists < 1 or reviews_per_therapist < 0:
+            raise CommandError("--therapists must be >= 1, reviews >= 0.")
+        if if_empty and Therapist.objects.exists():
+            self.stdout.write("Database already has therapists; not seeding.")
+            if get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).exists():
+                self.print_staff_login()
+            return
+        if Therapist.objects.exists():
+            raise CommandError(
+                "The database already has therapists; seed an empty database "
+                "(or pass --if-empty)."
+            )
+        self.rng = random.Random(seed)
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.show_progress = therapists >= 2000 and opts.get("verbosity", 1) > 0
+        self.techniques = {t.slug: t.pk for t in Technique.objects.all()}
+        self.conditions = list(Condition.objects.values_list("pk", "name"))
+        if not self.techniques or not self.conditions:
+            raise CommandError("Run `manage.py migrate` first: taxonomies missing.")
+        self.metro_zips = self.load_metros()
+
+        with transaction.atomic():
+            self.create_staff()
+            therapist_ids = self.create_therapists(therapists)
+        with transaction.atomic():
+            self.create_reviews(therapist_ids, reviews_per_therapist)
+        self.progress_note("Computing stored ratings, badges and scores")
+        with transaction.atomic():
+            stats.recount(Therapist.objects.all())
+            # The mean of the totals just stored; the badge recount then
+            # rescores everyone with it (and copies the badges to locations).
+            ranking.store_site_mean(Therapist.objects.measured_site_mean())
+            badges.recount(Therapist.objects.all())
+        self.progress_note("Building the full-text search index")
+        with transaction.atomic():
+            Therapist.objects.refresh_search_documents()
+        # Fresh statistics so the query planner knows the new data's shape; on
+        # PostgreSQL also the visibility map, without which no scan of the
+        # freshly written tables can be index-only.
+        with connection.cursor() as cursor:
+            # VACUUM cannot run inside a transaction (e.g. a test's).
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                cursor.execute("VACUUM ANALYZE")
+            else:
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {Therapist.objects.count():,} therapists and "
+                f"{Review.objects.count():,} reviews."
+            )
+        )
+        self.print_staff_login()
+
+    def print_staff_login(self):
+        self.stdout.write(
+            f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD} "
+            "(http://127.0.0.1:8000/admin/)"
+        )
+
+    # --- helpers -------------------------------------------------------------
+    def progress_note(self, text):
+        if self.show_progress:
+            self.stderr.write(text + "...")
+
+    def progress(self, iterable, total, desc):
+        return tqdm(
+            iterable,
+            total=total,
+            desc=desc,
+            unit="rows",
+            disable=not self.show_progress,
+        )
+
+    def load_metros(self):
+        metros = []
+        for name, zip_code, weight, price in content.METROS:
+            zips = [
+                geocoding.zip_details(code)
+                for code in geocoding.zips_near(zip_code, METRO_RADIUS_MILES)
+            ]
+            metros.append((name, weight, price, [z for z in zips if z]))
+        return metros
+
+    def create_staff(self):
+        User = get_user_model()
+        if not User.objects.filter(username=DEMO_STAFF_USERNAME).exists():
+            User.objects.create_superuser(
+                DEMO_STAFF_USERNAME, "staff@example.org", DEMO_STAFF_PASSWORD
+            )
+
+    def pick_weighted(self, weights: dict, k: int) -> list:
+        keys = list(weights)
+        chosen = []
+        while len(chosen) < k:
+            key = self.rng.choices(keys, weights=[weights[x] for x in keys])[0]
+            if key not in chosen:
+                chosen.append(key)
+        return chosen
+
+    # --- therapists ----------------------------------------------------------
+    def create_therapists(self, count: int) -> list[int]:
+        rng = self.rng
+        User = get_user_model()
+        metro_weights = [metro[1] for metro in self.metros_list()]
+        ids = []
+        bar = self.progress(None, count, "therapists")
+        for start in range(0, count, BATCH):
+            size = min(BATCH, count - start)
+            users, profiles, extras = [], [], []
+            for i in range(start, start + size):
+                first, last = (
+                    rng.choice(content.FIRST_NAMES),
+                    rng.choice(content.LAST_NAMES),
+                )
+                username = f"therapist-{i + 1:06d}"
+                users.append(
+                    User(
+                        username=username,
+                        first_name=first,
+                        last_name=last,
+                        email=f"{username}@example.org",
+                        password=NO_LOGIN,
+                    )
+                )
+                metro = rng.choices(self.metros_list(), weights=metro_weights)[0]
+                profiles.append(self.make_therapist(i, first, last, metro))
+                extras.append(metro)
+            insert_many(users)
+            users = User.objects.filter(
+                username__in=[u.username for u in users]
+            ).order_by("username")
+            for user, therapist in zip(users, profiles, strict=True):
+                therapist.user_id = user.pk
+            insert_many(profiles)
+            created = list(
+                Therapist.objects.filter(
+                    slug__in=[t.slug for t in profiles]
+                ).values_list("slug", "pk")
+            )
+            pk_by_slug = dict(created)
+            for therapist in profiles:
+                therapist.pk = pk_by_slug[therapist.slug]
+            self.create_related(profiles, extras)
+            ids.extend(t.pk for t in profiles)
+            bar.update(size)
+        bar.close()
+        return ids
+
+    def metros_list(self):
+        return self.metro_zips
+
+    def make_therapist(self, index, first, last, metro) -> Therapist:
+        rng = self.rng
+        _, _, base_price, _ = metro
+        gender = rng.choices(["woman", "man", "non_binary", ""], [58, 34, 4, 4])[0]
+        years = rng.randint(1, 30)
+        back_pain_years = rng.randint(0, years)
+        name = f"{first} {last}"
+        confirmed = self.today - datetime.timedelta(days=rng.randint(0, 150))
+        return Therapist(
+            display_name=name,
+            slug=f"{slugify(name)}-{index + 1}",
+            pronouns=content.PRONOUNS.get(gender, "") if rng.random() < 0.7 else "",
+            gender=gender,
+            headline=rng.choice(content.HEADLINES),
+            bio="\n\n".join(
+                [rng.choice(content.BIO_OPENINGS)]
+                + rng.sample(content.BIO_APPROACHES, 2)
+            ),
+            years_in_practice=years,
+            back_pain_years=back_pain_years,
+            back_pain_caseload_percent=rng.choice(range(10, 95, 5)),
+            session_price=max(50, base_price + rng.choice(range(-40, 65, 5))),
+            accepting_new_clients=rng.random() < 0.8,
+            accepting_confirmed_on=confirmed,
+            offers_mobile_visits=rng.random() < 0.3,
+            wheelchair_accessible=rng.random() < 0.45,
+            is_published=rng.random() < 0.97,
+        )
+
+    def create_related(self, profiles, metros):
+        rng = self.rng
+        links, languages, locations, condition_links, credentials = [], [], [], [], []
+        ConditionLink = Therapist.conditions.through
+        for therapist, metro in zip(profiles, metros, strict=True):
+            for slug in self.pick_weighted(TECHNIQUE_WEIGHTS, rng.randint(2, 5)):
+                links.append(
+                    TherapistTechnique(
+                        therapist_id=therapist.pk,
+                        technique_id=self.techniques[slug],
+                        years=rng.randint(0, therapist.years_in_practice),
+                    )
+                )
+            for condition_id, _ in rng.sample(self.conditions, rng.randint(3, 7)):
+                condition_links.append(
+                    ConditionLink(therapist_id=therapist.pk, condition_id=condition_id)
+                )
+            languages.append(TherapistLanguage(therapist_id=therapist.pk, code="en"))
+            if rng.random() < 0.25:
+                languages.append(
+                    TherapistLanguage(
+                        therapist_id=therapist.pk, code=rng.choice(OTHER_LANGUAGES)
+                    )
+                )
+            zips = metro[3]
+            for n in range(1 if rng.random() < 0.85 else 2):
+                locations.append(self.make_location(therapist, rng.choice(zips), n))
+            credentials.extend(self.make_credentials(therapist, zips[0].state))
+        insert_many(links)
+        insert_many(condition_links)
+        insert_many(languages)
+        insert_many(locations)
+        insert_many(credentials)
+
+    def make_location(self, therapist, zip_row, n) -> PracticeLocation:
+        rng = self.rng
+        home = n == 0 and rng.random() < 0.2
+        latitude = zip_row.latitude + rng.uniform(-0.008, 0.008)
+        longitude = zip_row.longitude + rng.uniform(-0.008, 0.008)
+        if home:
+            latitude, longitude = round(latitude, 2), round(longitude, 2)
+        street = f"{rng.randint(10, 2400)} {rng.choice(STREETS)}"
+        return PracticeLocation(
+            therapist_id=therapist.pk,
+            name=""
+            if home
+            else rng.choice(["Studio", "Clinic", "Wellness centre", ""]),
+            street_address="" if home else street,
+            city=zip_row.city,
+            state=zip_row.state,
+            postal_code=zip_row.code,
+            latitude=latitude,
+            longitude=longitude,
+            lat_band=geocoding.latitude_band(latitude),
+            is_home_based=home,
+        )
+
+    def make_credentials(self, therapist, state) -> list[Credential]:
+        rng = self.rng
+        made = []
+        n = therapist.slug.rsplit("-", 1)[1]
+
+        def add(kind, issuer, number, jurisdiction, status_weights, expires=True):
+            status = rng.choices(
+                ["verified", "pending", "expired", "rejected"], status_weights
+            )[0]
+            issued = self.today - datetime.timedelta(days=rng.randint(200, 4000))
+            expires_on = None
+            if expires:
+                if status == "expired":
+                    expires_on = self.today - datetime.timedelta(
+                        days=rng.randint(1, 400)
+                    )
+                elif rng.random() < 0.04:
+                    # Verified once, lapsed since: the badge rule must notice.
+                    expires_on = self.today - datetime.timedelta(
+                        days=rng.randint(1, 60)
+                    )
+                else:
+                    expires_on = self.today + datetime.timedelta(
+                        days=rng.randint(5, 730)
+                    )
+                issued = min(issued, expires_on)
+            verified = status in ("verified", "expired")
+            made.append(
+                Credential(
+                    therapist_id=therapist.pk,
+                    kind=kind,
+                    issuer=issuer,
+                    number=number,
+                    jurisdiction=jurisdiction,
+                    issued_on=issued,
+                    expires_on=expires_on,
+                    status=status,
+                    verification_method=(
+                        rng.choice(["board_roster", "document_review", "board_website"])
+                        if verified
+                        else ""
+                    ),
+                    verified_at=(
+                        self.now - datetime.timedelta(days=rng.randint(1, 365))
+                        if verified
+                        else None
+                    ),
+                    status_note=(
+                        "The number does not match the board's roster."
+                        if status == "rejected"
+                        else ""
+                    ),
+                )
+            )
+
+        if rng.random() < 0.9:
+            board = content.STATE_BOARDS.get(state, f"{state} Board of Massage Therapy")
+            add("state_licence", board, f"MT-{n.zfill(6)}", state, [75, 12, 8, 5])
+        if rng.random() < 0.3:
+            add(
+                "board_certification",
+                "NCBTMB",
+                f"BC-{n.zfill(7)}",
+                "US",
+                [85, 10, 5, 0],
+            )
+        if rng.random() < 0.4:
+            issuer, _ = rng.choice(content.TECHNIQUE_CERTIFICATES)
+            add("technique_certificate", issuer, f"TC-{n}", "US", [70, 30, 0, 0], False)
+        if rng.random() < 0.5:
+            add("association_membership", rng.choice(content.ASSOCIATIONS),
+                f"AM-{n}", "US", [80, 20, 0, 0])  # fmt: skip
+        return made
+
+    # --- reviews -------------------------------------------------------------
+    def create_reviews(self, therapist_ids: list[int], per_therapist: int):
+        if not per_therapist:
+            return
+        rng = self.rng
+        User = get_user_model()
+        total_expected = len(therapist_ids) * per_therapist
+        # Popularity varies a lot between therapists (an exponential spread),
+        # while the total is exactly therapists x reviews-per-therapist.
+        weights = [rng.expovariate(1.0) for _ in therapist_ids]
+        scale = total_expected / sum(weights)
+        counts = [int(weight * scale) for weight in weights]
+        for index in rng.sample(range(len(counts)), total_expected - sum(counts)):
+            counts[index] += 1
+
+        # Each therapist's reviewers are distinct clients.
+        client_count = max(100, total_expected // 20, 2 * max(counts, default=0))
+        clients = [
+            User(
+                username=f"client-{i + 1:07d}",
+                first_name=rng.choice(content.FIRST_NAMES),
+                last_name=rng.choice(content.LAST_NAMES),
+                email=f"client-{i + 1:07d}@example.org",
+                password=NO_LOGIN,
+            )
+            for i in range(client_count)
+        ]
+        insert_many(clients)
+        client_ids = list(
+            User.objects.filter(username__startswith="client-").values_list(
+                "pk", flat=True
+            )
+        )
+        technique_names = dict(Technique.objects.values_list("pk", "name"))
+        techniques_by_therapist = {}
+        for therapist_id, technique_id in TherapistTechnique.objects.values_list(
+            "therapist_id", "technique_id"
+        ).iterator(chunk_size=BATCH):
+            techniques_by_therapist.setdefault(therapist_id, technique_id)
+        span_days = 3 * 365
+        bar = self.progress(None, total_expected, "reviews")
+
+        def aspect(rating):
+            return min(5, max(1, rating + rng.choice((-1, 0, 0, 0, 1))))
+
+        def reviews():
+            for therapist_id, count in zip(therapist_ids, counts, strict=True):
+                quality = min(5.0, max(1.5, rng.gauss(4.3, 0.55)))
+                technique = technique_names[techniques_by_therapist[therapist_id]]
+                # One current review per client per therapist.
+                authors = rng.sample(client_ids, min(count, len(client_ids)))
+                for author_id in authors:
+                    rating = min(5, max(1, round(rng.gauss(quality, 0.8))))
+                    condition_id, condition = rng.choice(self.conditions)
+                    created = self.now - datetime.timedelta(
+                        days=rng.randint(0, span_days), minutes=rng.randint(0, 1439)
+                    )
+                    recommend_chance = {5: 0.97, 4: 0.85, 3: 0.4, 2: 0.08, 1: 0.02}
+                    yield (
+                        therapist_id,
+                        author_id,
+                        rating,
+                        aspect(rating),
+                        aspect(rating),
+                        aspect(rating),
+                        aspect(rating),
+                        condition_id,
+                        rng.randint(1, 12),
+                        rng.random() < recommend_chance[rating],
+                        rng.choice(content.REVIEW_TITLES[rating]),
+                        rng.choice(content.REVIEW_BODIES[rating]).format(
+                            condition=condition.lower(),
+                            technique=technique.lower(),
+                            sessions=rng.randint(1, 12),
+                        ),
+                        "published",
+                        True,
+                        rng.random() < 0.3,
+                        "",
+                        "",
+                        0,
+                        adapt_datetime(created),
+                    )
+
+        adapt_datetime = connection.ops.adapt_datetimefield_value
+        columns = [
+            "therapist_id",
+            "author_id",
+            "rating",
+            "pain_relief",
+            "communication",
+            "technique",
+            "professionalism",
+            "condition_id",
+            "sessions",
+            "would_recommend",
+            "title",
+            "body",
+            "status",
+            "is_current",
+            "is_verified_client",
+            "hold_reasons",
+            "moderation_note",
+            "helpful_count",
+            "created_at",
+        ]
+        for batch in chunks(reviews(), BATCH):
+            insert_rows(Review, columns, batch)
+            bar.update(len(batch))
+        bar.close()
+
+
+STREETS = [
+    "Main Street", "Broadway", "Park Avenue", "Oak Street", "Maple Avenue",
+    "Elm Street", "Washington Street", "Lake Street", "Hill Road", "Pine Street",
+    "Cedar Avenue", "Madison Avenue", "Market Street", "Grand Avenue",
+]  # fmt: skip

@@ -1,0 +1,152 @@
+"""Review statistics: the totals stored on each therapist, and what the
+profile and comparison pages read from them (distribution, shares, aspect
+averages, the "consistently positive" rule).
+
+Reviews are this app's rows, so this app recounts what they move, in the same
+transaction as the change: the review totals on the therapist, and its score.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Sum
+
+from reviews.models import ASPECTS, Review
+from therapists.indexing import count_subquery
+from therapists.models import Therapist
+
+# The "consistently positive" rule, shown next to the indicator on profiles.
+CONSISTENT_MIN_REVIEWS = 5
+CONSISTENT_MIN_POSITIVE_PERCENT = 80
+CONSISTENT_MAX_RECENT_NEGATIVE = 1
+
+# Therapist columns this module owns, and the aggregate each is recounted from.
+TOTALS = {
+    "rating_count": Count("pk"),
+    "rating_sum": Sum("rating", default=0),
+    **{
+        f"rating_{stars}_count": Count("pk", filter=Q(rating=stars))
+        for stars in range(1, 6)
+    },
+    "recommend_count": Count("pk", filter=Q(would_recommend=True)),
+    **{f"{name}_sum": Sum(name, default=0) for name in ASPECTS},
+}
+
+
+def review_changed(therapist_ids: Iterable[int]) -> None:
+    """Recount the stored review totals of these therapists after a review of
+    theirs was written, replaced, moderated or deleted, then their score."""
+    recount(Therapist.objects.filter(pk__in=set(therapist_ids)))
+
+
+def recount(therapists: QuerySet, batch_size: int = 2000) -> None:
+    """Store the review totals of these therapists afresh, then their score:
+    one grouped SELECT, and one UPDATE per batch of therapists."""
+    reviews = Review.objects.counted().filter(therapist__in=therapists.values("pk"))
+    found = {
+        row.pop("therapist_id"): row
+        for row in reviews.values("therapist_id").annotate(**TOTALS).order_by()
+    }
+    empty = dict.fromkeys(TOTALS, 0)
+    rows = []
+    for therapist_id in therapists.order_by().values_list("pk", flat=True):
+        totals = found.get(therapist_id, empty)
+        count = totals["rating_count"]
+        average = totals["rating_sum"] / count if count else 0.0
+        rows.append(Therapist(pk=therapist_id, rating_average=average, **totals))
+    Therapist.objects.bulk_update(
+        rows, [*TOTALS, "rating_average"], batch_size=batch_size
+    )
+    therapists.rerank()
+
+
+def with_recent_negative(therapists: QuerySet) -> QuerySet:
+    """Annotate each therapist with `recent_negative_count` for summary_of()."""
+    recent = Review.objects.counted().recent_negative().filter(therapist=OuterRef("pk"))
+    return therapists.annotate(recent_negative_count=count_subquery(recent))
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """What a therapist's stored review totals say, ready to show."""
+
+    therapist: Therapist
+    recent_negative: int
+
+    @property
+    def count(self) -> int:
+        return self.therapist.rating_count
+
+    @property
+    def average(self) -> float:
+        return self.therapist.rating_average
+
+    @property
+    def distribution(self) -> list[dict]:
+        """Counts and shares of 5, 4, 3, 2 and 1 star reviews, 5 first."""
+        rows = []
+        for stars in range(5, 0, -1):
+            count = getattr(self.therapist, f"rating_{stars}_count")
+            share = round(100 * count / self.count) if self.count else 0
+            rows.append({"stars": stars, "count": count, "percent": share})
+        return rows
+
+    @property
+    def positive_count(self) -> int:
+        return self.therapist.rating_4_count + self.therapist.rating_5_count
+
+    @property
+    def positive_percent(self) -> int:
+        return round(100 * self.positive_count / self.count) if self.count else 0
+
+    @property
+    def recommend_percent(self) -> int:
+        """Share of counted reviews whose author would recommend the therapist."""
+        if not self.count:
+            return 0
+        return round(100 * self.therapist.recommend_count / self.count)
+
+    @property
+    def aspect_averages(self) -> list[dict]:
+        """Average of each aspect rating, from the stored sums."""
+        return [
+            {
+                "label": label,
+                "average": getattr(self.therapist, f"{name}_sum") / self.count
+                if self.count
+                else 0,
+            }
+            for name, label in ASPECTS.items()
+        ]
+
+    @property
+    def consistency(self) -> dict:
+        """The "consistently positive" indicator and the rule behind it."""
+        meets = (
+            self.count >= CONSISTENT_MIN_REVIEWS
+            # Exact, not the rounded percentage: 79.5% is not 80%.
+            and 100 * self.positive_count
+            >= CONSISTENT_MIN_POSITIVE_PERCENT * self.count
+            and self.recent_negative <= CONSISTENT_MAX_RECENT_NEGATIVE
+        )
+        return {
+            "meets": meets,
+            "recent_negative": self.recent_negative,
+            "rule": (
+                f"At least {CONSISTENT_MIN_REVIEWS} reviews, at least "
+                f"{CONSISTENT_MIN_POSITIVE_PERCENT}% of them 4 or 5 stars, and no "
+                f"more than {CONSISTENT_MAX_RECENT_NEGATIVE} of 1 or 2 stars in the "
+                "last 12 months."
+            ),
+        }
+
+
+def summary_of(therapist: Therapist) -> ReviewSummary:
+    """The review summary of one therapist (loaded with_recent_negative(), or
+    counted here with one query)."""
+    recent = getattr(therapist, "recent_negative_count", None)
+    if recent is None:
+        recent = (
+            Review.objects.counted().recent_negative().filter(therapist=therapist)
+        ).count()
+    return ReviewSummary(therapist=therapist, recent_negative=recent)

@@ -1,0 +1,119 @@
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count, Sum
+
+from demo.management.commands.seed_demo import (
+    DEMO_STAFF_PASSWORD,
+    DEMO_STAFF_USERNAME,
+)
+from reviews.models import Review
+from therapists.geocoding import geocode
+from therapists.models import Therapist
+from verification.models import Credential
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options):
+    options = {"therapists": 60, "reviews_per_therapist": 4, "seed": 7, **options}
+    call_command("seed_demo", verbosity=0, **options)
+
+
+def fingerprint():
+    return list(
+        Therapist.objects.order_by("slug").values_list(
+            "slug", "session_price", "rating_count", "qualification_score"
+        )
+    )
+
+
+def empty_database():
+    get_user_model().objects.all().delete()  # cascades to therapists and reviews
+
+
+def test_same_seed_gives_the_same_data():
+    seed()
+    first = fingerprint()
+    empty_database()
+    seed()
+    assert fingerprint() == first
+    empty_database()
+    seed(seed=8)
+    assert fingerprint() != first
+
+
+def test_makes_exactly_the_requested_numbers():
+    seed(therapists=50, reviews_per_therapist=6)
+    assert Therapist.objects.count() == 50
+    assert Review.objects.count() == 300
+
+
+def test_therapists_cluster_around_new_york():
+    seed()
+    near_nyc = Therapist.objects.published().near(geocode("10001"), 25)
+    assert near_nyc.count() >= 5
+
+
+def test_credentials_mix_statuses_and_the_badge_follows_them():
+    seed(therapists=120)
+    statuses = set(Credential.objects.values_list("status", flat=True))
+    assert {"verified", "pending", "expired"} <= statuses
+    verified = set(Therapist.objects.verified().values_list("pk", flat=True))
+    by_rule = set(
+        Credential.objects.badge_qualifying().values_list("therapist_id", flat=True)
+    )
+    assert verified == by_rule
+    assert 0 < len(verified) < 120
+
+
+def test_stored_aggregates_equal_a_fresh_recount():
+    seed()
+    recount = {
+        row["therapist"]: row
+        for row in Review.objects.counted()
+        .values("therapist")
+        .annotate(n=Count("pk"), total=Sum("rating"))
+    }
+    for therapist in Therapist.objects.all():
+        row = recount.get(therapist.pk, {"n": 0, "total": 0})
+        assert (therapist.rating_count, therapist.rating_sum) == (
+            row["n"],
+            row["total"],
+        )
+        distribution = sum(item["count"] for item in therapist.rating_distribution)
+        assert distribution == therapist.rating_count
+
+
+def test_search_documents_are_built():
+    seed()
+    assert Therapist.objects.search("massage").exists()
+
+
+def test_refuses_a_database_that_has_therapists_unless_if_empty():
+    seed()
+    with pytest.raises(CommandError, match="already has therapists"):
+        seed()
+    seed(if_empty=True)  # does nothing, no error
+    assert Therapist.objects.count() == 60
+
+
+def test_demo_staff_login_works():
+    seed()
+    user = authenticate(username=DEMO_STAFF_USERNAME, password=DEMO_STAFF_PASSWORD)
+    assert user is not None and user.is_staff
+
+
+def test_demo_therapists_and_clients_cannot_log_in():
+    seed()
+    therapist = Therapist.objects.select_related("user").first()
+    assert not therapist.user.has_usable_password()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="explain_search reads SQLite query plans"
+)
+def test_every_search_shape_is_index_backed():
+    seed(therapists=150)
+    call_command("explain_search", quiet=True)

@@ -1,0 +1,43 @@
+"""What a change to a therapist's own rows moves, recounted in the same
+transaction: one function per kind of change.
+
+The profile's own score is derived in Therapist.save(); a saved location copies
+its therapist's search columns itself. What is left spans rows: the full-text
+search row and the copies on every location. Review totals and the badge are
+recounted by the apps that own reviews and credentials (docs/architecture.md).
+"""
+
+from therapists.models import Therapist
+
+
+def _only(therapist: Therapist):
+    return Therapist.objects.filter(pk=therapist.pk)
+
+
+def profile_edited(therapist: Therapist) -> None:
+    """Name, headline, bio or conditions changed: the search row."""
+    _only(therapist).refresh_search_documents()
+
+
+def techniques_changed(therapist: Therapist) -> None:
+    """Techniques added or removed: the search row and the locations' bits."""
+    therapists = _only(therapist)
+    therapists.refresh_search_documents()
+    therapists.copy_to_locations()
+
+
+def locations_changed(therapist: Therapist) -> None:
+    """A location added, moved or removed: the search row (its places)."""
+    _only(therapist).refresh_search_documents()
+
+
+def publication_changed(therapist: Therapist) -> None:
+    """Published or unpublished: the `listed` copy on every location."""
+    _only(therapist).copy_to_locations()
+
+
+def edited_by_staff(therapist: Therapist) -> None:
+    """The admin's therapist page can change all of the above at once."""
+    therapists = _only(therapist)
+    therapists.refresh_search_documents()
+    therapists.copy_to_locations()

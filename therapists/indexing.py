@@ -1,0 +1,114 @@
+"""How therapists are found fast: the full-text index's SQL per database,
+technique bits copied onto locations, squared distance, and counted subqueries.
+
+Plain helpers with no models, so models and search both build on them.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """SQL for the full-text table `therapists_search` on one database engine."""
+
+    match: str
+    delete: str
+    insert: str
+    word: str  # how one query word becomes a prefix term
+    joiner: str
+
+
+# Migration 0003 creates an FTS5 table on SQLite; 0004 a tsvector table with a GIN
+# index on PostgreSQL. Both hold one search document per therapist.
+SEARCH_INDEXES = {
+    "sqlite": SearchIndex(
+        match="SELECT rowid FROM therapists_search WHERE therapists_search MATCH %s",
+        delete="DELETE FROM therapists_search WHERE rowid = %s",
+        insert="INSERT INTO therapists_search (rowid, document) VALUES (%s, %s)",
+        word='"{}"*',
+        joiner=" AND ",
+    ),
+    "postgresql": SearchIndex(
+        match=(
+            "SELECT therapist_id FROM therapists_search "
+            "WHERE vector @@ to_tsquery('simple', %s)"
+        ),
+        delete="DELETE FROM therapists_search WHERE therapist_id = %s",
+        insert="INSERT INTO therapists_search (therapist_id, document) VALUES (%s, %s)",
+        word="{}:*",
+        joiner=" & ",
+    ),
+}
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a free-text query, lower-cased, at most eight."""
+    return [word.lower() for word in WORD_RE.findall(text)][:8]
+
+
+def count_subquery(queryset: models.QuerySet) -> Coalesce:
+    """The number of rows per therapist, as a subquery (0 when none)."""
+    counted = queryset.values("therapist").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+# The columns a result card (templates/includes/therapist_card.html) and every
+# search order read.
+
+
+def technique_bit(technique_id: int) -> int:
+    """The bit a technique sets in PracticeLocation.technique_bits.
+
+    Ids past 61 share bits, so a set bit means "may offer": the exact
+    TherapistQuerySet.offering() filter still decides.
+    """
+    return 1 << (technique_id % 62)
+
+
+def technique_bits_are_exact(technique_id: int, all_ids) -> bool:
+    """Whether a technique has a bit of its own: no other of `all_ids` shares it."""
+    bit = technique_bit(technique_id)
+    return sum(1 for other in all_ids if technique_bit(other) == bit) == 1
+
+
+# technique_bit() in SQL, summed over a therapist's distinct techniques; a sum of
+# distinct powers of two is their bitwise OR.
+TECHNIQUE_BIT_SQL = Cast(Value(1), BigIntegerField()).bitleftshift(
+    Cast(F("technique_id") % 62, IntegerField())  # PostgreSQL: bigint << integer
+)
+
+
+def distance_sq_expression(point: GeoPoint, prefix: str = "") -> ExpressionWrapper:
+    """Squared distance in miles from a point: arithmetic every database sorts on."""
+    dy = (F(f"{prefix}latitude") - point.latitude) * MILES_PER_DEGREE_LATITUDE
+    dx = (F(f"{prefix}longitude") - point.longitude) * point.miles_per_degree_longitude
+    return ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField())
+
+
+def search_document(therapist) -> str:
+    """The text `q` matches: name, headline, bio, techniques, conditions, places.
+
+    Expects techniques, conditions and locations to be prefetched.
+    """
+    parts = [therapist.display_name, therapist.headline, therapist.bio]
+    parts += [technique.name for technique in therapist.techniques.all()]
+    parts += [condition.name for condition in therapist.conditions.all()]
+    parts += [f"{loc.city} {loc.state}" for loc in therapist.locations.all()]
+    return "\n".join(parts)
