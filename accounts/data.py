@@ -62,6 +62,6 @@ def delete_account(*, user) -> None:
         files = [therapist.photo, therapist.photo_thumbnail, *evidence_files(therapist)]
     Therapist.objects.of_user(user).forget_search_documents()
     user.delete()  # cascades to the profile, its credentials and the reviews
-    stats.review_changed(reviewed)
+    stats.reviews_changed(reviewed)
     Review.objects.filter(pk__in=voted_on).recount_helpful()
     delete_on_commit(*files)

@@ -23,7 +23,7 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.tokens import email_confirmation_token
-from shortlist import session as shortlist_session
+from shortlist import session as shortlist
 from therapists.models import Therapist
 
 
@@ -75,9 +75,9 @@ def confirm_email(request, uidb64, token):
         return render(request, "accounts/confirm_failed.html", status=400)
     user.is_active = True
     user.save(update_fields=["is_active"])
-    visitor_shortlist = request.session.get(shortlist_session.SESSION_KEY, [])
+    visitor_shortlist = request.session.get(shortlist.SESSION_KEY, [])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    shortlist_session.merge_session_shortlist(request, visitor_shortlist)
+    shortlist.merge_session_shortlist(request, visitor_shortlist)
     messages.success(request, "Thank you: your email address is confirmed.")
     return redirect("accounts:home")
 
@@ -157,7 +157,7 @@ class ShortlistMergingLoginView(LoginView):
     authentication_form = EmailLoginForm
 
     def form_valid(self, form):
-        visitor_shortlist = self.request.session.get(shortlist_session.SESSION_KEY, [])
+        visitor_shortlist = self.request.session.get(shortlist.SESSION_KEY, [])
         response = super().form_valid(form)
-        shortlist_session.merge_session_shortlist(self.request, visitor_shortlist)
+        shortlist.merge_session_shortlist(self.request, visitor_shortlist)
         return response

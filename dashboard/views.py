@@ -33,10 +33,9 @@ from therapists.forms import (
     TherapistProfileForm,
 )
 from therapists.models import Therapist
-from verification import badges
-from verification.decisions import record_event, snapshot
+from verification import decisions
 from verification.forms import CredentialForm
-from verification.models import Credential, CredentialEvent
+from verification.models import Credential
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -221,13 +220,7 @@ class CredentialCreateView(OwnerMixin, CreateView):
 
     @transaction.atomic
     def form_valid(self, form):
-        credential = form.save()
-        record_event(
-            credential=credential,
-            action=CredentialEvent.Action.SUBMITTED,
-            actor=self.request.user,
-        )
-        badges.credentials_changed([self.therapist.pk])
+        decisions.submit(credential=form.save(commit=False), actor=self.request.user)
         return self.finished("Your credential is submitted: our staff will check it.")
 
 
@@ -241,19 +234,11 @@ class CredentialUpdateView(OwnedObjectMixin, UpdateView):
 
     @transaction.atomic
     def form_valid(self, form):
-        before = self.get_object()
-        old = before.evidence
-        credential = form.save()
-        if form.changed_data:
-            record_event(
-                credential=credential,
-                action=CredentialEvent.Action.EDITED,
-                actor=self.request.user,
-                old=snapshot(before),
-            )
-        if old and old.name != form.instance.evidence.name:
-            delete_on_commit(old)
-        badges.credentials_changed([self.therapist.pk])
+        decisions.edit(
+            credential=form.save(commit=False),
+            before=self.get_object(),
+            actor=self.request.user,
+        )
         return self.finished("Your credential is saved.")
 
 
@@ -264,9 +249,7 @@ class CredentialDeleteView(OwnedObjectMixin, DeleteView):
 
     @transaction.atomic
     def form_valid(self, form):
-        delete_on_commit(self.object.evidence)
-        self.object.delete()
-        badges.credentials_changed([self.therapist.pk])
+        decisions.remove(credential=self.object)
         return self.finished("The credential is removed.")
 
 

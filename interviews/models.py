@@ -81,8 +81,9 @@ class InterviewRequest(models.Model):
     therapist_read_at = models.DateTimeField(null=True, blank=True)
     client_read_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
-    # Reports add up (each party may report once more), so this holds up to
-    # REPORT_REASON_MAX characters, more than one report form's 500.
+    # Reports add up (each later one is appended, by either party), so this
+    # holds up to REPORT_REASON_MAX characters, more than one report form's
+    # 500; the oldest text is kept when it is full.
     report_reason = models.TextField(blank=True)
 
     objects = InterviewRequestQuerySet.as_manager()

@@ -29,16 +29,16 @@ class ReviewAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # A review moved to another therapist changes both therapists' figures.
-        stats.review_changed(
+        stats.reviews_changed(
             pk for pk in (obj.therapist_id, form.initial.get("therapist")) if pk
         )
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        stats.review_changed([obj.therapist_id])
+        stats.reviews_changed([obj.therapist_id])
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         therapist_ids = set(queryset.values_list("therapist_id", flat=True))
         super().delete_queryset(request, queryset)
-        stats.review_changed(therapist_ids)
+        stats.reviews_changed(therapist_ids)

@@ -1,10 +1,12 @@
 from django import forms
 
-from reviews.models import Review, ReviewReport, ReviewResponse
+from reviews.models import ASPECTS, Review, ReviewReport, ReviewResponse
 from therapists.models import Condition
 
 STARS = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
 MAX_REVIEWS_PER_HOUR = 5
+# Fields whose range both a validator and a CheckConstraint on Review check.
+RANGE_CHECKED_FIELDS = (*ASPECTS, "rating", "sessions")
 
 
 class ReviewForm(forms.ModelForm):
@@ -45,6 +47,22 @@ class ReviewForm(forms.ModelForm):
         self.fields["condition"].empty_label = "Choose what you came for…"
         self.fields["condition"].required = True
         self.fields["sessions"].widget.attrs.update(min=1, max=500)
+
+    def _get_validation_exclusions(self):
+        # `condition` was just loaded by its ModelChoiceField; the model's
+        # foreign-key check would query for it again.
+        return super()._get_validation_exclusions() | {"condition"}
+
+    def validate_constraints(self):
+        # The model's check constraints repeat its fields' validators (1 to 5
+        # stars, at least one session), which full_clean() has just run; a
+        # check constraint is validated by a database query each. The database
+        # still enforces them, and any other constraint is validated as usual.
+        exclude = self._get_validation_exclusions() | set(RANGE_CHECKED_FIELDS)
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Sum
 
 from reviews.models import ASPECTS, Review
+from therapists import ranking
 from therapists.indexing import count_subquery
 from therapists.models import Therapist
 
@@ -33,31 +34,68 @@ TOTALS = {
 }
 
 
-def review_changed(therapist_ids: Iterable[int]) -> None:
-    """Recount the stored review totals of these therapists after a review of
-    theirs was written, replaced, moderated or deleted, then their score."""
+def review_changed(therapist: Therapist) -> None:
+    """Recount one therapist's stored review totals, and their score, after one
+    of their reviews was written, replaced, moderated or deleted.
+
+    `therapist` must be fresh (e.g. just locked with select_for_update): its
+    other ranking inputs are read from it. One SELECT and one UPDATE; the
+    instance is updated too.
+    """
+    totals = _totals_by_therapist([therapist.pk]).get(therapist.pk, EMPTY_TOTALS)
+    values = _with_average(totals)
+    for name, value in values.items():
+        setattr(therapist, name, value)
+    therapist.qualification_score = ranking.score_of(
+        therapist, Therapist.objects.site_mean_rating()
+    )
+    Therapist.objects.filter(pk=therapist.pk).update(
+        **values, qualification_score=therapist.qualification_score
+    )
+
+
+def reviews_changed(therapist_ids: Iterable[int]) -> None:
+    """Recount the stored review totals, and the scores, of several therapists
+    (an account deleted, reviews deleted in bulk by staff)."""
     recount(Therapist.objects.filter(pk__in=set(therapist_ids)))
 
 
 def recount(therapists: QuerySet, batch_size: int = 2000) -> None:
-    """Store the review totals of these therapists afresh, then their score:
-    one grouped SELECT, and one UPDATE per batch of therapists."""
-    reviews = Review.objects.counted().filter(therapist__in=therapists.values("pk"))
-    found = {
+    """Store the review totals and scores of these therapists afresh: one
+    grouped SELECT, one SELECT of the other ranking inputs, and one UPDATE per
+    batch of therapists."""
+    site_mean = Therapist.objects.site_mean_rating()
+    found = _totals_by_therapist(therapists.values("pk"))
+    fields = ["pk", *ranking.INPUT_FIELDS]
+    rows = []
+    for therapist in therapists.only(*fields).order_by().iterator(batch_size):
+        for name, value in _with_average(found.get(therapist.pk, EMPTY_TOTALS)).items():
+            setattr(therapist, name, value)
+        therapist.qualification_score = ranking.score_of(therapist, site_mean)
+        rows.append(therapist)
+    Therapist.objects.bulk_update(
+        rows,
+        [*TOTALS, "rating_average", "qualification_score"],
+        batch_size=batch_size,
+    )
+
+
+EMPTY_TOTALS = dict.fromkeys(TOTALS, 0)
+
+
+def _totals_by_therapist(therapist_ids) -> dict[int, dict]:
+    """Each therapist's TOTALS over their counted reviews (absent: none)."""
+    reviews = Review.objects.counted().filter(therapist__in=therapist_ids)
+    return {
         row.pop("therapist_id"): row
         for row in reviews.values("therapist_id").annotate(**TOTALS).order_by()
     }
-    empty = dict.fromkeys(TOTALS, 0)
-    rows = []
-    for therapist_id in therapists.order_by().values_list("pk", flat=True):
-        totals = found.get(therapist_id, empty)
-        count = totals["rating_count"]
-        average = totals["rating_sum"] / count if count else 0.0
-        rows.append(Therapist(pk=therapist_id, rating_average=average, **totals))
-    Therapist.objects.bulk_update(
-        rows, [*TOTALS, "rating_average"], batch_size=batch_size
-    )
-    therapists.rerank()
+
+
+def _with_average(totals: dict) -> dict:
+    count = totals["rating_count"]
+    average = totals["rating_sum"] / count if count else 0.0
+    return {**totals, "rating_average": average}
 
 
 def with_recent_negative(therapists: QuerySet) -> QuerySet:

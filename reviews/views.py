@@ -1,99 +1,24 @@
 """Writing, answering, voting on, reporting and moderating reviews."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.notifications import notify
-from interviews.models import InterviewRequest
-from reviews import moderation, stats
 from reviews.forms import ModerationForm, ReportForm, ResponseForm, ReviewForm
 from reviews.models import (
-    ASPECTS,
     HelpfulVote,
-    ModerationDecision,
     Review,
     ReviewInvitation,
     ReviewReport,
     ReviewResponse,
 )
+from reviews.writing import moderate, recent_count, submit_review
 from therapists.models import Therapist
-
-COPY_CHECK_LIMIT = 200
-
-
-def recent_count(author, hours: int) -> int:
-    since = timezone.now() - datetime.timedelta(hours=hours)
-    return Review.objects.filter(author=author, created_at__gte=since).count()
-
-
-@transaction.atomic
-def submit_review(
-    *, therapist: Therapist, author, form: ReviewForm, invitation=None
-) -> Review:
-    """Save a review in place of the author's current one, moderate it, and move
-    the therapist's stored figures, all in one transaction."""
-    # Lock the therapist row so concurrent reviews recount one after another.
-    therapist = Therapist.objects.select_for_update().get(pk=therapist.pk)
-    others = (
-        Review.objects.filter(therapist=therapist)
-        .exclude(author=author)
-        .order_by("-created_at")
-        .values_list("body", flat=True)[:COPY_CHECK_LIMIT]
-    )
-    data = form.cleaned_data
-    draft = moderation.ReviewDraft(
-        title=data["title"],
-        body=data["body"],
-        rating=data["rating"],
-        aspect_ratings=tuple(data[name] for name in ASPECTS),
-        would_recommend=data["would_recommend"],
-    )
-    context = moderation.Context(
-        reviews_by_author_last_hour=recent_count(author, 1),
-        reviews_by_author_last_day=recent_count(author, 24),
-        other_review_texts=tuple(others),
-    )
-    reasons = moderation.hold_reasons(draft, context)
-    Review.objects.filter(therapist=therapist, author=author, is_current=True).update(
-        is_current=False
-    )
-    # A new row, never the edited old one: votes, staff notes and history stay
-    # with the review they belong to.
-    review = Review(
-        **{name: data[name] for name in ReviewForm.Meta.fields},
-        therapist=therapist,
-        author=author,
-    )
-    review.status = Review.Status.HELD if reasons else Review.Status.PUBLISHED
-    review.hold_reasons = "\n".join(reasons)
-    review.is_verified_client = invitation is not None or author_was_verified(
-        therapist, author
-    )
-    review.save()
-    if invitation is not None:
-        invitation.used_by = author
-        invitation.used_at = timezone.now()
-        invitation.save(update_fields=["used_by", "used_at"])
-    stats.review_changed([therapist.pk])
-    return review
-
-
-def author_was_verified(therapist, author) -> bool:
-    """A verified client: the therapist accepted their interview request, or they
-    once used an invitation from this therapist."""
-    accepted = InterviewRequest.objects.filter(
-        therapist=therapist, client=author, status=InterviewRequest.Status.ACCEPTED
-    )
-    invited = ReviewInvitation.objects.filter(therapist=therapist, used_by=author)
-    return accepted.exists() or invited.exists()
 
 
 @login_required
@@ -115,13 +40,16 @@ def write_review(request, slug):
             )
     current = Review.objects.filter(
         therapist=therapist, author=request.user, is_current=True
-    ).first()
+    )
+    # The review being replaced fills in a new form; a posted form needs it
+    # only to be shown again (submit_review() replaces it inside its lock).
+    posted = request.method == "POST"
     form = ReviewForm(
-        request.POST or None,
-        instance=current,
+        request.POST if posted else None,
+        instance=None if posted else current.first(),
         recent_count=recent_count(request.user, 1),
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         review = submit_review(
             therapist=therapist, author=request.user, form=form, invitation=invitation
         )
@@ -139,7 +67,7 @@ def write_review(request, slug):
         {
             "form": form,
             "therapist": therapist,
-            "replacing": current,
+            "replacing": form.instance if form.instance.pk else current.first(),
             "invitation": invitation,
         },
     )
@@ -226,25 +154,6 @@ def notify_author(request, review: Review, response: str) -> None:
         ),
         to=review.author.email,
     )
-
-
-@transaction.atomic
-def moderate(*, review: Review, actor, publish: bool, reason: str) -> Review:
-    """Publish or remove a review, log the decision, close its reports, recount."""
-    review.status = Review.Status.PUBLISHED if publish else Review.Status.REMOVED
-    review.moderation_note = reason
-    review.save(update_fields=["status", "moderation_note"])
-    ModerationDecision.objects.create(
-        review=review,
-        actor=actor,
-        action=ModerationDecision.Action.PUBLISH
-        if publish
-        else ModerationDecision.Action.REMOVE,
-        reason=reason,
-    )
-    review.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-    stats.review_changed([review.therapist_id])
-    return review
 
 
 @login_required

@@ -71,7 +71,11 @@ def compare(request):
             .prefetch_related(
                 Prefetch(
                     "credentials",
-                    queryset=Credential.objects.current(),
+                    # Marked verified, as the profile shows them (a lapsed one
+                    # until the expiry job marks it expired).
+                    queryset=Credential.objects.for_profile().filter(
+                        status=Credential.Status.VERIFIED
+                    ),
                     to_attr="current_credentials",
                 )
             )

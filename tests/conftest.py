@@ -20,6 +20,12 @@ def isolated_storage(settings, tmp_path):
     }
     # Real password hashing costs ~0.3 s per user; tests do not need it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The site's cache is a database table shared by every worker; here each
+    # test gets an empty one in memory, so query counts show the page's own
+    # queries (tests/therapists/test_ranking.py checks the shared table).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
     cache.clear()
     yield
     cache.clear()

@@ -147,7 +147,7 @@ def make_review(therapist=None, refresh=True, **overrides):
     ).update(is_current=False)
     review = Review.objects.create(**fields)
     if refresh:
-        stats.review_changed([therapist.pk])
+        stats.reviews_changed([therapist.pk])
         therapist.refresh_from_db()
     return review
 
@@ -158,7 +158,7 @@ def make_reviews(therapist, ratings, **overrides):
         make_review(therapist, refresh=False, rating=rating, **overrides)
         for rating in ratings
     ]
-    stats.review_changed([therapist.pk])
+    stats.reviews_changed([therapist.pk])
     therapist.refresh_from_db()
     return reviews
 

@@ -69,10 +69,6 @@ def count_subquery(queryset: models.QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-# The columns a result card (templates/includes/therapist_card.html) and every
-# search order read.
-
-
 def technique_bit(technique_id: int) -> int:
     """The bit a technique sets in PracticeLocation.technique_bits.
 

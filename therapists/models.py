@@ -236,6 +236,14 @@ class TherapistQuerySet(models.QuerySet):
         languages = TherapistLanguage.objects.filter(code=language_code)
         return self.filter(pk__in=languages.values("therapist_id"))
 
+    def priced_at_most(self, price) -> Self:
+        """A 60-minute session costs at most `price`."""
+        return self.filter(session_price__lte=price)
+
+    def of_gender(self, gender: str) -> Self:
+        """Therapists of one gender (as they describe themselves)."""
+        return self.filter(gender=gender)
+
     def rated_at_least(self, stars: float) -> Self:
         """Average rating of at least `stars`."""
         return self.filter(rating_average__gte=stars)
@@ -633,7 +641,9 @@ class Therapist(models.Model):
     def save(self, **kwargs):
         # The score is a function of this row's own stored columns (and the
         # cached site mean), so a new or edited profile is ranked at once.
-        self.qualification_score = ranking.score_of(self)
+        self.qualification_score = ranking.score_of(
+            self, Therapist.objects.site_mean_rating()
+        )
         super().save(**kwargs)
 
     def get_absolute_url(self):

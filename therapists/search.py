@@ -1,15 +1,174 @@
-"""The search: what the search page, `explain_search` and the API run.
+"""The search: one function from cleaned parameters and a page number to the
+page, its capped count and distances. The search page, `explain_search` and
+the JSON API call `search()`; TherapistFilter (therapists/filters.py) defines
+and validates the parameters and calls `matches()` for its `.qs`.
+
+Each parameter narrows the therapists through one TherapistQuerySet method
+(NARROWERS), independently of the others. With `near`, the locations in the
+circle carry copies of the columns the most common filters read (publication,
+badge, techniques), so those filters are decided inside the geo index first and
+not applied again (`Matches.settled`); when nothing else narrows the search,
+the circle alone also gives the capped count.
 
 `treatments_of()` loads one therapist's techniques and conditions for a profile;
 `measure()` notes, for each therapist on a page, the location nearest to the
 searched place and its distance.
 """
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery, Value
 
 from therapists.geocoding import GeoPoint
-from therapists.models import Condition, Technique, Therapist, TherapistTechnique
+from therapists.indexing import technique_bits_are_exact
+from therapists.models import (
+    Condition,
+    PracticeLocation,
+    Technique,
+    Therapist,
+    TherapistQuerySet,
+    TherapistTechnique,
+)
+from therapists.pagination import MIN_COUNT_CAP, CappedPaginator, count_cap
+from therapists.ranking import DEFAULT_SORT, Sort
+
+PER_PAGE = 20
+DEFAULT_RADIUS_MILES = 25
+MAX_RADIUS_MILES = 250
+EMPTY_VALUES = (None, "", [], (), False)
+
+Narrower = Callable[[TherapistQuerySet, Any], TherapistQuerySet]
+
+# Every parameter that filters, and the one queryset method it calls. `near`,
+# `radius` and `sort` shape the search instead (see matches()).
+NARROWERS: dict[str, Narrower] = {
+    "q": lambda therapists, text: therapists.search(text),
+    "technique": lambda therapists, slugs: therapists.offering(slugs),
+    "condition": lambda therapists, slugs: therapists.treating(slugs),
+    "verified": lambda therapists, _: therapists.verified(),
+    "accepting": lambda therapists, _: therapists.accepting_clients(),
+    "mobile": lambda therapists, _: therapists.visiting_clients(),
+    "accessible": lambda therapists, _: therapists.wheelchair_accessible(),
+    "min_rating": lambda therapists, stars: therapists.rated_at_least(float(stars)),
+    "min_reviews": lambda therapists, n: therapists.reviewed_at_least(int(n)),
+    "max_price": lambda therapists, price: therapists.priced_at_most(price),
+    "gender": lambda therapists, gender: therapists.of_gender(gender),
+    "language": lambda therapists, code: therapists.speaking(code),
+}
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The ordered matches of a search, before paging."""
+
+    therapists: TherapistQuerySet
+    # The number of matches when the circle alone decided them (capped), else
+    # None: the paginator counts.
+    count: int | None = None
+    # Filters decided exactly by the locations' copies inside the geo index.
+    settled: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of a search: what the search page and the API show."""
+
+    page: Page
+    paginator: CappedPaginator
+    point: GeoPoint | None
+    radius: int
+    settled: frozenset[str]
+
+
+def radius_of(params: Mapping[str, Any]) -> int:
+    """The searched radius in miles (the default when not given)."""
+    return params.get("radius") or DEFAULT_RADIUS_MILES
+
+
+def search(
+    params: Mapping[str, Any],
+    page_number: object = None,
+    *,
+    per_page: int = PER_PAGE,
+    nothing: bool = False,
+) -> SearchResults:
+    """Run a search: `params` are TherapistFilter's cleaned data (see
+    TherapistFilter.params()), `page_number` the raw ?page= value (garbled or
+    out of range gives the nearest real page). The count stops at
+    pagination.count_cap() past the page; distances are set when `near` is.
+    `nothing` gives an empty page (a search whose parameters did not validate).
+    """
+    cap = count_cap(page_number, per_page)
+    if nothing:
+        found = Matches(Therapist.objects.none(), count=0)
+    else:
+        found = matches(params, cap=cap)
+    paginator = CappedPaginator(found.therapists, per_page, cap=cap, count=found.count)
+    page = paginator.get_page(page_number)
+    point = params.get("near")
+    measure(page.object_list, point)
+    return SearchResults(
+        page=page,
+        paginator=paginator,
+        point=point,
+        radius=radius_of(params),
+        settled=found.settled,
+    )
+
+
+def matches(
+    params: Mapping[str, Any],
+    *,
+    therapists: TherapistQuerySet | None = None,
+    cap: int = MIN_COUNT_CAP,
+) -> Matches:
+    """The published therapists (or `therapists`) matching `params`, in the
+    requested order (DEFAULT_SORT when none)."""
+    if therapists is None:
+        therapists = Therapist.objects.published().for_listing()
+    sort = params.get("sort") or DEFAULT_SORT
+    active = {name for name in NARROWERS if params.get(name) not in EMPTY_VALUES}
+    count, settled = None, frozenset()
+    if (point := params.get("near")) is not None:
+        circle, settled = _circle(params, active)
+        dense = False
+        if active <= settled:
+            # The location rows alone decide the matches: count them there,
+            # no further than the cap, and let the count choose the plan.
+            count = circle.therapist_count(limit=cap + 1)
+            # Walking the sort order only pays for orders an index keeps.
+            dense = count > cap and sort != Sort.DISTANCE
+        therapists = therapists.near(
+            point, radius_of(params), circle=circle, dense=dense
+        )
+    for name, narrow in NARROWERS.items():
+        if name in active and name not in settled:
+            therapists = narrow(therapists, params[name])
+    return Matches(therapists.sorted_by(sort), count=count, settled=settled)
+
+
+def _circle(params: Mapping[str, Any], active: set[str]):
+    """The listed locations within the radius, narrowed by the copies they
+    carry, and which filters those copies decided exactly."""
+    locations = PracticeLocation.objects.listed()
+    settled = set()
+    if "verified" in active:
+        locations = locations.of_verified()
+        settled.add("verified")
+    if "technique" in active:
+        every_id = params.get("technique_ids") or dict(
+            Technique.objects.values_list("slug", "pk")
+        )
+        ids = [every_id[slug] for slug in params["technique"] if slug in every_id]
+        locations = locations.offering_any(ids)
+        if all(technique_bits_are_exact(pk, every_id.values()) for pk in ids):
+            settled.add("technique")
+    circle = locations.within(params["near"], radius_of(params))
+    return circle, frozenset(settled)
 
 
 def measure(therapists, point: GeoPoint | None) -> None:

@@ -1,35 +1,31 @@
-from django_filters.views import FilterView
+from django.views.generic import TemplateView
 
 from therapists.filters import TherapistFilter
-from therapists.models import Therapist
-from therapists.pagination import CappedPaginator, count_cap
-from therapists.search import measure
+from therapists.search import PER_PAGE, search
 
 
-class TherapistListView(FilterView):
-    filterset_class = TherapistFilter
-    paginate_by = 20
+class TherapistListView(TemplateView):
+    """The search page: the parameters, validated, go to therapists.search."""
+
     template_name = "therapists/therapist_list.html"
+    paginate_by = PER_PAGE
 
-    def get_queryset(self):
-        return Therapist.objects.published().for_listing()
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        filterset.count_cap = count_cap(
-            self.request.GET.get(self.page_kwarg), self.paginate_by
+    def get_context_data(self, **kwargs):
+        filterset = TherapistFilter(self.request.GET or None)
+        # No parameters is a search too (everyone, best first); a search with
+        # a bad parameter runs nothing and shows what to correct.
+        valid = filterset.is_valid() if filterset.is_bound else True
+        results = search(
+            filterset.params() if filterset.is_bound and valid else {},
+            self.request.GET.get("page"),
+            per_page=self.paginate_by,
+            nothing=not valid,
         )
-        return filterset
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = CappedPaginator(
-            queryset,
-            page_size,
-            cap=self.filterset.count_cap,
-            count=getattr(self.filterset, "match_count", None),
+        return super().get_context_data(
+            filter=filterset,
+            search=results,
+            page_obj=results.page,
+            paginator=results.paginator,
+            radius=results.radius,
+            **kwargs,
         )
-        # An out-of-range or garbled ?page= shows the nearest real page, not a 404.
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        point = getattr(self.filterset.form, "cleaned_data", {}).get("near")
-        measure(page.object_list, point)
-        return paginator, page, page.object_list, page.has_other_pages()

@@ -1,32 +1,10 @@
-from django import forms
 from django.contrib import admin
-from django.db import transaction
-from django.utils import timezone
 
 from therapists.admin import TherapistAdmin
 from therapists.models import Therapist
-from verification import badges
-from verification.decisions import record_event, snapshot
+from verification import decisions
+from verification.forms import CredentialAdminForm
 from verification.models import Credential, CredentialEvent
-
-
-def admin_action(old: dict, credential: Credential) -> str:
-    """Which audit event an admin save of a credential is."""
-    Action = CredentialEvent.Action
-    if not old:
-        return Action.SUBMITTED
-    if old["status"] != credential.status:
-        return {
-            Credential.Status.VERIFIED: Action.APPROVED,
-            Credential.Status.REJECTED: Action.REJECTED,
-            Credential.Status.EXPIRED: Action.EXPIRED,
-        }.get(credential.status, Action.REVOKED)
-    return Action.EDITED
-
-
-def recount(*pks) -> None:
-    """Recount the badge of every therapist an admin change touched."""
-    badges.credentials_changed(pk for pk in pks if pk)
 
 
 class CredentialInline(admin.TabularInline):
@@ -40,35 +18,6 @@ class CredentialInline(admin.TabularInline):
     show_change_link = True
 
 
-class CredentialAdminForm(forms.ModelForm):
-    class Meta:
-        model = Credential
-        # Evidence has no public URL to link to; staff open it from the review
-        # page, which checks their permission.
-        widgets = {"evidence": forms.FileInput}
-        fields = [
-            "therapist",
-            *Credential.CLAIM_FIELDS,
-            "evidence",
-            "status",
-            "verification_method",
-            "status_note",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") == Credential.Status.VERIFIED and not cleaned.get(
-            "verification_method"
-        ):
-            self.add_error(
-                "verification_method",
-                forms.ValidationError(
-                    "Say how this credential was verified.", code="method_required"
-                ),
-            )
-        return cleaned
-
-
 # The therapist's admin page lists their credentials too: this app adds them.
 admin.site.unregister(Therapist)
 
@@ -77,10 +26,24 @@ admin.site.unregister(Therapist)
 class TherapistWithCredentialsAdmin(TherapistAdmin):
     inlines = [*TherapistAdmin.inlines, CredentialInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Credentials edited inline move the badge and the score.
-        recount(form.instance.pk)
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Credential:
+            return super().save_formset(request, form, formset, change)
+        # Credentials added, edited or deleted inline are saved as on their own
+        # admin page: recorded in the audit trail, their badge recounted.
+        formset.save(commit=False)
+        for credential in formset.deleted_objects:
+            decisions.remove(credential=credential)
+        for credential in formset.new_objects:
+            decisions.save_in_admin(
+                credential=credential, before=None, actor=request.user
+            )
+        for credential, _fields in formset.changed_objects:
+            decisions.save_in_admin(
+                credential=credential,
+                before=Credential.objects.get(pk=credential.pk),
+                actor=request.user,
+            )
 
 
 @admin.register(Credential)
@@ -112,33 +75,17 @@ class CredentialAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        if obj.status == Credential.Status.VERIFIED and (
-            "status" in form.changed_data or obj.verified_at is None
-        ):
-            obj.verified_by = request.user
-            obj.verified_at = timezone.now()
-        old = snapshot(Credential.objects.get(pk=obj.pk)) if change else {}
-        super().save_model(request, obj, form, change)
-        if not change or form.changed_data:
-            record_event(
-                credential=obj,
-                action=admin_action(old, obj),
-                actor=request.user,
-                method=obj.verification_method,
-                note=obj.status_note,
-                old=old,
-            )
-        recount(obj.therapist_id, form.initial.get("therapist"))
+        decisions.save_in_admin(
+            credential=obj,
+            before=Credential.objects.get(pk=obj.pk) if change else None,
+            actor=request.user,
+        )
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        recount(obj.therapist_id)
+        decisions.remove(credential=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        therapist_ids = set(queryset.values_list("therapist_id", flat=True))
-        super().delete_queryset(request, queryset)
-        recount(*therapist_ids)
+        decisions.remove_all(credentials=queryset)
 
 
 @admin.register(CredentialEvent)

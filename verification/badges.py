@@ -21,7 +21,9 @@ def credentials_changed(
     """Recount the badge and verified-credential counts of these therapists
     after their credentials changed (submitted, edited, decided, expired,
     deleted), then what those move: location copies and the score."""
-    recount(Therapist.objects.filter(pk__in=set(therapist_ids)), on=on)
+    therapist_ids = set(therapist_ids)
+    if therapist_ids:
+        recount(Therapist.objects.filter(pk__in=therapist_ids), on=on)
 
 
 def recount(therapists: QuerySet, *, on: datetime.date | None = None) -> None:

@@ -1,15 +1,40 @@
 """Every change of a credential's status, and the audit trail beside it.
 
-The staff queue, the admin, the therapist's own edits, the expiry job and the
-board roster import all change a credential's status through this module, so
-the rules (who may verify, what a decision records, what an edit undoes) are
-written once, and each change is written to the audit trail with a snapshot.
+The staff queue and review page, the admin, the therapist's dashboard, the expiry
+job and the board roster import change credentials only through the functions
+here, so each rule is written once: what a decision records, which edits send a
+credential back to staff, what an admin save amounts to, when a credential
+expires, what a roster row means.
+
+The rule every function keeps: it is a whole change. In one transaction it writes
+the credentials, appends their events to the audit trail, and recounts what the
+change moves (`badges.credentials_changed`: the badge, the credential counts, the
+location copies, the score) once for all the therapists it touched, however many
+credentials it changed. Callers never recount. Only verified credentials count
+towards any of that, so a change that leaves a credential unverified before and
+after (a submission, rejecting a pending one) recounts nothing.
+
+The roster import alone takes two steps, so that a dry run writes nothing and
+thousands of rows are written in a few bulk statements: `roster_outcome()`
+decides about one row in memory, then `save_roster_outcomes()` writes them all,
+with their events and one recount per batch.
 """
 
+import datetime
+import enum
+from collections.abc import Iterable
+
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from verification.models import Credential, CredentialEvent
+from core.files import delete_on_commit
+from verification import badges
+from verification.models import Credential, CredentialEvent, CredentialQuerySet
+from verification.rosters import RosterRow, names_match
+
+Status = Credential.Status
+Action = CredentialEvent.Action
 
 AUDITED_FIELDS = (
     *Credential.CLAIM_FIELDS,
@@ -17,6 +42,31 @@ AUDITED_FIELDS = (
     "verification_method",
     "status_note",
 )
+
+# A therapist who changes any of these on a decided credential sends it back to
+# staff; the issue date alone does not.
+RECHECKED_FIELDS = ("kind", "issuer", "number", "jurisdiction", "expires_on")
+
+# The event an admin save records when it changes the status; any other new
+# status (back to pending) revokes the decision.
+ADMIN_STATUS_ACTIONS = {
+    Status.VERIFIED: Action.APPROVED,
+    Status.REJECTED: Action.REJECTED,
+    Status.EXPIRED: Action.EXPIRED,
+}
+
+# What a roster match sets; bulk_update() writes exactly these.
+ROSTER_FIELDS = [
+    "status",
+    "verification_method",
+    "verified_at",
+    "verified_by",
+    "expires_on",
+    "roster_flag",
+]
+
+
+# --- the audit trail ---------------------------------------------------------
 
 
 def snapshot(credential: Credential) -> dict:
@@ -28,11 +78,17 @@ def snapshot(credential: Credential) -> dict:
     return values
 
 
-def record_event(
-    *, credential: Credential, action: str, actor=None, method="", note="", old=None
+def new_event(
+    *,
+    credential: Credential,
+    action: str,
+    actor: AbstractBaseUser | None = None,
+    method: str = "",
+    note: str = "",
+    old: dict | None = None,
 ) -> CredentialEvent:
-    """Append one row to a credential's audit trail."""
-    return CredentialEvent.objects.create(
+    """One row of a credential's audit trail, not saved yet."""
+    return CredentialEvent(
         credential=credential,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -43,15 +99,123 @@ def record_event(
     )
 
 
+def record_event(
+    *,
+    credential: Credential,
+    action: str,
+    actor: AbstractBaseUser | None = None,
+    method: str = "",
+    note: str = "",
+    old: dict | None = None,
+) -> CredentialEvent:
+    """Append one row to a credential's audit trail."""
+    event = new_event(
+        credential=credential,
+        action=action,
+        actor=actor,
+        method=method,
+        note=note,
+        old=old,
+    )
+    event.save()
+    return event
+
+
+def changed(before: Credential, after: Credential) -> bool:
+    """Whether a save changes anything the audit trail or the owner would see."""
+    return (
+        snapshot(before) != snapshot(after)
+        or before.therapist_id != after.therapist_id
+        or before.evidence.name != after.evidence.name
+    )
+
+
+def _recount(therapist_ids: Iterable[int], *statuses: str | None) -> None:
+    """Recount these therapists if a credential was or is verified: no other
+    status counts towards the badge, the credential counts or the score."""
+    if Status.VERIFIED in statuses:
+        badges.credentials_changed(therapist_ids)
+
+
+# --- the therapist's own changes ------------------------------------------------
+
+
 @transaction.atomic
-def decide(
-    *, credential: Credential, actor, approve: bool, method: str, note: str
+def submit(*, credential: Credential, actor: AbstractBaseUser) -> Credential:
+    """Save a credential the therapist submits; it waits for staff, and counts
+    towards nothing until they approve it."""
+    credential.status = Status.PENDING
+    credential.save()
+    record_event(credential=credential, action=Action.SUBMITTED, actor=actor)
+    return credential
+
+
+@transaction.atomic
+def edit(
+    *, credential: Credential, before: Credential, actor: AbstractBaseUser
 ) -> Credential:
-    """Approve or reject a credential and record who, when and how; the caller
-    then recounts the therapist (once, however many credentials it decided)."""
+    """Save the therapist's edit of their credential (`before` is the stored row).
+
+    A new claim on a decided credential (RECHECKED_FIELDS) sends it back to staff
+    without the old decision; a replaced document is deleted once this commits.
+    """
+    rechecked = any(
+        getattr(credential, name) != getattr(before, name) for name in RECHECKED_FIELDS
+    )
+    if rechecked and credential.status != Status.PENDING:
+        credential.status = Status.PENDING
+        credential.verified_at = None
+        credential.verified_by = None
+        credential.verification_method = ""
+        credential.status_note = ""
+    credential.save()
+    if changed(before, credential):
+        record_event(
+            credential=credential,
+            action=Action.EDITED,
+            actor=actor,
+            old=snapshot(before),
+        )
+    if before.evidence.name != credential.evidence.name:
+        delete_on_commit(before.evidence)
+    _recount([credential.therapist_id], before.status, credential.status)
+    return credential
+
+
+def remove(*, credential: Credential) -> None:
+    """Delete a credential (see remove_all())."""
+    remove_all(credentials=[credential])
+
+
+@transaction.atomic
+def remove_all(*, credentials: Iterable[Credential]) -> None:
+    """Delete credentials and, once that commits, their documents.
+
+    Deleting is not a decision and adds no event; the audit trail outlives the
+    credential as it stood.
+    """
+    credentials = list(credentials)
+    delete_on_commit(*(credential.evidence for credential in credentials))
+    Credential.objects.filter(pk__in=[c.pk for c in credentials]).delete()
+    badges.credentials_changed(
+        c.therapist_id for c in credentials if c.status == Status.VERIFIED
+    )
+
+
+# --- staff decisions ---------------------------------------------------------
+
+
+def _decide(
+    *,
+    credential: Credential,
+    actor: AbstractBaseUser,
+    approve: bool,
+    method: str,
+    note: str,
+) -> None:
     old = snapshot(credential)
     if approve:
-        credential.status = Credential.Status.VERIFIED
+        credential.status = Status.VERIFIED
         credential.verification_method = method
         credential.verified_by = actor
         credential.verified_at = timezone.now()
@@ -59,7 +223,7 @@ def decide(
         # Staff who approve have looked into whatever a roster flagged.
         credential.roster_flag = ""
     else:
-        credential.status = Credential.Status.REJECTED
+        credential.status = Status.REJECTED
         credential.verification_method = method
         credential.verified_by = None
         credential.verified_at = None
@@ -67,12 +231,241 @@ def decide(
     credential.save()
     record_event(
         credential=credential,
-        action=CredentialEvent.Action.APPROVED
-        if approve
-        else CredentialEvent.Action.REJECTED,
+        action=Action.APPROVED if approve else Action.REJECTED,
         actor=actor,
         method=method,
         note=note,
         old=old,
     )
+
+
+@transaction.atomic
+def decide(
+    *,
+    credential: Credential,
+    actor: AbstractBaseUser,
+    approve: bool,
+    method: str,
+    note: str,
+) -> Credential:
+    """Approve or reject one credential, recording who, when and how; a
+    rejection's note is the reason the therapist sees."""
+    was = credential.status
+    _decide(
+        credential=credential, actor=actor, approve=approve, method=method, note=note
+    )
+    _recount([credential.therapist_id], was, credential.status)
     return credential
+
+
+@transaction.atomic
+def approve_all(
+    *,
+    credentials: Iterable[Credential],
+    actor: AbstractBaseUser,
+    method: str,
+    note: str,
+) -> list[Credential]:
+    """Approve several credentials at once, with one method and note."""
+    approved = list(credentials)
+    for credential in approved:
+        _decide(
+            credential=credential, actor=actor, approve=True, method=method, note=note
+        )
+    badges.credentials_changed(credential.therapist_id for credential in approved)
+    return approved
+
+
+def _admin_action(before: Credential | None, credential: Credential) -> str:
+    """Which event an admin save of a credential is."""
+    if before is None:
+        return Action.SUBMITTED
+    if before.status != credential.status:
+        return ADMIN_STATUS_ACTIONS.get(credential.status, Action.REVOKED)
+    return Action.EDITED
+
+
+@transaction.atomic
+def save_in_admin(
+    *, credential: Credential, before: Credential | None, actor: AbstractBaseUser
+) -> Credential:
+    """Save a credential as staff left it in the admin (`before` is the stored
+    row, None for a new one): whoever sets it verified is recorded as verifying
+    it, the event says what the save amounts to, and a replaced document is
+    deleted once this commits. Staff edits never send a credential back to
+    staff."""
+    if credential.status == Status.VERIFIED and (
+        before is None
+        or before.status != credential.status
+        or credential.verified_at is None
+    ):
+        credential.verified_by = actor
+        credential.verified_at = timezone.now()
+    credential.save()
+    if before is None or changed(before, credential):
+        record_event(
+            credential=credential,
+            action=_admin_action(before, credential),
+            actor=actor,
+            method=credential.verification_method,
+            note=credential.status_note,
+            old=snapshot(before) if before else {},
+        )
+    if before is None:
+        _recount([credential.therapist_id], credential.status)
+        return credential
+    if before.evidence.name != credential.evidence.name:
+        delete_on_commit(before.evidence)
+    # A credential moved to another therapist moves both badges.
+    _recount(
+        {credential.therapist_id, before.therapist_id},
+        before.status,
+        credential.status,
+    )
+    return credential
+
+
+# --- the expiry job ------------------------------------------------------------
+
+
+@transaction.atomic
+def expire(
+    *, credentials: CredentialQuerySet, today: datetime.date
+) -> list[Credential]:
+    """Mark those of these credentials that lapsed before `today` expired (the
+    badge rule already ignores them); returns them, for the caller to tell."""
+    lapsed = list(credentials.lapsed(today))
+    for credential in lapsed:
+        old = snapshot(credential)
+        credential.status = Status.EXPIRED
+        credential.save(update_fields=["status", "updated_at"])
+        record_event(
+            credential=credential,
+            action=Action.EXPIRED,
+            note=f"Expired on {credential.expires_on:%Y-%m-%d}.",
+            old=old,
+        )
+    badges.credentials_changed(credential.therapist_id for credential in lapsed)
+    return lapsed
+
+
+@transaction.atomic
+def remind(
+    *, credentials: CredentialQuerySet, today: datetime.date, within_days: int
+) -> list[Credential]:
+    """Record one expiry reminder for each of these credentials that expires
+    within `within_days` of `today`, once per expiry date (a renewed credential
+    is reminded again); returns those due, for the caller to tell. A reminder
+    changes no status."""
+    due = []
+    for credential in credentials.expiring(today, within_days):
+        already = CredentialEvent.objects.filter(
+            credential=credential,
+            action=Action.REMINDED,
+            new_values__expires_on=credential.expires_on.isoformat(),
+        ).exists()
+        if already:
+            continue
+        record_event(
+            credential=credential,
+            action=Action.REMINDED,
+            note=f"Reminder: expires on {credential.expires_on:%Y-%m-%d}.",
+        )
+        due.append(credential)
+    return due
+
+
+# --- board rosters -----------------------------------------------------------
+
+
+class RosterOutcome(enum.StrEnum):
+    """What a board roster row does to the site's licence with its number."""
+
+    VERIFIED = "verified"
+    FLAGGED = "flagged for staff"
+    UNCHANGED = "unchanged"
+
+
+def roster_outcome(
+    *,
+    credential: Credential,
+    row: RosterRow,
+    issuer: str,
+    now: datetime.datetime,
+) -> tuple[RosterOutcome, CredentialEvent | None]:
+    """Decide what one roster row says about the licence it matches.
+
+    A row whose name agrees, whose board status is active and that shows no
+    disciplinary action or past expiry verifies the licence "by state board
+    roster" with the roster's expiry; any other row flags it for staff. Nothing
+    is saved: the credential is changed in memory and its event returned unsaved
+    (None when the row changes nothing), for save_roster_outcomes().
+    """
+    therapist = credential.therapist
+    names = [therapist.display_name, therapist.user.get_full_name()]
+    problems = list(row.problems)
+    if not names_match(row.first_name, row.last_name, names):
+        problems.insert(
+            0,
+            f"roster name “{row.first_name} {row.last_name}” differs from "
+            f"“{therapist.display_name}”",
+        )
+    old = snapshot(credential)
+    if row.expires and row.expires < timezone.localdate(now):
+        problems.append(f"roster expiry {row.expires:%Y-%m-%d} has passed")
+    if problems:
+        flag = (f"{issuer} roster: " + "; ".join(problems))[:300]
+        if credential.roster_flag == flag:
+            return RosterOutcome.UNCHANGED, None
+        credential.roster_flag = flag
+        event = new_event(
+            credential=credential,
+            action=Action.ROSTER_FLAG,
+            method=Credential.Method.BOARD_ROSTER,
+            note=flag,
+            old=old,
+        )
+        return RosterOutcome.FLAGGED, event
+    if (
+        credential.status == Status.VERIFIED
+        and credential.verification_method == Credential.Method.BOARD_ROSTER
+        and credential.expires_on == row.expires
+        and not credential.roster_flag
+    ):
+        return RosterOutcome.UNCHANGED, None
+    credential.status = Status.VERIFIED
+    credential.verification_method = Credential.Method.BOARD_ROSTER
+    credential.verified_at = now
+    credential.verified_by = None
+    credential.expires_on = row.expires or credential.expires_on
+    credential.roster_flag = ""
+    event = new_event(
+        credential=credential,
+        action=Action.ROSTER_MATCH,
+        method=Credential.Method.BOARD_ROSTER,
+        note=f"{issuer} roster, line {row.line}",
+        old=old,
+    )
+    return RosterOutcome.VERIFIED, event
+
+
+@transaction.atomic
+def save_roster_outcomes(
+    *, events: list[CredentialEvent], batch_size: int = 2000
+) -> None:
+    """Write what roster_outcome() decided: each event's credential, the events,
+    and one recount per batch of therapists, in a few bulk statements."""
+    Credential.objects.bulk_update(
+        [event.credential for event in events], ROSTER_FIELDS, batch_size=batch_size
+    )
+    CredentialEvent.objects.bulk_create(events, batch_size=batch_size)
+    moved = sorted(
+        {
+            event.credential.therapist_id
+            for event in events
+            if Status.VERIFIED
+            in (event.old_values.get("status"), event.new_values["status"])
+        }
+    )
+    for start in range(0, len(moved), batch_size):
+        badges.credentials_changed(moved[start : start + batch_size])

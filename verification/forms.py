@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from therapists import uploads
 from verification.models import Credential
 
+APPROVE = "approve"
 DECISIONS = [
-    ("approve", "Approve: the credential is genuine and current"),
+    (APPROVE, "Approve: the credential is genuine and current"),
     ("reject", "Reject: it could not be confirmed"),
 ]
 
@@ -23,9 +24,14 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    @property
+    def approves(self) -> bool:
+        """Whether the cleaned decision is an approval."""
+        return self.cleaned_data.get("decision") == APPROVE
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "approve" and not cleaned.get("method"):
+        if self.approves and not cleaned.get("method"):
             self.add_error(
                 "method",
                 forms.ValidationError(
@@ -49,11 +55,11 @@ class BulkApproveForm(forms.Form):
         self.fields["credentials"].queryset = queryset
 
 
-# Changing any of these on a verified credential sends it back to staff.
-VERIFIED_FIELDS = ("issuer", "number", "jurisdiction", "expires_on", "kind")
-
-
 class CredentialForm(forms.ModelForm):
+    """The therapist's own credential: what they claim and the document.
+    decisions.submit() and decisions.edit() save it (an edit may send it back
+    to staff)."""
+
     class Meta:
         model = Credential
         fields = [*Credential.CLAIM_FIELDS, "evidence"]
@@ -74,7 +80,6 @@ class CredentialForm(forms.ModelForm):
     def __init__(self, *args, therapist, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.therapist = therapist
-        self.original = {name: getattr(self.instance, name) for name in VERIFIED_FIELDS}
         self.fields["evidence"].required = not self.instance.evidence
         if self.instance.evidence:
             self.fields[
@@ -117,20 +122,33 @@ class CredentialForm(forms.ModelForm):
             )
         return cleaned
 
-    def save(self, commit=True):
-        credential = super().save(commit=False)
-        # Compare cleaned values: retyping "ny" for "NY" changes nothing.
-        changed = {
-            name
-            for name in VERIFIED_FIELDS
-            if getattr(credential, name) != self.original[name]
-        }
-        if credential.pk and changed and credential.status != Credential.Status.PENDING:
-            credential.status = Credential.Status.PENDING
-            credential.verified_at = None
-            credential.verified_by = None
-            credential.verification_method = ""
-            credential.status_note = ""
-        if commit:
-            credential.save()
-        return credential
+
+class CredentialAdminForm(forms.ModelForm):
+    """Staff's form in the admin: a verified credential says how it was verified."""
+
+    class Meta:
+        model = Credential
+        # Evidence has no public URL to link to; staff open it from the review
+        # page, which checks their permission.
+        widgets = {"evidence": forms.FileInput}
+        fields = [
+            "therapist",
+            *Credential.CLAIM_FIELDS,
+            "evidence",
+            "status",
+            "verification_method",
+            "status_note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Credential.Status.VERIFIED and not cleaned.get(
+            "verification_method"
+        ):
+            self.add_error(
+                "verification_method",
+                forms.ValidationError(
+                    "Say how this credential was verified.", code="method_required"
+                ),
+            )
+        return cleaned

@@ -17,6 +17,15 @@ class CredentialQuerySet(models.QuerySet):
             Q(expires_on__isnull=True) | Q(expires_on__gte=on)
         )
 
+    def lapsed(self, on: datetime.date) -> Self:
+        """Verified credentials whose expiry date is before the given day."""
+        return self.filter(status=self.model.Status.VERIFIED, expires_on__lt=on)
+
+    def expiring(self, on: datetime.date, within_days: int) -> Self:
+        """Current credentials that expire within so many days of the given day."""
+        last_day = on + datetime.timedelta(days=within_days)
+        return self.current(on).filter(expires_on__lte=last_day)
+
     def badge_qualifying(self, on: datetime.date | None = None) -> Self:
         """The badge rule: a current, verified licence or board certification."""
         return self.current(on).filter(kind__in=self.model.BADGE_KINDS)

@@ -4,11 +4,9 @@ its evidence, and bulk approval. Every decision is recorded in the audit trail."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
-from verification import badges
-from verification.decisions import decide
+from verification import decisions
 from verification.forms import BulkApproveForm, DecisionForm
 from verification.models import Credential, CredentialEvent
 
@@ -26,18 +24,13 @@ def queue(request):
     )
     form = BulkApproveForm(request.POST or None, queryset=pending)
     if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["credentials"]
-        with transaction.atomic():
-            for credential in chosen:
-                decide(
-                    credential=credential,
-                    actor=request.user,
-                    approve=True,
-                    method=form.cleaned_data["method"],
-                    note=form.cleaned_data["note"],
-                )
-            badges.credentials_changed(credential.therapist_id for credential in chosen)
-        messages.success(request, f"{len(chosen)} credential(s) approved.")
+        approved = decisions.approve_all(
+            credentials=form.cleaned_data["credentials"],
+            actor=request.user,
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"{len(approved)} credential(s) approved.")
         return redirect("verification:queue")
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
     return render(request, "verification/queue.html", {"page_obj": page, "form": form})
@@ -51,18 +44,15 @@ def review(request, pk):
     )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        with transaction.atomic():
-            decide(
-                credential=credential,
-                actor=request.user,
-                approve=approve,
-                method=form.cleaned_data["method"],
-                note=form.cleaned_data["note"],
-            )
-            badges.credentials_changed([credential.therapist_id])
+        decisions.decide(
+            credential=credential,
+            actor=request.user,
+            approve=form.approves,
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+        )
         messages.success(
-            request, f"{credential} {'approved' if approve else 'rejected'}."
+            request, f"{credential} {'approved' if form.approves else 'rejected'}."
         )
         return redirect("verification:queue")
     others = Credential.objects.filter(therapist=credential.therapist).exclude(

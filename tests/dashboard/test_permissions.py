@@ -26,6 +26,7 @@ from therapists.models import (
     TherapistLanguage,
     TherapistTechnique,
 )
+from verification import export
 from verification.models import Credential, CredentialEvent
 
 pytestmark = pytest.mark.django_db
@@ -210,9 +211,10 @@ def snapshot(therapist: Therapist | None = None) -> dict:
         state["files"] = stored_files()
     else:
         therapist.refresh_from_db()
+        files = [therapist.photo, therapist.photo_thumbnail]
+        files += export.evidence_files(therapist)
         state["files"] = sorted(
-            (file.name, file.storage.exists(file.name))
-            for file in therapist.stored_files()
+            (file.name, file.storage.exists(file.name)) for file in files if file
         )
     return state
 
@@ -347,7 +349,7 @@ def test_staff_granted_only_view_credential_download_the_evidence(
 ):
     plain_staff.user_permissions.add(
         Permission.objects.get(
-            codename="view_credential", content_type__app_label="therapists"
+            codename="view_credential", content_type__app_label="verification"
         )
     )
     client.force_login(plain_staff)
@@ -363,7 +365,7 @@ def test_evidence_asked_for_inline_is_still_an_attachment_for_non_verifiers(
         viewer = plain_staff
         plain_staff.user_permissions.add(
             Permission.objects.get(
-                codename="view_credential", content_type__app_label="therapists"
+                codename="view_credential", content_type__app_label="verification"
             )
         )
     client.force_login(viewer)

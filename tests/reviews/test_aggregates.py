@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from reviews import stats
 from reviews.models import Review
 from tests import factories
 from tests.accounts.helpers import PASSWORD
@@ -35,7 +36,7 @@ def assert_matches_recount(therapist):
     }
     assert {field: getattr(stored, field) for field in expected} == expected
     assert stored.qualification_score == ranking.qualification_score(
-        stored.ranking_inputs(), ranking.site_mean_rating()
+        ranking.inputs_of(stored), Therapist.objects.site_mean_rating()
     )
     return stored
 
@@ -118,7 +119,7 @@ def test_not_recommending_is_counted_apart(therapist):
 
     stored = assert_matches_recount(therapist)
     assert stored.recommend_count == 1
-    assert stored.recommend_percent == 50
+    assert stats.summary_of(stored).recommend_percent == 50
 
 
 def test_replacing_a_review_swaps_it_in_the_figures(client_user, therapist):

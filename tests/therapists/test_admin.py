@@ -69,14 +69,14 @@ def test_therapist_add_page_renders(staff_client):
 
 
 def test_credential_changelist_lists_credentials(staff_client, credential):
-    response = staff_client.get(reverse("admin:therapists_credential_changelist"))
+    response = staff_client.get(reverse("admin:verification_credential_changelist"))
 
     assert response.status_code == 200
     assert "MT-777001" in response.text
 
 
 def test_credential_change_page_renders(staff_client, credential):
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.get(url)
 
@@ -138,7 +138,7 @@ def test_verifying_a_credential_in_the_admin_awards_the_badge(
     )
     therapist.refresh_from_db()
     assert therapist.badge_valid_until is None
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.post(
         url,
@@ -164,7 +164,7 @@ def test_rejecting_a_credential_in_the_admin_removes_the_badge(
 ):
     therapist.refresh_from_db()
     assert therapist.badge_valid_until is not None
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.post(
         url,
@@ -181,7 +181,7 @@ def test_rejecting_a_credential_in_the_admin_removes_the_badge(
 
 def test_verifying_records_who_and_when(staff_client, staff_user, therapist):
     credential = factories.make_credential(therapist, status=Credential.Status.PENDING)
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.post(
         url,
@@ -202,7 +202,7 @@ def test_verifying_records_who_and_when(staff_client, staff_user, therapist):
 def test_deleting_a_credential_in_the_admin_removes_the_badge(
     staff_client, therapist, credential
 ):
-    url = reverse("admin:therapists_credential_delete", args=[credential.pk])
+    url = reverse("admin:verification_credential_delete", args=[credential.pk])
 
     response = staff_client.post(url, {"post": "yes"})
 
@@ -222,7 +222,7 @@ def test_bulk_deleting_credentials_removes_each_badge(
     ]
 
     response = staff_client.post(
-        reverse("admin:therapists_credential_changelist"),
+        reverse("admin:verification_credential_changelist"),
         {
             "action": "delete_selected",
             "_selected_action": [c.pk for c in doomed],
@@ -241,7 +241,7 @@ def test_bulk_deleting_credentials_removes_each_badge(
 def test_moving_a_credential_to_another_therapist_moves_the_badge(
     staff_client, therapist, other_therapist, credential
 ):
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.post(
         url,
@@ -272,7 +272,7 @@ def test_non_staff_user_is_sent_to_the_admin_login(client, client_user):
 
 
 def test_anonymous_visitor_is_sent_to_the_admin_login(client):
-    response = client.get(reverse("admin:therapists_credential_changelist"))
+    response = client.get(reverse("admin:verification_credential_changelist"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
@@ -337,7 +337,7 @@ def test_editing_experience_in_the_admin_rescores_the_therapist(
 
 
 def test_rejecting_a_credential_removes_the_badge(staff_client, therapist, credential):
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.post(
         url,
@@ -369,7 +369,7 @@ def test_verifying_without_a_method_shows_an_error_next_to_the_field(
     staff_client, therapist
 ):
     credential = factories.make_credential(therapist, status=Credential.Status.PENDING)
-    url = reverse("admin:therapists_credential_change", args=[credential.pk])
+    url = reverse("admin:verification_credential_change", args=[credential.pk])
 
     response = staff_client.post(
         url, credential_form(credential, status="verified", verification_method="")

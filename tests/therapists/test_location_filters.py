@@ -11,10 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from therapists.querysets import technique_bit, technique_bits_are_exact
 
+from dashboard import publication
 from tests import factories
+from therapists import changes
+from therapists.indexing import technique_bit, technique_bits_are_exact
 from therapists.models import PracticeLocation, Technique, Therapist, TherapistTechnique
+from verification import badges
 from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +89,7 @@ def bits(*slugs: str) -> int:
 
 
 def publish(therapist: Therapist, published: bool = True) -> None:
-    therapist.is_published = published
-    therapist.save(update_fields=["is_published", "updated_at"])
+    publication.set_published(therapist, published)
 
 
 def radius_search(client, **params) -> set[str]:
@@ -167,7 +169,7 @@ def test_location_added_on_the_dashboard_copies_the_facts(client):
 # --- publishing -------------------------------------------------------------------
 
 
-def test_publishing_and_unpublishing_with_save_moves_the_listed_copy():
+def test_publishing_and_unpublishing_with_set_published_moves_the_listed_copy():
     therapist = factories.make_therapist(is_published=False)
     factories.make_credential(therapist, expires_on=days(90))
     first = factories.make_location(therapist, "10001")
@@ -239,20 +241,20 @@ def test_publishing_from_an_instance_loaded_before_a_staff_decision_keeps_the_ba
 # --- techniques -------------------------------------------------------------------
 
 
-def test_adding_and_removing_a_technique_then_refresh_stats_moves_the_bits():
+def test_adding_and_removing_a_technique_then_techniques_changed_moves_the_bits():
     therapist = factories.make_therapist()
     location = factories.make_location(therapist, "10001")
     assert copies(location)[2] == 0
 
     factories.add_technique(therapist, "deep-tissue")
     swedish = factories.add_technique(therapist, "swedish")
-    therapist.refresh_stats()
+    changes.techniques_changed(therapist)
 
     assert copies(location)[2] == bits("deep-tissue", "swedish")
     assert_copies_current()
 
     swedish.delete()
-    therapist.refresh_stats()
+    changes.techniques_changed(therapist)
 
     assert copies(location)[2] == bits("deep-tissue")
     assert_copies_current()
@@ -316,7 +318,7 @@ def test_credential_verified_then_expiring_moves_the_badge_copy():
     credential.verified_at = timezone.now()
     credential.verification_method = Credential.Method.DOCUMENT_REVIEW
     credential.save()
-    therapist.refresh_stats()
+    badges.credentials_changed([therapist.pk])
 
     assert copies(location)[1] == days(120)
     assert_copies_current()
@@ -331,7 +333,7 @@ def test_credential_verified_then_expiring_moves_the_badge_copy():
     Credential.objects.filter(therapist=therapist).update(
         status=Credential.Status.EXPIRED
     )
-    therapist.refresh_stats()
+    badges.credentials_changed([therapist.pk])
 
     assert copies(location)[1] is None
     assert not PracticeLocation.objects.of_verified().exists()
@@ -412,18 +414,18 @@ def test_bulk_refresh_matches_per_therapist_refreshes_in_one_update(
         if n % 4 == 1:
             factories.make_location(therapist, "11201")
         therapists.append(therapist)
-    Therapist.objects.refresh_credential_stats()
+    badges.recount(Therapist.objects.all())
     outsider = factories.make_location(factories.make_therapist(), "07102")
     chosen = Therapist.objects.exclude(pk=outsider.therapist_id)
 
     scramble_copies()
     with django_assert_num_queries(1):
-        updated = chosen.refresh_location_filters()
+        updated = chosen.copy_to_locations()
     in_bulk = stored_copies()
 
     scramble_copies()
     for therapist in therapists:
-        Therapist.objects.filter(pk=therapist.pk).refresh_location_filters()
+        Therapist.objects.filter(pk=therapist.pk).copy_to_locations()
     one_by_one = stored_copies()
 
     assert updated == 10
@@ -439,7 +441,7 @@ def test_bulk_refresh_matches_per_therapist_refreshes_in_one_update(
     assert days(7) in {badge for _, badge, _ in expected.values()}
     assert len({bits for _, _, bits in expected.values()}) == 4
 
-    Therapist.objects.refresh_location_filters()
+    Therapist.objects.copy_to_locations()
     assert_copies_current()
 
 
@@ -461,7 +463,7 @@ def shared_bit():
         therapist = factories.make_therapist(slug=slug)
         for technique in techniques:
             TherapistTechnique.objects.create(therapist=therapist, technique=technique)
-        therapist.refresh_stats()
+        changes.techniques_changed(therapist)
         factories.make_location(therapist, "10001")
     return eight, seventy
 
@@ -537,7 +539,7 @@ def test_radius_search_lists_exactly_the_published_verified_matches(client, cast
 
     assert [t.slug for t in response.context["page_obj"].object_list] == ["match"]
     # The location copies alone decided both filters: nothing checked them again.
-    assert response.context["filter"].settled_by_near == {"verified", "technique"}
+    assert response.context["search"].settled == {"verified", "technique"}
     assert radius_search(client, technique="deep-tissue") == {"match", "unverified"}
     assert radius_search(client, verified="on") == {"match", "other-technique"}
     assert_copies_current()

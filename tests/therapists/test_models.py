@@ -2,17 +2,12 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from tests import factories
 from therapists.models import PracticeLocation, Therapist
 from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(days):
-    return timezone.localdate() - datetime.timedelta(days=days)
 
 
 # --- database constraints ----------------------------------------------------------
@@ -184,33 +179,7 @@ def test_studio_location_shows_street_and_zip():
     assert location.public_address == "350 Fifth Avenue, New York, NY 10001"
 
 
-# --- therapist properties --------------------------------------------------------
-def test_rating_distribution_lists_five_stars_first_with_percentages(therapist):
-    factories.make_reviews(therapist, [5, 5, 4, 1])
-    therapist.refresh_from_db()
-
-    assert therapist.rating_distribution == [
-        {"stars": 5, "count": 2, "percent": 50},
-        {"stars": 4, "count": 1, "percent": 25},
-        {"stars": 3, "count": 0, "percent": 0},
-        {"stars": 2, "count": 0, "percent": 0},
-        {"stars": 1, "count": 1, "percent": 25},
-    ]
-
-
-def test_rating_distribution_rounds_percentages(therapist):
-    factories.make_reviews(therapist, [5, 4, 4])
-    therapist.refresh_from_db()
-
-    percents = [row["percent"] for row in therapist.rating_distribution]
-    assert percents == [33, 67, 0, 0, 0]
-
-
-def test_rating_distribution_with_no_reviews_is_all_zero(therapist):
-    assert [row["stars"] for row in therapist.rating_distribution] == [5, 4, 3, 2, 1]
-    assert all(row["percent"] == 0 for row in therapist.rating_distribution)
-
-
+# --- credentials ---------------------------------------------------------------
 def test_verification_summary_names_the_local_day_and_method():
     # 02:30 UTC on 8 March is still 7 March in New York.
     verified_at = datetime.datetime(2025, 3, 8, 2, 30, tzinfo=datetime.UTC)
@@ -239,17 +208,3 @@ def test_unverified_credential_has_no_verification_summary():
     credential = factories.make_credential(status=Credential.Status.PENDING)
 
     assert credential.verification_summary == ""
-
-
-@pytest.mark.parametrize(
-    ("confirmed_days_ago", "needs_check"),
-    [(None, True), (61, True), (365, True), (60, False), (10, False), (0, False)],
-    ids=["never", "61-days", "a-year", "60-days", "10-days", "today"],
-)
-def test_needs_availability_check_after_60_days_or_never(
-    confirmed_days_ago, needs_check
-):
-    confirmed_on = None if confirmed_days_ago is None else days_ago(confirmed_days_ago)
-    therapist = factories.make_therapist(accepting_confirmed_on=confirmed_on)
-
-    assert therapist.needs_availability_check is needs_check

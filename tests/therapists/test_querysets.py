@@ -3,13 +3,14 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
-from therapists.querysets import Sort
 
-from reviews.models import Review
 from tests import factories
+from therapists import search
 from therapists.geocoding import geocode
 from therapists.models import Therapist
+from therapists.ranking import Sort
 from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +154,9 @@ def test_near_finds_locations_within_the_radius_with_their_distance():
     point = geocode("10001")
     found = list(Therapist.objects.near(point, 25).prefetch_related("locations"))
     assert slugs(found) == ["manhattan"]
-    found[0].measure_from(point)
+    search.measure(found, point)
     assert found[0].distance_miles == pytest.approx(0, abs=0.01)
-    assert found[0].nearest_location_id == manhattan.pk
+    assert found[0].listing_location.pk == manhattan.pk
     assert slugs(Therapist.objects.near(point, 100).order_by("slug")) == [
         "manhattan",
         "philly",
@@ -168,8 +169,8 @@ def test_near_uses_the_nearest_of_several_locations():
     brooklyn = factories.make_location(therapist, "11201")  # Brooklyn, ~3 miles
     point = geocode("10001")
     found = Therapist.objects.near(point, 100).sorted_by("distance").get()
-    found.measure_from(point)
-    assert found.nearest_location_id == brooklyn.pk
+    search.measure([found], point)
+    assert found.listing_location.pk == brooklyn.pk
     assert 2 < found.distance_miles < 6
     assert found.listing_location == brooklyn
 
@@ -203,7 +204,7 @@ def test_search_matches_word_prefixes_and_conditions():
     therapist = factories.make_therapist(slug="mf", display_name="Noor Haddad")
     factories.add_technique(therapist, "myofascial-release")
     therapist.conditions.add(factories.condition("sciatica"))
-    therapist.refresh_search_documents()
+    Therapist.objects.filter(pk=therapist.pk).refresh_search_documents()
     assert slugs(Therapist.objects.search("myofasc")) == ["mf"]
     assert slugs(Therapist.objects.search("Sciatica noor")) == ["mf"]
     assert slugs(Therapist.objects.search("fascial")) == []  # prefixes, not infixes
@@ -227,7 +228,7 @@ def test_search_reflects_profile_changes_after_refresh():
     therapist = factories.make_therapist(slug="renamed", display_name="Old Name")
     Therapist.objects.filter(pk=therapist.pk).update(display_name="Brand New")
     assert slugs(Therapist.objects.search("brand")) == []
-    therapist.refresh_search_documents()
+    Therapist.objects.filter(pk=therapist.pk).refresh_search_documents()
     assert slugs(Therapist.objects.search("brand")) == ["renamed"]
     assert slugs(Therapist.objects.search("old")) == []
 
@@ -281,51 +282,6 @@ def test_visible_to_shows_drafts_only_to_owner_and_staff(therapist, other_therap
     assert "draft" in slugs(Therapist.objects.visible_to(staff))
 
 
-def test_refresh_stats_stores_exact_review_aggregates():
-    therapist = factories.make_therapist()
-    for rating in [5, 5, 4, 2, 1]:
-        factories.make_review(therapist, rating=rating, refresh=False)
-    factories.make_review(therapist, rating=1, is_published=False, refresh=False)
-    therapist.refresh_stats()
-    assert therapist.rating_count == 5
-    assert therapist.rating_sum == 17
-    assert therapist.rating_average == pytest.approx(3.4)
-    assert [row["count"] for row in therapist.rating_distribution] == [2, 1, 0, 1, 1]
-    recount = Review.objects.counted().filter(therapist=therapist)
-    assert therapist.rating_count == recount.count()
-
-
-def test_refresh_stats_resets_aggregates_when_reviews_go():
-    therapist = factories.make_therapist()
-    review = factories.make_review(therapist, rating=3)
-    review.delete()
-    therapist.refresh_stats()
-    assert (therapist.rating_count, therapist.rating_sum, therapist.rating_average) == (
-        0,
-        0,
-        0,
-    )
-    assert therapist.rating_3_count == 0
-
-
-def test_refresh_stats_counts_only_current_verified_credentials():
-    therapist = factories.make_therapist(back_pain_years=0)
-    factories.make_credential(therapist)
-    factories.make_credential(therapist, kind="board_certification", issuer="NCBTMB")
-    factories.make_credential(
-        therapist, kind="technique_certificate", issuer="MRI", expires_on=None
-    )
-    factories.make_credential(therapist, status="pending", issuer="Other board")
-    assert therapist.verified_licence_count == 1
-    assert therapist.verified_certification_count == 1
-    assert therapist.other_verified_credential_count == 1
-    # licence, one board cert (10) and one other (5), plus the review prior
-    parts = {part.key: part.points for part in therapist.score_breakdown}
-    assert parts["licence"] == 25
-    assert parts["certifications"] == 15
-    assert therapist.qualification_score == pytest.approx(sum(parts.values()), abs=0.01)
-
-
 def test_rerank_changes_only_scores_that_moved():
     therapist = factories.make_therapist()
     assert Therapist.objects.rerank() == 0
@@ -344,6 +300,7 @@ def test_for_listing_runs_a_fixed_number_of_queries(django_assert_num_queries):
     # rows, technique links, locations
     with django_assert_num_queries(3):
         results = list(Therapist.objects.published().for_listing()[:20])
+        search.measure(results, None)
         for therapist in results:
             [link.technique.name for link in therapist.technique_links.all()]
             therapist.listing_location.city  # noqa: B018
@@ -358,9 +315,15 @@ def test_for_profile_runs_a_fixed_number_of_queries(django_assert_num_queries):
     factories.make_credential(therapist)
     factories.make_credential(therapist, status="rejected", issuer="Another board")
     therapist.conditions.add(factories.condition())
+    # The profile page adds the credentials panel, which verification owns.
+    credentials = Prefetch("credentials", queryset=Credential.objects.for_profile())
     # therapist, techniques, conditions, locations, languages, credentials
     with django_assert_num_queries(6):
-        loaded = Therapist.objects.for_profile().get(pk=therapist.pk)
+        loaded = (
+            Therapist.objects.for_profile()
+            .prefetch_related(credentials)
+            .get(pk=therapist.pk)
+        )
         assert [c.status for c in loaded.credentials.all()] == ["verified"]
         list(loaded.technique_links.all())
         list(loaded.conditions.all())

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from tests import factories
@@ -10,6 +12,12 @@ from therapists.models import Therapist
 from verification.models import Credential
 
 SITE_MEAN = 4.0
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
 
 
 def inputs(**overrides):
@@ -32,7 +40,8 @@ def points(ranking_inputs, key, site_mean=SITE_MEAN):
 
 
 def breakdown_points(therapist, key):
-    return next(part.points for part in therapist.score_breakdown if part.key == key)
+    parts = ranking.breakdown(therapist, Therapist.objects.site_mean_rating())
+    return next(part.points for part in parts if part.key == key)
 
 
 # --- the parts -----------------------------------------------------------------
@@ -100,6 +109,28 @@ def test_credential_part_caps_at_15(certifications, others, expected):
     )
 
     assert points(ranking_inputs, "certifications") == expected
+
+
+@pytest.mark.django_db
+def test_credentials_changed_counts_only_current_verified_credentials():
+    therapist = factories.make_therapist(back_pain_years=0)
+    factories.make_credential(therapist)
+    factories.make_credential(therapist, kind="board_certification", issuer="NCBTMB")
+    factories.make_credential(
+        therapist, kind="technique_certificate", issuer="MRI", expires_on=None
+    )
+    factories.make_credential(therapist, status="pending", issuer="Other board")
+    assert therapist.verified_licence_count == 1
+    assert therapist.verified_certification_count == 1
+    assert therapist.other_verified_credential_count == 1
+    # licence, one board cert (10) and one other (5), plus the review prior
+    parts = {
+        part.key: part.points
+        for part in ranking.breakdown(therapist, Therapist.objects.site_mean_rating())
+    }
+    assert parts["licence"] == 25
+    assert parts["certifications"] == 15
+    assert therapist.qualification_score == pytest.approx(sum(parts.values()), abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -234,7 +265,7 @@ def test_site_mean_falls_back_to_default_with_no_reviews():
     factories.make_therapist()
     ranking.forget_site_mean()
 
-    assert ranking.site_mean_rating() == ranking.DEFAULT_SITE_MEAN
+    assert Therapist.objects.site_mean_rating() == ranking.DEFAULT_SITE_MEAN
 
 
 @pytest.mark.django_db
@@ -247,7 +278,7 @@ def test_site_mean_is_total_stars_over_total_reviews():
     ranking.forget_site_mean()
 
     # Published reviews only: (5 + 5 + 3 + 2) / 4, not the mean of the averages.
-    assert ranking.site_mean_rating() == pytest.approx(15 / 4)
+    assert Therapist.objects.site_mean_rating() == pytest.approx(15 / 4)
 
 
 @pytest.mark.django_db
@@ -257,7 +288,7 @@ def test_site_mean_reads_the_stored_sums_not_the_reviews():
     # Saving a therapist already cached the mean of a site with no reviews.
     ranking.forget_site_mean()
 
-    assert ranking.site_mean_rating() == pytest.approx(4.5)
+    assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
 
 
 @pytest.mark.django_db
@@ -266,15 +297,15 @@ def test_site_mean_is_cached_until_forgotten():
     Therapist.objects.filter(pk=therapist.pk).update(rating_sum=9, rating_count=2)
     # Saving a therapist already cached the mean of a site with no reviews.
     ranking.forget_site_mean()
-    assert ranking.site_mean_rating() == pytest.approx(4.5)
+    assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
     assert cache.get(ranking.SITE_MEAN_CACHE_KEY) == pytest.approx(4.5)
 
     Therapist.objects.filter(pk=therapist.pk).update(rating_sum=6, rating_count=2)
 
-    assert ranking.site_mean_rating() == pytest.approx(4.5)
+    assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
     ranking.forget_site_mean()
     assert cache.get(ranking.SITE_MEAN_CACHE_KEY) is None
-    assert ranking.site_mean_rating() == pytest.approx(3.0)
+    assert Therapist.objects.site_mean_rating() == pytest.approx(3.0)
 
 
 @pytest.mark.django_db
@@ -282,7 +313,25 @@ def test_site_mean_comes_from_the_cache_without_a_query(django_assert_num_querie
     cache.set(ranking.SITE_MEAN_CACHE_KEY, 3.7)
 
     with django_assert_num_queries(0):
-        assert ranking.site_mean_rating() == 3.7
+        assert Therapist.objects.site_mean_rating() == 3.7
+
+
+@pytest.mark.django_db
+def test_site_mean_is_shared_through_the_database_cache():
+    therapist = factories.make_therapist()
+    Therapist.objects.filter(pk=therapist.pk).update(rating_sum=9, rating_count=2)
+    # The site's own cache: one table every worker reads, not one per process.
+    with override_settings(CACHES=DATABASE_CACHE):
+        ranking.forget_site_mean()
+        assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM django_cache")
+            keys = [key for (key,) in cursor.fetchall()]
+        Therapist.objects.filter(pk=therapist.pk).update(rating_sum=6, rating_count=2)
+
+        assert any(key.endswith(ranking.SITE_MEAN_CACHE_KEY) for key in keys)
+        assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
 
 
 @pytest.mark.parametrize(

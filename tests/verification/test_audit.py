@@ -193,7 +193,7 @@ def test_staff_without_permission_sees_status_read_only_in_the_admin(
     client.force_login(admin_editor)
 
     response = client.get(
-        reverse("admin:therapists_credential_change", args=[claimed.pk])
+        reverse("admin:verification_credential_change", args=[claimed.pk])
     )
 
     assert response.status_code == 200
@@ -210,7 +210,7 @@ def test_staff_without_permission_cannot_verify_through_the_admin(
     client.force_login(admin_editor)
 
     response = client.post(
-        reverse("admin:therapists_credential_change", args=[claimed.pk]),
+        reverse("admin:verification_credential_change", args=[claimed.pk]),
         admin_data(claimed, status="verified", verification_method="board_website"),
     )
 
@@ -230,7 +230,7 @@ def test_superuser_verifying_in_the_admin_records_an_approved_event(
     client.force_login(staff_user)
 
     response = client.post(
-        reverse("admin:therapists_credential_change", args=[claimed.pk]),
+        reverse("admin:verification_credential_change", args=[claimed.pk]),
         admin_data(claimed, status="verified", verification_method="board_website"),
     )
 
@@ -253,7 +253,7 @@ def test_admin_refuses_verified_without_a_method(client, staff_user, claimed):
     client.force_login(staff_user)
 
     response = client.post(
-        reverse("admin:therapists_credential_change", args=[claimed.pk]),
+        reverse("admin:verification_credential_change", args=[claimed.pk]),
         admin_data(claimed, status="verified", verification_method=""),
     )
 
@@ -270,7 +270,7 @@ def test_admin_change_page_opens_for_a_credential_with_evidence(
     client.force_login(staff_user)
 
     response = client.get(
-        reverse("admin:therapists_credential_change", args=[credential.pk])
+        reverse("admin:verification_credential_change", args=[credential.pk])
     )
 
     assert response.status_code == 200

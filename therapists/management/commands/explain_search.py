@@ -3,8 +3,9 @@
     python manage.py explain_search            # plans for the shapes below
     python manage.py explain_search --quiet    # only the verdict
 
-Each shape is run through the real TherapistFilter, so the SQL checked is the SQL
-the search page sends: the count for the paginator and the first page of rows.
+Each shape is validated by TherapistFilter and run through therapists.search, so
+the SQL checked is the SQL the search page sends: the count for the paginator and
+the first page of rows.
 A line "SCAN <table>" without an index is a full table scan; the search page must
 never read the review table at all.
 """
@@ -16,7 +17,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from therapists.filters import TherapistFilter
-from therapists.models import Therapist
+from therapists.search import matches
 
 SHAPES = [
     "",
@@ -56,12 +57,10 @@ def problems_in(lines: list[str]) -> list[str]:
 
 def shape_queries(query: str):
     """(label, queryset) pairs the search page would run for `query`."""
-    filterset = TherapistFilter(
-        QueryDict(query), queryset=Therapist.objects.published().for_listing()
-    )
+    filterset = TherapistFilter(QueryDict(query))
     if not filterset.is_valid():
         raise CommandError(f"{query!r} is not a valid search: {filterset.errors}")
-    queryset = filterset.qs
+    queryset = matches(filterset.params()).therapists
     count = queryset.order_by().values("pk")
     return [
         ("count", count),

@@ -14,14 +14,12 @@ day sends nothing new.
 import datetime
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.notifications import notify
-from verification import badges
-from verification.decisions import record_event, snapshot
-from verification.models import Credential, CredentialEvent
+from verification import decisions
+from verification.models import Credential
 
 REMINDER_DAYS = 30
 
@@ -38,44 +36,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, **options):
         today = today or timezone.localdate()
-        verified = Credential.objects.filter(
-            status=Credential.Status.VERIFIED
-        ).select_related("therapist__user")
-        lapsed = list(verified.filter(expires_on__lt=today))
-        with transaction.atomic():
-            for credential in lapsed:
-                old = snapshot(credential)
-                credential.status = Credential.Status.EXPIRED
-                credential.save(update_fields=["status", "updated_at"])
-                record_event(
-                    credential=credential,
-                    action=CredentialEvent.Action.EXPIRED,
-                    note=f"Expired on {credential.expires_on:%Y-%m-%d}.",
-                    old=old,
-                )
-            badges.credentials_changed(credential.therapist_id for credential in lapsed)
-        for credential in lapsed:
+        credentials = Credential.objects.select_related("therapist__user")
+        # Mail goes out after each change commits: an outage must not undo it.
+        expired = decisions.expire(credentials=credentials, today=today)
+        for credential in expired:
             self.notify(credential, "expired")
-        expired = len(lapsed)
-        reminded = 0
-        soon = today + datetime.timedelta(days=REMINDER_DAYS)
-        for credential in verified.filter(expires_on__gte=today, expires_on__lte=soon):
-            already = CredentialEvent.objects.filter(
-                credential=credential,
-                action=CredentialEvent.Action.REMINDED,
-                new_values__expires_on=credential.expires_on.isoformat(),
-            ).exists()
-            if already:
-                continue
-            record_event(
-                credential=credential,
-                action=CredentialEvent.Action.REMINDED,
-                note=f"Reminder: expires on {credential.expires_on:%Y-%m-%d}.",
-            )
+        reminded = decisions.remind(
+            credentials=credentials, today=today, within_days=REMINDER_DAYS
+        )
+        for credential in reminded:
             self.notify(credential, "expiring")
-            reminded += 1
         self.stdout.write(
-            f"{expired} credential(s) expired, {reminded} reminder(s) sent."
+            f"{len(expired)} credential(s) expired, {len(reminded)} reminder(s) sent."
         )
 
     def notify(self, credential, what: str) -> None:

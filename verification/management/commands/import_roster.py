@@ -18,19 +18,12 @@ import time
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from verification import badges
-from verification.decisions import snapshot
-from verification.models import Credential, CredentialEvent
-from verification.rosters import (
-    FORMATS,
-    MalformedRow,
-    names_match,
-    normalise_number,
-    read_roster,
-)
+from verification import decisions
+from verification.decisions import RosterOutcome
+from verification.models import Credential
+from verification.rosters import FORMATS, MalformedRow, normalise_number, read_roster
 
 BATCH = 2000
 
@@ -66,7 +59,7 @@ class Command(BaseCommand):
             ).select_related("therapist__user")
         }
         counts = Counter()
-        changed, events, touched = [], [], set()
+        events = []
         now = timezone.now()
         try:
             handle = open(file, newline="", encoding="utf-8-sig")  # noqa: SIM115
@@ -89,30 +82,14 @@ class Command(BaseCommand):
             if credential is None:
                 counts["not on the site"] += 1
                 continue
-            outcome = self.apply(credential, row, issuer, now)
-            counts[outcome[0]] += 1
-            if outcome[1] is not None:
-                changed.append(credential)
-                events.append(outcome[1])
-                touched.add(credential.therapist_id)
+            outcome, event = decisions.roster_outcome(
+                credential=credential, row=row, issuer=issuer, now=now
+            )
+            counts[outcome] += 1
+            if event is not None:
+                events.append(event)
         if not dry_run:
-            with transaction.atomic():
-                Credential.objects.bulk_update(
-                    changed,
-                    [
-                        "status",
-                        "verification_method",
-                        "verified_at",
-                        "verified_by",
-                        "expires_on",
-                        "roster_flag",
-                    ],
-                    batch_size=BATCH,
-                )
-                CredentialEvent.objects.bulk_create(events, batch_size=BATCH)
-                touched_ids = sorted(touched)
-                for start in range(0, len(touched_ids), BATCH):
-                    badges.credentials_changed(touched_ids[start : start + BATCH])
+            decisions.save_roster_outcomes(events=events, batch_size=BATCH)
         self.report(counts, dry_run, time.monotonic() - started)
 
     def roster_format(self, name, overrides):
@@ -126,64 +103,13 @@ class Command(BaseCommand):
             changes[key] = tuple(header.split(",")) if key == "discipline" else header
         return dataclasses.replace(fmt, **changes)
 
-    def apply(self, credential, row, issuer, now):
-        """Decide what the roster says about one credential: (outcome, event)."""
-        therapist = credential.therapist
-        names = [therapist.display_name, therapist.user.get_full_name()]
-        problems = list(row.problems)
-        if not names_match(row.first_name, row.last_name, names):
-            problems.insert(
-                0,
-                f"roster name “{row.first_name} {row.last_name}” differs from "
-                f"“{therapist.display_name}”",
-            )
-        old = snapshot(credential)
-        if row.expires and row.expires < timezone.localdate():
-            problems.append(f"roster expiry {row.expires:%Y-%m-%d} has passed")
-        if problems:
-            flag = (f"{issuer} roster: " + "; ".join(problems))[:300]
-            if credential.roster_flag == flag:
-                return "unchanged", None
-            credential.roster_flag = flag
-            event = CredentialEvent(
-                credential=credential,
-                action=CredentialEvent.Action.ROSTER_FLAG,
-                method=Credential.Method.BOARD_ROSTER,
-                note=credential.roster_flag,
-                old_values=old,
-                new_values=snapshot(credential),
-            )
-            return "flagged for staff", event
-        if (
-            credential.status == Credential.Status.VERIFIED
-            and credential.verification_method == Credential.Method.BOARD_ROSTER
-            and credential.expires_on == row.expires
-            and not credential.roster_flag
-        ):
-            return "unchanged", None
-        credential.status = Credential.Status.VERIFIED
-        credential.verification_method = Credential.Method.BOARD_ROSTER
-        credential.verified_at = now
-        credential.verified_by = None
-        credential.expires_on = row.expires or credential.expires_on
-        credential.roster_flag = ""
-        event = CredentialEvent(
-            credential=credential,
-            action=CredentialEvent.Action.ROSTER_MATCH,
-            method=Credential.Method.BOARD_ROSTER,
-            note=f"{issuer} roster, line {row.line}",
-            old_values=old,
-            new_values=snapshot(credential),
-        )
-        return "verified", event
-
     def report(self, counts, dry_run, seconds):
         prefix = "Dry run, nothing saved. " if dry_run else ""
         self.stdout.write(
             f"{prefix}Read {counts['rows']:,} roster rows in {seconds:.1f} s: "
-            f"{counts['verified']:,} verified, "
-            f"{counts['flagged for staff']:,} flagged for staff, "
-            f"{counts['unchanged']:,} unchanged, "
+            f"{counts[RosterOutcome.VERIFIED]:,} verified, "
+            f"{counts[RosterOutcome.FLAGGED]:,} flagged for staff, "
+            f"{counts[RosterOutcome.UNCHANGED]:,} unchanged, "
             f"{counts['not on the site']:,} not on the site, "
             f"{counts['malformed']:,} malformed rows skipped."
         )

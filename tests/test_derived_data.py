@@ -1,0 +1,409 @@
+"""Every stored derived value equals a recount from scratch, whatever happened.
+
+A random sequence of the changes people make through the site (reviews written,
+replaced, moderated and deleted; credentials submitted, edited, decided, deleted
+and expired; locations and techniques edited; profiles published and
+unpublished; accounts deleted) goes through the same views and commands as on
+the site. Afterwards every derived column is recomputed from the source rows and
+compared with what is stored: the review totals and the badge on each therapist,
+the score, the copies on each location, each review's helpful count and the
+full-text search row. Runs on SQLite and on PostgreSQL (make test-postgres).
+"""
+
+import datetime
+import itertools
+
+import hypothesis.strategies as st
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis.extra.django import TestCase
+
+from reviews.models import HelpfulVote, Review
+from tests import factories
+from therapists import ranking
+from therapists.indexing import SEARCH_INDEXES, search_document, technique_bit
+from therapists.models import PracticeLocation, Technique, Therapist
+from verification.models import Credential
+
+PASSWORD = "correct-horse-battery"
+ZIPS = ["10001", "11211", "07081", "90012"]
+TECHNIQUES = ["deep-tissue", "myofascial-release", "trigger-point", "swedish"]
+THERAPISTS = 3
+CLIENTS = 3
+
+small = st.integers(min_value=0, max_value=20)
+stars = st.integers(min_value=1, max_value=5)
+operations = st.one_of(
+    st.tuples(st.just("write_review"), small, small, stars),
+    st.tuples(st.just("moderate"), small, st.booleans()),
+    st.tuples(st.just("delete_review"), small),
+    st.tuples(st.just("vote"), small, small),
+    st.tuples(st.just("submit_credential"), small, st.booleans(), st.booleans()),
+    st.tuples(st.just("edit_credential"), small),
+    st.tuples(st.just("decide_credential"), small, st.booleans()),
+    st.tuples(st.just("delete_credential"), small),
+    st.tuples(st.just("expire_credentials"), st.integers(0, 800)),
+    st.tuples(st.just("add_location"), small, st.sampled_from(ZIPS)),
+    st.tuples(st.just("move_location"), small, st.sampled_from(ZIPS)),
+    st.tuples(st.just("delete_location"), small),
+    st.tuples(st.just("edit_techniques"), small, st.sets(st.sampled_from(TECHNIQUES))),
+    st.tuples(st.just("edit_profile"), small, st.integers(0, 9)),
+    st.tuples(st.just("publish"), small, st.booleans()),
+    st.tuples(st.just("delete_account"), small),
+)
+
+
+def pick(items, index):
+    items = list(items)
+    return items[index % len(items)] if items else None
+
+
+class World:
+    """Therapists, clients and staff, and what each may do through the site."""
+
+    def __init__(self):
+        self.numbers = itertools.count(1)
+        self.staff = factories.make_staff_user(
+            permissions=[
+                "verification.verify_credential",
+                "reviews.moderate_review",
+                "reviews.delete_review",
+                "reviews.view_review",
+            ]
+        )
+        self.therapist_users = []
+        for _ in range(THERAPISTS):
+            therapist = factories.make_therapist()
+            factories.add_photo(therapist)
+            factories.add_technique(therapist, "deep-tissue")
+            factories.make_location(therapist, "10001")
+            factories.make_credential(therapist)
+            self.therapist_users.append(therapist.user)
+        self.clients = [factories.make_user() for _ in range(CLIENTS)]
+
+    def client_for(self, user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def therapists(self):
+        return Therapist.objects.order_by("pk")
+
+    def owner(self, index):
+        """A therapist account that still exists."""
+        users = [u for u in self.therapist_users if Therapist.objects.of_user(u)]
+        return pick(users, index)
+
+    def apply(self, operation):
+        name, *args = operation
+        getattr(self, name)(*args)
+
+    # --- reviews ---------------------------------------------------------------
+    def write_review(self, who, whom, rating):
+        author = pick(self.clients, who)
+        therapist = pick(self.therapists().filter(is_published=True), whom)
+        if author is None or therapist is None:
+            return
+        self.client_for(author).post(
+            reverse("reviews:write", args=[therapist.slug]),
+            factories.make_review_form_data(
+                rating=rating,
+                would_recommend="on" if rating >= 3 else None,
+                body=f"Visit {next(self.numbers)}: careful work on my back.",
+            ),
+        )
+
+    def moderate(self, which, publish):
+        review = pick(Review.objects.filter(is_current=True).order_by("pk"), which)
+        if review is None:
+            return
+        self.client_for(self.staff).post(
+            reverse("reviews:moderation"),
+            {
+                "review": review.pk,
+                f"r{review.pk}-action": "publish" if publish else "remove",
+                f"r{review.pk}-reason": "Checked by staff.",
+            },
+        )
+
+    def delete_review(self, which):
+        review = pick(Review.objects.order_by("pk"), which)
+        if review is None:
+            return
+        self.client_for(self.staff).post(
+            reverse("admin:reviews_review_delete", args=[review.pk]), {"post": "yes"}
+        )
+
+    def vote(self, who, which):
+        voter = pick(self.clients, who)
+        review = pick(Review.objects.counted().order_by("pk"), which)
+        if voter is None or review is None or review.author_id == voter.pk:
+            return
+        self.client_for(voter).post(reverse("reviews:helpful", args=[review.pk]))
+
+    # --- credentials -------------------------------------------------------------
+    def submit_credential(self, whom, badge_kind, expires_soon):
+        owner = self.owner(whom)
+        if owner is None:
+            return
+        kind = (
+            Credential.Kind.STATE_LICENCE
+            if badge_kind
+            else Credential.Kind.TECHNIQUE_CERTIFICATE
+        )
+        days = 30 if expires_soon else 700
+        self.client_for(owner).post(
+            reverse("dashboard:credential-add"),
+            {
+                "kind": kind,
+                "issuer": "New York State Education Department",
+                "number": f"MT-{next(self.numbers):06d}",
+                "jurisdiction": "NY",
+                "issued_on": "2020-01-15",
+                "expires_on": str(timezone.localdate() + datetime.timedelta(days)),
+                "evidence": SimpleUploadedFile(
+                    "licence.pdf",
+                    factories.make_pdf_bytes(),
+                    content_type="application/pdf",
+                ),
+            },
+        )
+
+    def edit_credential(self, which):
+        credential = pick(Credential.objects.order_by("pk"), which)
+        if credential is None:
+            return
+        self.client_for(credential.therapist.user).post(
+            reverse("dashboard:credential-edit", args=[credential.pk]),
+            {
+                "kind": credential.kind,
+                "issuer": credential.issuer,
+                "number": f"{credential.number}-R",
+                "jurisdiction": credential.jurisdiction,
+                "issued_on": "",
+                "expires_on": str(credential.expires_on or ""),
+            },
+        )
+
+    def decide_credential(self, which, approve):
+        credential = pick(Credential.objects.order_by("pk"), which)
+        if credential is None:
+            return
+        self.client_for(self.staff).post(
+            reverse("verification:review", args=[credential.pk]),
+            {
+                "decision": "approve" if approve else "reject",
+                "method": Credential.Method.DOCUMENT_REVIEW,
+                "note": "Checked against the evidence.",
+            },
+        )
+
+    def delete_credential(self, which):
+        credential = pick(Credential.objects.order_by("pk"), which)
+        if credential is None:
+            return
+        self.client_for(credential.therapist.user).post(
+            reverse("dashboard:credential-delete", args=[credential.pk])
+        )
+
+    def expire_credentials(self, days_ahead):
+        today = timezone.localdate() + datetime.timedelta(days=days_ahead)
+        call_command("expire_credentials", today=today, stdout=None)
+
+    # --- the therapist's own rows ----------------------------------------------
+    def add_location(self, whom, zip_code):
+        owner = self.owner(whom)
+        if owner is not None:
+            self.client_for(owner).post(
+                reverse("dashboard:location-add"),
+                {"street_address": "1 Main Street", "postal_code": zip_code},
+            )
+
+    def move_location(self, which, zip_code):
+        location = pick(PracticeLocation.objects.order_by("pk"), which)
+        if location is not None:
+            self.client_for(location.therapist.user).post(
+                reverse("dashboard:location-edit", args=[location.pk]),
+                {"street_address": "2 Other Street", "postal_code": zip_code},
+            )
+
+    def delete_location(self, which):
+        location = pick(PracticeLocation.objects.order_by("pk"), which)
+        if location is not None:
+            self.client_for(location.therapist.user).post(
+                reverse("dashboard:location-delete", args=[location.pk])
+            )
+
+    def edit_techniques(self, whom, slugs):
+        owner = self.owner(whom)
+        if owner is None:
+            return
+        therapist = Therapist.objects.of_user(owner).get()
+        existing = list(therapist.technique_links.all())
+        rows = [
+            {"id": link.pk, "technique": link.technique_id, "years": 1, "DELETE": "on"}
+            for link in existing
+        ]
+        rows += [
+            {"technique": Technique.objects.get(slug=slug).pk, "years": 2}
+            for slug in sorted(slugs)
+        ]
+        self.client_for(owner).post(
+            reverse("dashboard:techniques"),
+            factories.technique_formset_data(rows, initial=len(existing)),
+        )
+
+    def edit_profile(self, whom, years):
+        owner = self.owner(whom)
+        if owner is None:
+            return
+        therapist = Therapist.objects.of_user(owner).get()
+        self.client_for(owner).post(
+            reverse("dashboard:profile"),
+            {
+                "display_name": f"Renamed {next(self.numbers)}",
+                "headline": "Gentle work for sciatica",
+                "bio": "Myofascial release and stretching.",
+                "years_in_practice": 10,
+                "back_pain_years": years,
+                "back_pain_caseload_percent": 50,
+                "session_price": therapist.session_price or 100,
+                "languages": ["en"],
+                "accepting_new_clients": "on",
+            },
+        )
+
+    def publish(self, whom, on):
+        owner = self.owner(whom)
+        if owner is not None:
+            self.client_for(owner).post(
+                reverse("dashboard:publish"),
+                {"action": "publish" if on else "unpublish"},
+            )
+
+    def delete_account(self, who):
+        user = pick([*self.clients, *self.therapist_users], who)
+        if user is None or not type(user).objects.filter(pk=user.pk).exists():
+            return
+        self.client_for(user).post(
+            reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"}
+        )
+
+
+def review_totals(therapist: Therapist) -> dict:
+    counted = list(Review.objects.counted().filter(therapist=therapist))
+    ratings = [review.rating for review in counted]
+    return {
+        "rating_count": len(ratings),
+        "rating_sum": sum(ratings),
+        "rating_average": sum(ratings) / len(ratings) if ratings else 0.0,
+        **{f"rating_{n}_count": ratings.count(n) for n in range(1, 6)},
+        "recommend_count": sum(review.would_recommend for review in counted),
+        **{
+            f"{aspect}_sum": sum(getattr(review, aspect) for review in counted)
+            for aspect in ("pain_relief", "communication", "technique")
+            + ("professionalism",)
+        },
+    }
+
+
+def badge_columns(therapist: Therapist) -> dict:
+    today = timezone.localdate()
+    current = [
+        c
+        for c in Credential.objects.filter(therapist=therapist)
+        if c.status == Credential.Status.VERIFIED
+        and (c.expires_on is None or c.expires_on >= today)
+    ]
+    badge_kinds = {Credential.Kind.STATE_LICENCE, Credential.Kind.BOARD_CERTIFICATION}
+    return {
+        "badge_valid_until": max(
+            (c.expires_on for c in current if c.kind in badge_kinds), default=None
+        ),
+        "verified_licence_count": sum(
+            c.kind == Credential.Kind.STATE_LICENCE for c in current
+        ),
+        "verified_certification_count": sum(
+            c.kind == Credential.Kind.BOARD_CERTIFICATION for c in current
+        ),
+        "other_verified_credential_count": sum(
+            c.kind not in badge_kinds for c in current
+        ),
+    }
+
+
+def stored_search_documents() -> dict[int, str]:
+    index = SEARCH_INDEXES.get(connection.vendor)
+    key = "rowid" if connection.vendor == "sqlite" else "therapist_id"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key}, document FROM therapists_search")  # noqa: S608
+        return dict(cursor.fetchall()) if index else {}
+
+
+def differences() -> list[str]:
+    """Every derived value that is not what a recount from scratch gives."""
+    found = []
+    site_mean = Therapist.objects.site_mean_rating()
+    for therapist in Therapist.objects.order_by("pk"):
+        expected = {**review_totals(therapist), **badge_columns(therapist)}
+        for name, value in expected.items():
+            if getattr(therapist, name) != value:
+                found.append(
+                    f"{therapist}: {name} {getattr(therapist, name)} != {value}"
+                )
+        for name, value in expected.items():
+            setattr(therapist, name, value)
+        score = ranking.score_of(therapist, site_mean)
+        if therapist.qualification_score != score:
+            found.append(
+                f"{therapist}: score {therapist.qualification_score} != {score}"
+            )
+        bits = 0
+        for technique_id in therapist.technique_links.values_list(
+            "technique_id", flat=True
+        ):
+            bits |= technique_bit(technique_id)
+        for location in therapist.locations.all():
+            copies = (
+                location.listed,
+                location.badge_valid_until,
+                location.technique_bits,
+            )
+            wanted = (therapist.is_published, therapist.badge_valid_until, bits)
+            if copies != wanted:
+                found.append(f"{location}: copies {copies} != {wanted}")
+    for review in Review.objects.all():
+        votes = HelpfulVote.objects.filter(review=review).count()
+        if review.helpful_count != votes:
+            found.append(
+                f"review {review.pk}: helpful {review.helpful_count} != {votes}"
+            )
+    if connection.vendor in SEARCH_INDEXES:
+        stored = stored_search_documents()
+        therapists = Therapist.objects.prefetch_related(
+            "techniques", "conditions", "locations"
+        )
+        wanted = {t.pk: search_document(t) for t in therapists}
+        if stored != wanted:
+            found.append(f"search rows {stored} != {wanted}")
+    return found
+
+
+class DerivedDataTest(TestCase):
+    @settings(
+        max_examples=20,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(st.lists(operations, min_size=1, max_size=10))
+    def test_every_derived_value_equals_a_recount_after_any_changes(self, steps):
+        world = World()
+        assert differences() == []
+        for step in steps:
+            world.apply(step)
+            assert differences() == [], f"after {step}"
