@@ -40,18 +40,21 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS)
 
 # The same suite on PostgreSQL: $$DATABASE_URL when set, else the local server.
 test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/python -c \
 	  'import os, psycopg; psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://"), connect_timeout=5).close()' \
 	  || { echo "PostgreSQL is not reachable at $${DATABASE_URL:-$(POSTGRES_URL)}." >&2; exit 1; }
-	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/pytest -m "not browser" --create-db
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(BIN)/pytest -m "not browser" --create-db -n $(PYTEST_WORKERS)
 
 # Real-browser journeys in Debian's Chromium, with accessibility audits.
 CHROMIUM ?= /usr/bin/chromium

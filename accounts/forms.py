@@ -1,13 +1,19 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 
-class SignUpForm(forms.ModelForm):
+class SignUpForm(BaseUserCreationForm):
+    """Sign up with an email address (it becomes the username), as a client or a
+    therapist. Django's BaseUserCreationForm checks the two passwords and runs
+    the password validators; the account stays inactive until the address is
+    confirmed."""
+
     ROLE_CHOICES = [
         ("client", "I'm looking for a massage therapist"),
         ("therapist", "I'm a massage therapist and want to be listed"),
     ]
+    error_messages = {"password_mismatch": "The two passwords are different."}
 
     role = forms.ChoiceField(
         label="I am signing up because", choices=ROLE_CHOICES, widget=forms.RadioSelect
@@ -24,10 +30,11 @@ class SignUpForm(forms.ModelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    class Meta:
+    class Meta(BaseUserCreationForm.Meta):
         model = get_user_model()
         fields = ["first_name", "last_name", "email"]
         labels = {"email": "Email"}
+        field_classes = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,31 +61,13 @@ class SignUpForm(forms.ModelForm):
             )
         return email
 
-    def clean(self):
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error(
-                "password2",
-                forms.ValidationError(
-                    "The two passwords are different.", code="password_mismatch"
-                ),
-            )
-        return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        password = self.cleaned_data.get("password1")
-        if password:
-            try:
-                password_validation.validate_password(password, self.instance)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+    def validate_password_for_user(self, user, password_field_name="password1"):  # noqa: S107
+        # The validators' advice belongs next to the password, not its repeat.
+        super().validate_password_for_user(user, password_field_name)
 
     def save(self, commit=True):
         user = super().save(commit=False)
         user.username = self.cleaned_data["email"]
-        user.set_password(self.cleaned_data["password1"])
         # Inactive until the email address is confirmed.
         user.is_active = False
         if commit:

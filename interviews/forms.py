@@ -84,8 +84,11 @@ class AnswerForm(forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[
-            ("accepted", "Accept: share contact details so we can arrange a session"),
-            ("declined", "Decline"),
+            (
+                InterviewRequest.Status.ACCEPTED,
+                "Accept: share contact details so we can arrange a session",
+            ),
+            (InterviewRequest.Status.DECLINED, "Decline"),
         ],
         widget=forms.RadioSelect,
     )
@@ -109,7 +112,9 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "declined" and not cleaned.get("message"):
+        if cleaned.get(
+            "decision"
+        ) == InterviewRequest.Status.DECLINED and not cleaned.get("message"):
             self.add_error(
                 "message",
                 forms.ValidationError(

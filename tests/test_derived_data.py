@@ -14,6 +14,7 @@ import datetime
 import itertools
 
 import hypothesis.strategies as st
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -30,6 +31,7 @@ from therapists.indexing import SEARCH_INDEXES, search_document, technique_bit
 from therapists.models import PracticeLocation, Technique, Therapist
 from verification.models import Credential
 
+User = get_user_model()
 PASSWORD = "correct-horse-battery"
 ZIPS = ["10001", "11211", "07081", "90012"]
 TECHNIQUES = ["deep-tissue", "myofascial-release", "trigger-point", "swedish"]
@@ -99,13 +101,18 @@ class World:
         users = [u for u in self.therapist_users if Therapist.objects.of_user(u)]
         return pick(users, index)
 
+    def client_user(self, index):
+        """A client account that still exists."""
+        alive = User.objects.filter(pk__in=[u.pk for u in self.clients])
+        return pick(alive.order_by("pk"), index)
+
     def apply(self, operation):
         name, *args = operation
         getattr(self, name)(*args)
 
     # --- reviews ---------------------------------------------------------------
     def write_review(self, who, whom, rating):
-        author = pick(self.clients, who)
+        author = self.client_user(who)
         therapist = pick(self.therapists().filter(is_published=True), whom)
         if author is None or therapist is None:
             return
@@ -140,7 +147,7 @@ class World:
         )
 
     def vote(self, who, which):
-        voter = pick(self.clients, who)
+        voter = self.client_user(who)
         review = pick(Review.objects.counted().order_by("pk"), which)
         if voter is None or review is None or review.author_id == voter.pk:
             return
@@ -287,8 +294,9 @@ class World:
             )
 
     def delete_account(self, who):
-        user = pick([*self.clients, *self.therapist_users], who)
-        if user is None or not type(user).objects.filter(pk=user.pk).exists():
+        people = [u.pk for u in [*self.clients, *self.therapist_users]]
+        user = pick(User.objects.filter(pk__in=people).order_by("pk"), who)
+        if user is None:
             return
         self.client_for(user).post(
             reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"}

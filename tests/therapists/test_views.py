@@ -13,15 +13,16 @@ LIST_URL = reverse("therapists:list")
 
 def make_listed(n, zip_code="10001", technique="deep-tissue", verified=False):
     made = []
-    for _ in range(n):
-        therapist = factories.make_therapist()
-        factories.add_technique(therapist, technique)
-        factories.add_technique(therapist, "swedish")
-        factories.make_location(therapist, zip_code)
-        if verified:
-            factories.make_credential(therapist)
-        factories.make_review(therapist, rating=4)
-        made.append(therapist)
+    with factories.bulk():
+        for _ in range(n):
+            therapist = factories.make_therapist()
+            factories.add_technique(therapist, technique)
+            factories.add_technique(therapist, "swedish")
+            factories.make_location(therapist, zip_code)
+            if verified:
+                factories.make_credential(therapist)
+            factories.make_review(therapist, rating=4)
+            made.append(therapist)
     return made
 
 

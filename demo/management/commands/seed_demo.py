@@ -353,15 +353,17 @@ class Command(BaseCommand):
         rng = self.rng
         made = []
         n = therapist.slug.rsplit("-", 1)[1]
+        Kind, Method, Status = Credential.Kind, Credential.Method, Credential.Status
 
         def add(kind, issuer, number, jurisdiction, status_weights, expires=True):
             status = rng.choices(
-                ["verified", "pending", "expired", "rejected"], status_weights
+                [Status.VERIFIED, Status.PENDING, Status.EXPIRED, Status.REJECTED],
+                status_weights,
             )[0]
             issued = self.today - datetime.timedelta(days=rng.randint(200, 4000))
             expires_on = None
             if expires:
-                if status == "expired":
+                if status == Status.EXPIRED:
                     expires_on = self.today - datetime.timedelta(
                         days=rng.randint(1, 400)
                     )
@@ -375,7 +377,7 @@ class Command(BaseCommand):
                         days=rng.randint(5, 730)
                     )
                 issued = min(issued, expires_on)
-            verified = status in ("verified", "expired")
+            verified = status in (Status.VERIFIED, Status.EXPIRED)
             made.append(
                 Credential(
                     therapist_id=therapist.pk,
@@ -387,7 +389,13 @@ class Command(BaseCommand):
                     expires_on=expires_on,
                     status=status,
                     verification_method=(
-                        rng.choice(["board_roster", "document_review", "board_website"])
+                        rng.choice(
+                            [
+                                Method.BOARD_ROSTER,
+                                Method.DOCUMENT_REVIEW,
+                                Method.BOARD_WEBSITE,
+                            ]
+                        )  # fmt: skip
                         if verified
                         else ""
                     ),
@@ -398,7 +406,7 @@ class Command(BaseCommand):
                     ),
                     status_note=(
                         "The number does not match the board's roster."
-                        if status == "rejected"
+                        if status == Status.REJECTED
                         else ""
                     ),
                 )
@@ -406,10 +414,10 @@ class Command(BaseCommand):
 
         if rng.random() < 0.9:
             board = content.STATE_BOARDS.get(state, f"{state} Board of Massage Therapy")
-            add("state_licence", board, f"MT-{n.zfill(6)}", state, [75, 12, 8, 5])
+            add(Kind.STATE_LICENCE, board, f"MT-{n.zfill(6)}", state, [75, 12, 8, 5])
         if rng.random() < 0.3:
             add(
-                "board_certification",
+                Kind.BOARD_CERTIFICATION,
                 "NCBTMB",
                 f"BC-{n.zfill(7)}",
                 "US",
@@ -417,9 +425,16 @@ class Command(BaseCommand):
             )
         if rng.random() < 0.4:
             issuer, _ = rng.choice(content.TECHNIQUE_CERTIFICATES)
-            add("technique_certificate", issuer, f"TC-{n}", "US", [70, 30, 0, 0], False)
+            add(
+                Kind.TECHNIQUE_CERTIFICATE,
+                issuer,
+                f"TC-{n}",
+                "US",
+                [70, 30, 0, 0],
+                False,
+            )
         if rng.random() < 0.5:
-            add("association_membership", rng.choice(content.ASSOCIATIONS),
+            add(Kind.ASSOCIATION_MEMBERSHIP, rng.choice(content.ASSOCIATIONS),
                 f"AM-{n}", "US", [80, 20, 0, 0])  # fmt: skip
         return made
 
@@ -498,7 +513,7 @@ class Command(BaseCommand):
                             technique=technique.lower(),
                             sessions=rng.randint(1, 12),
                         ),
-                        "published",
+                        Review.Status.PUBLISHED.value,
                         True,
                         rng.random() < 0.3,
                         "",
