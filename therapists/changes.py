@@ -1,9 +1,9 @@
 """What a change to a therapist's own rows moves, recounted in the same
 transaction: one function per kind of change.
 
-The profile's own score is derived in Therapist.save(); a saved location copies
-its therapist's search columns itself. What is left spans rows: the full-text
-search row and the copies on every location. Review totals and the badge are
+The profile's own score is derived in Therapist.save(). What spans rows is
+recounted here: the full-text search row, and the copies of the therapist's
+search columns on every location. Review totals and the badge are
 recounted by the apps that own reviews and credentials (docs/architecture.md).
 """
 
@@ -27,8 +27,11 @@ def techniques_changed(therapist: Therapist) -> None:
 
 
 def locations_changed(therapist: Therapist) -> None:
-    """A location added, moved or removed: the search row (its places)."""
-    _only(therapist).refresh_search_documents()
+    """A location added, moved or removed: the search row (its places) and the
+    copies on the locations (a new one has none yet)."""
+    therapists = _only(therapist)
+    therapists.refresh_search_documents()
+    therapists.copy_to_locations()
 
 
 def publication_changed(therapist: Therapist) -> None:

@@ -1,4 +1,5 @@
-"""Every change of a credential's status, and the audit trail beside it.
+"""Every change of a credential's status, each recorded in the audit trail
+(verification.audit) as part of the change.
 
 The staff queue and review page, the admin, the therapist's dashboard, the expiry
 job and the board roster import change credentials only through the functions
@@ -30,18 +31,12 @@ from django.utils import timezone
 
 from core.files import delete_on_commit
 from verification import badges
+from verification.audit import new_event, record_event, snapshot
 from verification.models import Credential, CredentialEvent, CredentialQuerySet
 from verification.rosters import RosterRow, names_match
 
 Status = Credential.Status
 Action = CredentialEvent.Action
-
-AUDITED_FIELDS = (
-    *Credential.CLAIM_FIELDS,
-    "status",
-    "verification_method",
-    "status_note",
-)
 
 # A therapist who changes any of these on a decided credential sends it back to
 # staff; the issue date alone does not.
@@ -66,62 +61,7 @@ ROSTER_FIELDS = [
 ]
 
 
-# --- the audit trail ---------------------------------------------------------
-
-
-def snapshot(credential: Credential) -> dict:
-    """The audited fields of a credential, as JSON-ready values."""
-    values = {}
-    for name in AUDITED_FIELDS:
-        value = getattr(credential, name)
-        values[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
-
-
-def new_event(
-    *,
-    credential: Credential,
-    action: str,
-    actor: AbstractBaseUser | None = None,
-    method: str = "",
-    note: str = "",
-    old: dict | None = None,
-) -> CredentialEvent:
-    """One row of a credential's audit trail, not saved yet."""
-    return CredentialEvent(
-        credential=credential,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        method=method,
-        note=note,
-        old_values=old or {},
-        new_values=snapshot(credential),
-    )
-
-
-def record_event(
-    *,
-    credential: Credential,
-    action: str,
-    actor: AbstractBaseUser | None = None,
-    method: str = "",
-    note: str = "",
-    old: dict | None = None,
-) -> CredentialEvent:
-    """Append one row to a credential's audit trail."""
-    event = new_event(
-        credential=credential,
-        action=action,
-        actor=actor,
-        method=method,
-        note=note,
-        old=old,
-    )
-    event.save()
-    return event
-
-
-def changed(before: Credential, after: Credential) -> bool:
+def _changed(before: Credential, after: Credential) -> bool:
     """Whether a save changes anything the audit trail or the owner would see."""
     return (
         snapshot(before) != snapshot(after)
@@ -169,7 +109,7 @@ def edit(
         credential.verification_method = ""
         credential.status_note = ""
     credential.save()
-    if changed(before, credential):
+    if _changed(before, credential):
         record_event(
             credential=credential,
             action=Action.EDITED,
@@ -302,7 +242,7 @@ def save_in_admin(
         credential.verified_by = actor
         credential.verified_at = timezone.now()
     credential.save()
-    if before is None or changed(before, credential):
+    if before is None or _changed(before, credential):
         record_event(
             credential=credential,
             action=_admin_action(before, credential),

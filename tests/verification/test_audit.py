@@ -3,17 +3,19 @@ path that changes a credential (admin, dashboard) adds one."""
 
 import datetime
 import html
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
 from therapists.models import Therapist
-from verification.decisions import record_event
+from verification.audit import record_event
 from verification.models import Credential, CredentialEvent, ImmutableRecord
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +277,114 @@ def test_admin_change_page_opens_for_a_credential_with_evidence(
 
     assert response.status_code == 200
     assert 'name="status"' in response.text
+
+
+def test_admin_deleting_a_credential_deletes_its_document_and_keeps_the_trail(
+    client, staff_user, therapist, event, credential, django_capture_on_commit_callbacks
+):
+    path = Path(credential.evidence.path)
+    client.force_login(staff_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:verification_credential_delete", args=[credential.pk]),
+            {"post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Credential.objects.filter(pk=credential.pk).exists()
+    assert not path.exists()
+    assert CredentialEvent.objects.filter(credential_id=credential.pk).count() == 1
+
+
+# --- the credentials inline on the therapist's admin page -------------------------
+
+
+def as_posted(response) -> dict:
+    """What an admin change page posts back when saved without changes."""
+    data = {"_save": "Save"}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {
+            management[name].html_name: management[name].value()
+            for name in (
+                "TOTAL_FORMS",
+                "INITIAL_FORMS",
+                "MIN_NUM_FORMS",
+                "MAX_NUM_FORMS",
+            )
+        }
+        forms += inline.formset.forms
+    for form in forms:
+        for field in form:
+            value = field.value()
+            # An unchanged file input posts nothing.
+            if value is None or value is False or isinstance(value, FieldFile):
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            data[field.html_name] = value
+    return data
+
+
+@pytest.fixture
+def therapist_page(client, staff_user, therapist, claimed):
+    client.force_login(staff_user)
+    url = reverse("admin:therapists_therapist_change", args=[therapist.pk])
+    return url, as_posted(client.get(url))
+
+
+def test_inline_claim_edit_is_recorded_and_keeps_the_status(
+    client, staff_user, claimed, therapist_page
+):
+    url, data = therapist_page
+    (number_field,) = [name for name in data if name.endswith("-number")]
+
+    response = client.post(url, {**data, number_field: "MT-500011"})
+
+    assert response.status_code == 302
+    claimed.refresh_from_db()
+    assert claimed.number == "MT-500011"
+    assert claimed.status == Credential.Status.PENDING
+    event = CredentialEvent.objects.get(credential_id=claimed.pk)
+    assert event.action == CredentialEvent.Action.EDITED
+    assert event.actor == staff_user
+    assert event.old_values["number"] == "MT-500010"
+    assert event.new_values["number"] == "MT-500011"
+
+
+def test_inline_save_without_changes_records_nothing(client, claimed, therapist_page):
+    url, data = therapist_page
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert not CredentialEvent.objects.filter(credential_id=claimed.pk).exists()
+
+
+def test_inline_delete_of_a_verified_credential_drops_the_badge(
+    client, therapist, claimed, therapist_page
+):
+    verified = factories.make_credential(therapist, number="MT-500012")
+    url = reverse("admin:therapists_therapist_change", args=[therapist.pk])
+    data = as_posted(client.get(url))
+    (row,) = [
+        name.removesuffix("-number")
+        for name, value in data.items()
+        if name.endswith("-number") and value == "MT-500012"
+    ]
+    assert Therapist.objects.filter(pk=therapist.pk, verified_licence_count=1).exists()
+
+    response = client.post(url, {**data, f"{row}-DELETE": "on"})
+
+    assert response.status_code == 302
+    assert not Credential.objects.filter(pk=verified.pk).exists()
+    therapist.refresh_from_db()
+    assert therapist.badge_valid_until is None
+    assert therapist.verified_licence_count == 0
 
 
 # --- the therapist's dashboard ---------------------------------------------------

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories
-from verification import decisions
+from verification import audit, decisions
 from verification.decisions import RosterOutcome
 from verification.models import Credential, CredentialEvent
 from verification.rosters import RosterRow
@@ -414,7 +414,7 @@ def test_admin_move_to_another_therapist_moves_the_badge(
 def test_remove_deletes_the_credential_and_its_document_and_keeps_the_trail(
     therapist, verified, django_capture_on_commit_callbacks
 ):
-    decisions.record_event(
+    audit.record_event(
         credential=verified, action=Action.SUBMITTED, actor=therapist.user
     )
     path = Path(verified.evidence.path)

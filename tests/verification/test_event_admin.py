@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from verification.decisions import record_event
+from verification.audit import record_event
 from verification.models import CredentialEvent
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,6 @@ class Command(BaseCommand):
     def handle(self, *args, today=None, **options):
         today = today or timezone.localdate()
         credentials = Credential.objects.select_related("therapist__user")
-        # Mail goes out after each change commits: an outage must not undo it.
         expired = decisions.expire(credentials=credentials, today=today)
         for credential in expired:
             self.notify(credential, "expired")

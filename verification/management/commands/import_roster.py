@@ -8,9 +8,9 @@
 Each row is matched to the site's state licences by jurisdiction and licence
 number. A match whose name agrees, whose board status is active and which has no
 disciplinary action is marked verified by "state board roster" with the roster's
-expiry date. Everything else that matches is flagged for staff. Running the same
-file twice changes nothing the second time. Malformed rows are reported and
-skipped.
+expiry date. Everything else that matches is flagged for staff (the rule is
+verification.decisions.roster_outcome). Running the same file twice changes
+nothing the second time. Malformed rows are reported and skipped.
 """
 
 import dataclasses

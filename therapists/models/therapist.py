@@ -1,7 +1,6 @@
-"""Therapists and what they are: profile, techniques and conditions (the
-taxonomy), languages and practice locations, with the QuerySets that answer
-every question about many of them. Search, ranking and the badge read the
-stored columns here; see docs/architecture.md for who writes which."""
+"""The therapist: profile, techniques, languages, and the QuerySet that
+answers every question about many therapists. Search, ranking and the badge read
+the stored columns here; see docs/architecture.md for who writes which."""
 
 import datetime
 from typing import Self
@@ -12,7 +11,6 @@ from django.db import connection, models
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
-    F,
     FloatField,
     OuterRef,
     Prefetch,
@@ -29,16 +27,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from therapists import geocoding, ranking
+from therapists import ranking
 from therapists.geocoding import GeoPoint
 from therapists.indexing import (
     SEARCH_INDEXES,
     TECHNIQUE_BIT_SQL,
-    distance_sq_expression,
     search_document,
     search_words,
-    technique_bit,
 )
+from therapists.models.location import PracticeLocation
+from therapists.models.taxonomy import Condition, Technique
 
 LANGUAGE_CHOICES = [
     ("en", "English"),
@@ -61,26 +59,6 @@ LANGUAGE_CHOICES = [
     ("asl", "American Sign Language"),
 ]
 
-US_STATES = [
-    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
-    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"),
-    ("DE", "Delaware"), ("DC", "District of Columbia"), ("FL", "Florida"),
-    ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
-    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"),
-    ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
-    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
-    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"),
-    ("NE", "Nebraska"), ("NV", "Nevada"), ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
-    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"),
-    ("OK", "Oklahoma"), ("OR", "Oregon"), ("PA", "Pennsylvania"),
-    ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
-    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"),
-    ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
-    ("WI", "Wisconsin"), ("WY", "Wyoming"),
-]  # fmt: skip
-
-
 LISTING_FIELDS = (
     "slug",
     "display_name",
@@ -96,78 +74,6 @@ LISTING_FIELDS = (
     "badge_valid_until",
     "qualification_score",
 )
-
-
-class TaxonomyQuerySet(models.QuerySet):
-    def choices_with(self, other: models.QuerySet) -> models.QuerySet:
-        """(kind, id, slug, name, position) rows of this taxonomy and another, in
-        one query."""
-
-        def rows(queryset):
-            kind = models.Value(
-                queryset.model._meta.model_name, output_field=models.CharField()
-            )
-            return (
-                queryset.annotate(kind=kind)
-                .values_list("kind", "id", "slug", "name", "position")
-                .order_by()
-            )
-
-        return rows(self).union(rows(other), all=True).order_by("position", "name")
-
-
-class PracticeLocationQuerySet(models.QuerySet):
-    def listed(self) -> Self:
-        """Locations of published therapists (a copy kept on the location)."""
-        return self.filter(listed=True)
-
-    def of_verified(self, on: datetime.date | None = None) -> Self:
-        """Locations of therapists holding the badge: TherapistQuerySet.verified()."""
-        return self.filter(badge_valid_until__gte=on or timezone.localdate())
-
-    def offering_any(self, technique_ids: list[int]) -> Self:
-        """Locations of therapists who may offer any of the techniques (a bit
-        test inside the geo index; see technique_bit())."""
-        wanted = 0
-        for technique_id in technique_ids:
-            wanted |= technique_bit(technique_id)
-        return self.alias(offered=F("technique_bits").bitand(wanted)).filter(
-            offered__gt=0
-        )
-
-    def therapist_count(self, limit: int) -> int:
-        """How many therapists these locations belong to, counting at most
-        `limit` (read from the geo index alone when narrowed by it)."""
-        return self.values("therapist_id").distinct().order_by()[:limit].count()
-
-    def within(self, point: GeoPoint, miles: float) -> Self:
-        """Locations within `miles` of a point, found through the geo index."""
-        _, _, min_lon, max_lon = point.bounding_box(miles)
-        return (
-            self.filter(
-                lat_band__in=point.latitude_bands(miles),
-                longitude__gte=min_lon,
-                longitude__lte=max_lon,
-            )
-            .annotate(distance_sq=distance_sq_expression(point))
-            .filter(distance_sq__lte=miles * miles)
-        )
-
-    def copy_from_therapists(self) -> int:
-        """Rewrite these locations' copies of their therapist's publication,
-        badge expiry and technique bits, in one UPDATE."""
-        therapist = Therapist.objects.filter(pk=OuterRef("therapist_id"))
-        bits = (
-            TherapistTechnique.objects.filter(therapist_id=OuterRef("therapist_id"))
-            .values("therapist_id")
-            .annotate(bits=Sum(TECHNIQUE_BIT_SQL, distinct=True))
-            .values("bits")
-        )
-        return self.update(
-            listed=Subquery(therapist.values("is_published")),
-            badge_valid_until=Subquery(therapist.values("badge_valid_until")),
-            technique_bits=Coalesce(Subquery(bits), 0),
-        )
 
 
 class TherapistQuerySet(models.QuerySet):
@@ -399,9 +305,19 @@ class TherapistQuerySet(models.QuerySet):
     def copy_to_locations(self) -> int:
         """Copy publication, badge expiry and techniques onto these therapists'
         locations (the columns the radius search filters on), in one UPDATE."""
-        return PracticeLocation.objects.filter(
-            therapist__in=self.values("pk")
-        ).copy_from_therapists()
+        therapist = Therapist.objects.filter(pk=OuterRef("therapist_id"))
+        bits = (
+            TherapistTechnique.objects.filter(therapist_id=OuterRef("therapist_id"))
+            .values("therapist_id")
+            .annotate(bits=Sum(TECHNIQUE_BIT_SQL, distinct=True))
+            .values("bits")
+        )
+        locations = PracticeLocation.objects.filter(therapist__in=self.values("pk"))
+        return locations.update(
+            listed=Subquery(therapist.values("is_published")),
+            badge_valid_until=Subquery(therapist.values("badge_valid_until")),
+            technique_bits=Coalesce(Subquery(bits), 0),
+        )
 
     def forget_search_documents(self) -> None:
         """Remove these therapists' full-text rows (before deleting them)."""
@@ -447,50 +363,6 @@ class TherapistQuerySet(models.QuerySet):
             changed, ["qualification_score"], batch_size=batch_size
         )
         return len(changed)
-
-
-class Taxonomy(models.Model):
-    """A term clients search by: a technique or a condition."""
-
-    # The search parameter that selects this term (`?technique=` or `?condition=`).
-    search_parameter: str
-
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(default=100)
-
-    objects = TaxonomyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return f"{reverse('therapists:list')}?{self.search_parameter}={self.slug}"
-
-
-class Technique(Taxonomy):
-    search_parameter = "technique"
-
-    description = models.CharField(max_length=300)
-    helps_with = models.CharField(
-        max_length=200, blank=True, help_text="A short note on what it helps with."
-    )
-
-    class Meta(Taxonomy.Meta):
-        pass
-
-
-class Condition(Taxonomy):
-    search_parameter = "condition"
-
-    description = models.CharField(max_length=300, blank=True)
-
-    class Meta(Taxonomy.Meta):
-        pass
 
 
 class Therapist(models.Model):
@@ -706,88 +578,3 @@ class TherapistLanguage(models.Model):
 
     def __str__(self):
         return self.get_code_display()
-
-
-class PracticeLocation(models.Model):
-    therapist = models.ForeignKey(
-        Therapist, on_delete=models.CASCADE, related_name="locations"
-    )
-    name = models.CharField(max_length=120, blank=True, help_text="e.g. Midtown studio")
-    street_address = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, choices=US_STATES)
-    postal_code = models.CharField("ZIP code", max_length=10)
-    country = models.CharField(max_length=2, default="US")
-    latitude = models.FloatField(
-        validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    longitude = models.FloatField(
-        validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
-    lat_band = models.SmallIntegerField(editable=False)
-    is_home_based = models.BooleanField(
-        "home-based",
-        default=False,
-        help_text="Only the city and an approximate point are ever shown.",
-    )
-    # Copies of the therapist columns a radius search filters on most, so the
-    # geo index answers "published, verified, offers deep tissue" inside the
-    # circle without visiting each therapist in it. Written only by
-    # PracticeLocationQuerySet.copy_from_therapists(); see docs/performance.md.
-    listed = models.BooleanField(default=False, editable=False)
-    badge_valid_until = models.DateField(null=True, editable=False)
-    technique_bits = models.BigIntegerField(default=0, editable=False)
-
-    objects = PracticeLocationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [
-            # Covers the radius search: band equality, longitude range, then the
-            # columns the distance and the copied filters need, without
-            # touching the table.
-            models.Index(
-                fields=[
-                    "lat_band",
-                    "longitude",
-                    "latitude",
-                    "listed",
-                    "badge_valid_until",
-                    "technique_bits",
-                    "therapist",
-                ],
-                name="location_search_idx",
-            ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90),
-                name="location_latitude_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180),
-                name="location_longitude_range",
-            ),
-        ]
-
-    def __str__(self):
-        return self.public_address
-
-    def save(self, **kwargs):
-        if self.is_home_based:
-            # About a kilometre of blur: enough to rank by distance, never
-            # enough to find someone's home.
-            self.latitude = round(self.latitude, 2)
-            self.longitude = round(self.longitude, 2)
-        self.lat_band = geocoding.latitude_band(self.latitude)
-        super().save(**kwargs)
-        # Its copies of the therapist's search columns are this row's own.
-        PracticeLocation.objects.filter(pk=self.pk).copy_from_therapists()
-
-    @property
-    def public_address(self) -> str:
-        """What visitors see: never the street of a home-based practice."""
-        place = f"{self.city}, {self.state}"
-        if self.is_home_based or not self.street_address:
-            return place
-        return f"{self.street_address}, {place} {self.postal_code}"

@@ -1,0 +1,154 @@
+"""Where a therapist practises: the rows a radius search reads."""
+
+import datetime
+from typing import Self
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from therapists import geocoding
+from therapists.geocoding import GeoPoint
+from therapists.indexing import distance_sq_expression, technique_bit
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"),
+    ("DE", "Delaware"), ("DC", "District of Columbia"), ("FL", "Florida"),
+    ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
+    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"),
+    ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"),
+    ("NE", "Nebraska"), ("NV", "Nevada"), ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"),
+    ("OK", "Oklahoma"), ("OR", "Oregon"), ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"),
+    ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"),
+]  # fmt: skip
+
+
+class PracticeLocationQuerySet(models.QuerySet):
+    def listed(self) -> Self:
+        """Locations of published therapists (a copy kept on the location)."""
+        return self.filter(listed=True)
+
+    def of_verified(self, on: datetime.date | None = None) -> Self:
+        """Locations of therapists holding the badge: TherapistQuerySet.verified()."""
+        return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def offering_any(self, technique_ids: list[int]) -> Self:
+        """Locations of therapists who may offer any of the techniques (a bit
+        test inside the geo index; see technique_bit())."""
+        wanted = 0
+        for technique_id in technique_ids:
+            wanted |= technique_bit(technique_id)
+        return self.alias(offered=F("technique_bits").bitand(wanted)).filter(
+            offered__gt=0
+        )
+
+    def therapist_count(self, limit: int) -> int:
+        """How many therapists these locations belong to, counting at most
+        `limit` (read from the geo index alone when narrowed by it)."""
+        return self.values("therapist_id").distinct().order_by()[:limit].count()
+
+    def within(self, point: GeoPoint, miles: float) -> Self:
+        """Locations within `miles` of a point, found through the geo index."""
+        _, _, min_lon, max_lon = point.bounding_box(miles)
+        return (
+            self.filter(
+                lat_band__in=point.latitude_bands(miles),
+                longitude__gte=min_lon,
+                longitude__lte=max_lon,
+            )
+            .annotate(distance_sq=distance_sq_expression(point))
+            .filter(distance_sq__lte=miles * miles)
+        )
+
+
+class PracticeLocation(models.Model):
+    therapist = models.ForeignKey(
+        "therapists.Therapist", on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(max_length=120, blank=True, help_text="e.g. Midtown studio")
+    street_address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    postal_code = models.CharField("ZIP code", max_length=10)
+    country = models.CharField(max_length=2, default="US")
+    latitude = models.FloatField(
+        validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    lat_band = models.SmallIntegerField(editable=False)
+    is_home_based = models.BooleanField(
+        "home-based",
+        default=False,
+        help_text="Only the city and an approximate point are ever shown.",
+    )
+    # Copies of the therapist columns a radius search filters on most, so the
+    # geo index answers "published, verified, offers deep tissue" inside the
+    # circle without visiting each therapist in it. Written only by
+    # TherapistQuerySet.copy_to_locations() (see therapists.changes); until
+    # then a new location is not listed. See docs/performance.md.
+    listed = models.BooleanField(default=False, editable=False)
+    badge_valid_until = models.DateField(null=True, editable=False)
+    technique_bits = models.BigIntegerField(default=0, editable=False)
+
+    objects = PracticeLocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Covers the radius search: band equality, longitude range, then the
+            # columns the distance and the copied filters need, without
+            # touching the table.
+            models.Index(
+                fields=[
+                    "lat_band",
+                    "longitude",
+                    "latitude",
+                    "listed",
+                    "badge_valid_until",
+                    "technique_bits",
+                    "therapist",
+                ],
+                name="location_search_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_address
+
+    def save(self, **kwargs):
+        if self.is_home_based:
+            # About a kilometre of blur: enough to rank by distance, never
+            # enough to find someone's home.
+            self.latitude = round(self.latitude, 2)
+            self.longitude = round(self.longitude, 2)
+        self.lat_band = geocoding.latitude_band(self.latitude)
+        super().save(**kwargs)
+
+    @property
+    def public_address(self) -> str:
+        """What visitors see: never the street of a home-based practice."""
+        place = f"{self.city}, {self.state}"
+        if self.is_home_based or not self.street_address:
+            return place
+        return f"{self.street_address}, {place} {self.postal_code}"
