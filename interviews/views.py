@@ -71,7 +71,7 @@ def request_interview(request, slug):
 
 @login_required
 def inbox(request):
-    therapist = Therapist.objects.filter(user=request.user).first()
+    therapist = Therapist.objects.of_user(request.user).first()
     received = (
         InterviewRequest.objects.filter(therapist=therapist).select_related("client")
         if therapist
