@@ -9,7 +9,20 @@ transaction as the change: the review totals on the therapist, and its score.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from reviews.models import ASPECTS, Review
 from therapists import ranking
@@ -60,24 +73,27 @@ def reviews_changed(therapist_ids: Iterable[int]) -> None:
     recount(Therapist.objects.filter(pk__in=set(therapist_ids)))
 
 
-def recount(therapists: QuerySet, batch_size: int = 2000) -> None:
-    """Store the review totals and scores of these therapists afresh: one
-    grouped SELECT, one SELECT of the other ranking inputs, and one UPDATE per
-    batch of therapists."""
-    site_mean = Therapist.objects.site_mean_rating()
-    found = _totals_by_therapist(therapists.values("pk"))
-    fields = ["pk", *ranking.INPUT_FIELDS]
-    rows = []
-    for therapist in therapists.only(*fields).order_by().iterator(batch_size):
-        for name, value in _with_average(found.get(therapist.pk, EMPTY_TOTALS)).items():
-            setattr(therapist, name, value)
-        therapist.qualification_score = ranking.score_of(therapist, site_mean)
-        rows.append(therapist)
-    Therapist.objects.bulk_update(
-        rows,
-        [*TOTALS, "rating_average", "qualification_score"],
-        batch_size=batch_size,
+def recount(therapists: QuerySet, *, rescore: bool = True) -> None:
+    """Store the review totals of these therapists afresh, set-based (two
+    UPDATEs, however many therapists: seed_demo recounts a whole directory),
+    then their scores unless the caller rescores them itself."""
+    mine = Review.objects.counted().filter(therapist=OuterRef("pk")).values("therapist")
+    therapists.update(
+        **{
+            name: Coalesce(Subquery(mine.annotate(total=aggregate).values("total")), 0)
+            for name, aggregate in TOTALS.items()
+        }
     )
+    # The same division as _with_average(): a float divided by an integer.
+    therapists.update(
+        rating_average=Case(
+            When(rating_count=0, then=Value(0.0)),
+            default=Cast("rating_sum", FloatField()) / F("rating_count"),
+            output_field=FloatField(),
+        )
+    )
+    if rescore:
+        therapists.rerank()
 
 
 EMPTY_TOTALS = dict.fromkeys(TOTALS, 0)

@@ -140,7 +140,7 @@ class Command(BaseCommand):
             self.create_reviews(therapist_ids, reviews_per_therapist)
         self.progress_note("Computing stored ratings, badges and scores")
         with transaction.atomic():
-            stats.recount(Therapist.objects.all())
+            stats.recount(Therapist.objects.all(), rescore=False)
             # The mean of the totals just stored; the badge recount then
             # rescores everyone with it (and copies the badges to locations).
             ranking.store_site_mean(Therapist.objects.measured_site_mean())
