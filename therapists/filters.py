@@ -153,5 +153,5 @@ class TherapistFilter(django_filters.FilterSet):
         return {**self.form.cleaned_data, "technique_ids": self.technique_ids}
 
     def filter_queryset(self, queryset):
-        # One search, whoever asks: the page, explain_search and the API.
+        # One search, whoever asks: the page, explain_search, the FilterSet.
         return search.matches(self.params(), therapists=queryset).therapists

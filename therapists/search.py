@@ -1,7 +1,7 @@
 """The search: one function from cleaned parameters and a page number to the
-page, its capped count and distances. The search page, `explain_search` and
-the JSON API call `search()`; TherapistFilter (therapists/filters.py) defines
-and validates the parameters and calls `matches()` for its `.qs`.
+page, its capped count and distances. The search page and `explain_search` call
+`search()`; TherapistFilter's `.qs` calls `matches()`, which `search()` pages.
+TherapistFilter (therapists/filters.py) defines and validates the parameters.
 
 Each parameter narrows the therapists through one TherapistQuerySet method
 (NARROWERS), independently of the others. With `near`, the locations in the
@@ -75,7 +75,7 @@ class Matches:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """One page of a search: what the search page and the API show."""
+    """One page of a search: what the search page shows."""
 
     page: Page
     paginator: CappedPaginator

@@ -17,7 +17,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from therapists.filters import TherapistFilter
-from therapists.search import matches
+from therapists.search import search
 
 SHAPES = [
     "",
@@ -60,7 +60,8 @@ def shape_queries(query: str):
     filterset = TherapistFilter(QueryDict(query))
     if not filterset.is_valid():
         raise CommandError(f"{query!r} is not a valid search: {filterset.errors}")
-    queryset = matches(filterset.params()).therapists
+    # The search page's own call; its paginator holds the ordered matches.
+    queryset = search(filterset.params(), 1).paginator.object_list
     count = queryset.order_by().values("pk")
     return [
         ("count", count),
