@@ -55,14 +55,23 @@ INSTALLED_APPS = [
 ]
 
 # The shared cache: every worker reads the same site mean (therapists.ranking)
-# from it. A database table by default (created by `migrate`), so nothing more
-# is needed to run the site.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
+# and the same rate-limit counts (core.ratelimit) from it. A database table by
+# default (created by `migrate`), so nothing more is needed to run the site;
+# Redis when REDIS_URL is set.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
