@@ -32,9 +32,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.run-installed
 install-dev: $(VENV)/.dev-installed
 
+# seed_demo makes the demo staff account (random password, printed once) only
+# with debug on.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty --staff
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev

@@ -1,6 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+
+from accounts.throttling import LockoutMessageMixin
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -75,7 +78,7 @@ class SignUpForm(BaseUserCreationForm):
         return user
 
 
-class EmailLoginForm(AuthenticationForm):
+class EmailLoginForm(LockoutMessageMixin, AuthenticationForm):
     """Log in with the email address (stored as the username)."""
 
     error_messages = {
@@ -93,6 +96,10 @@ class EmailLoginForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class StaffLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
+    """The admin's log-in, with the same lockout message as the site's."""
 
 
 class ResendConfirmationForm(forms.Form):

@@ -3,8 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView
-from django.core.mail import send_mail
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse
@@ -13,8 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView, TemplateView, View
 
+from accounts import throttling
 from accounts.data import delete_account, personal_data
 from accounts.forms import (
     DeleteAccountForm,
@@ -23,22 +24,25 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.tokens import email_confirmation_token
+from core.notifications import notify
+from core.ratelimit import RateLimited
 from shortlist import session as shortlist
 from therapists.models import Therapist
 
 
 def send_confirmation_email(request, user) -> None:
+    """Mail the link once the account is committed; a mail outage is logged,
+    never an error: the page after sign-up offers to send the link again."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
     link = request.build_absolute_uri(
         reverse("accounts:confirm", kwargs={"uidb64": uid, "token": token})
     )
     context = {"user": user, "link": link}
-    send_mail(
+    notify(
         subject="Confirm your email for Back Care Directory",
-        message=render_to_string("accounts/email/confirm.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/confirm.txt", context),
+        to=user.email,
     )
 
 
@@ -60,12 +64,25 @@ class SignUpView(FormView):
         return {"role": role} if role in ("client", "therapist") else {}
 
     def form_valid(self, form):
+        try:
+            throttling.limit(
+                self.request,
+                form.cleaned_data["email"],
+                per_ip=throttling.SIGNUPS_PER_IP,
+                per_address=throttling.SIGNUPS_PER_ADDRESS,
+            )
+        except RateLimited as limited:
+            form.add_error(None, limited.message)
+            return self.form_invalid(form)
         user = sign_up(form=form)
         send_confirmation_email(self.request, user)
         return render(self.request, "accounts/check_email.html", {"email": user.email})
 
 
+@require_http_methods(["GET", "POST"])
 def confirm_email(request, uidb64, token):
+    """Opening the link shows a button; only its POST confirms and logs in, so a
+    link planted on a logged-in visitor never switches their account."""
     users = get_user_model().objects
     try:
         user = users.get(pk=force_str(urlsafe_base64_decode(uidb64)))
@@ -73,6 +90,14 @@ def confirm_email(request, uidb64, token):
         user = None
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_failed.html", status=400)
+    someone_else = request.user.is_authenticated and request.user.pk != user.pk
+    if someone_else or request.method == "GET":
+        return render(
+            request,
+            "accounts/confirm.html",
+            {"email": user.email, "someone_else": someone_else},
+            status=403 if someone_else and request.method == "POST" else 200,
+        )
     user.is_active = True
     user.save(update_fields=["is_active"])
     visitor_shortlist = request.session.get(shortlist.SESSION_KEY, [])
@@ -87,6 +112,16 @@ class ResendConfirmationView(FormView):
     form_class = ResendConfirmationForm
 
     def form_valid(self, form):
+        try:
+            throttling.limit(
+                self.request,
+                form.cleaned_data["email"],
+                per_ip=throttling.RESENDS_PER_IP,
+                per_address=throttling.RESENDS_PER_ADDRESS,
+            )
+        except RateLimited as limited:
+            form.add_error("email", limited.message)
+            return self.form_invalid(form)
         # Same answer whether or not the address has an account: no enumeration.
         user = (
             get_user_model()
@@ -161,3 +196,21 @@ class ShortlistMergingLoginView(LoginView):
         response = super().form_valid(form)
         shortlist.merge_session_shortlist(self.request, visitor_shortlist)
         return response
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's password reset, limited per address and per IP. The limit counts
+    every address alike, so a refusal tells nothing about who has an account."""
+
+    def form_valid(self, form):
+        try:
+            throttling.limit(
+                self.request,
+                form.cleaned_data["email"],
+                per_ip=throttling.RESETS_PER_IP,
+                per_address=throttling.RESETS_PER_ADDRESS,
+            )
+        except RateLimited as limited:
+            form.add_error("email", limited.message)
+            return self.form_invalid(form)
+        return super().form_valid(form)

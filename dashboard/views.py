@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +23,10 @@ from django.views.generic import (
 )
 
 from core.files import delete_on_commit
+from core.ratelimit import RateLimited, client_ip
 from dashboard import publication
-from reviews.models import ReviewInvitation
-from therapists import changes
+from reviews.writing import INVITATIONS, create_invitation
+from therapists import changes, uploads
 from therapists.forms import (
     LocationForm,
     PhotoForm,
@@ -118,16 +119,20 @@ class PhotoView(OwnerMixin, FormView):
     form_class = PhotoForm
     template_name = "dashboard/photo_form.html"
 
-    @transaction.atomic
     def form_valid(self, form):
         processed = form.cleaned_data["photo"]
-        delete_on_commit(self.therapist.photo, self.therapist.photo_thumbnail)
-        self.therapist.photo.save(processed.photo.name, processed.photo, save=False)
-        self.therapist.photo_thumbnail.save(
-            processed.thumbnail.name, processed.thumbnail, save=False
-        )
-        self.therapist.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
-        return self.finished("Your photo is updated.")
+        therapist = self.therapist
+        with (
+            uploads.kept_only_if_saved(therapist, "photo", "photo_thumbnail"),
+            transaction.atomic(),
+        ):
+            delete_on_commit(therapist.photo, therapist.photo_thumbnail)
+            therapist.photo.save(processed.photo.name, processed.photo, save=False)
+            therapist.photo_thumbnail.save(
+                processed.thumbnail.name, processed.thumbnail, save=False
+            )
+            therapist.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
+            return self.finished("Your photo is updated.")
 
 
 @require_POST
@@ -270,14 +275,12 @@ def evidence_download(request, pk):
         handle = credential.evidence.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing.") from None
-    # Staff reviewing a credential may view it in the browser; everyone else
-    # downloads it, so an uploaded PDF never runs inside the site's origin.
-    inline = bool(request.GET.get("inline")) and request.user.has_perm(
-        "verification.verify_credential"
-    )
+    # Always a download, so an uploaded PDF never opens in the browser's viewer
+    # inside the site's origin; staff see it as page images rendered on the
+    # server (verification.evidence).
     response = FileResponse(
         handle,
-        as_attachment=not inline,
+        as_attachment=True,
         filename=credential.evidence.name.rsplit("/", 1)[-1],
     )
     response["Cache-Control"] = "private, no-store"
@@ -290,7 +293,15 @@ def invite(request):
     """Create a one-time review invitation the therapist hands to a client."""
     therapist = own_therapist(request)
     note = request.POST.get("note", "").strip()[:120]
-    invitation = ReviewInvitation.objects.create(therapist=therapist, note=note)
+    try:
+        INVITATIONS.hit(f"user:{request.user.pk}", client_ip(request))
+        invitation = create_invitation(therapist=therapist, note=note)
+    except RateLimited as limited:
+        messages.error(request, f"No invitation created. {limited.message}")
+        return redirect("dashboard:home")
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("dashboard:home")
     link = request.build_absolute_uri(invitation.get_absolute_url())
     messages.success(request, f"Send this one-time link to your client: {link}")
     return redirect("dashboard:home")

@@ -5,6 +5,7 @@ see README.md for the list. Django's defaults are not restated.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +34,8 @@ DEBUG = env_flag("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the site in directory/admin.py.
+    "directory.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "core",
     # Ground floor, then each floor above it (docs/architecture.md).
     "therapists",
@@ -74,6 +77,10 @@ else:
     }
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (core.requestlog),
+    # and an oversized body is refused before anything reads it.
+    "core.requestlog.RequestLogMiddleware",
+    "core.requestsize.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +90,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.StaffIdleTimeoutMiddleware",
+    "core.middleware.PrivacyHeadersMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -167,6 +178,25 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 
 
+# Axes refuses a locked-out log-in before ModelBackend hashes any password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in lockout (accounts/throttling.py): the 5th failure within 15 minutes
+# for one account (from any IP), or from one IP (for any account), locks it
+# for 15 minutes after its last failure, on /accounts/login/ and /admin/login/.
+# Attempts while locked are refused before any password is hashed and do not
+# extend the lock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_of"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+# Successful log-ins are not stored (the "security" log has the lockouts).
+AXES_DISABLE_ACCESS_LOG = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "home"
@@ -188,15 +218,67 @@ if os.environ.get("DJANGO_SMTP_HOST") or not DEBUG:
                 "username": os.environ.get("DJANGO_SMTP_USER", ""),
                 "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
                 "use_tls": env_flag("DJANGO_SMTP_TLS"),
+                # Seconds: a mail server that accepts and never answers must
+                # not hold a request (core.notifications logs the failure).
+                "timeout": int(os.environ.get("DJANGO_SMTP_TIMEOUT", "10")),
             },
         }
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Logging: one JSON line per event on stderr (core.logging), each with the
+# request's id and the user's id; never a request body, password or token.
+# Every 500 comes with its traceback (the "django.request" logger). The
+# "security" logger records lockouts, limits hit, refusals (403) and bodies
+# too large, each line named by its "event".
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "core.logging.RequestContextFilter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "json",
+        }
+    },
+    "root": {
+        "handlers": ["stderr"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        # Through the root's handler instead of Django's console and mail ones.
+        "django": {"handlers": [], "level": "INFO"},
+        "security": {"level": "INFO"},
+    },
+}
+
 # Uploads: photos are at most 5 MB and evidence 10 MB; anything over 5 MB is
 # streamed to a temporary file and then refused by the form.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies (core.requestsize): at most 1 MB anywhere, refused with a 413
+# before they are read; only the upload pages accept more, up to their file's
+# limit plus 1 MB for the rest of the form and the multipart framing.
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+PHOTO_BODY_MAX_BYTES = 6 * 1024 * 1024
+EVIDENCE_BODY_MAX_BYTES = 11 * 1024 * 1024
+UPLOAD_BODY_MAX_BYTES = {
+    "dashboard:photo": PHOTO_BODY_MAX_BYTES,
+    "dashboard:credential-add": EVIDENCE_BODY_MAX_BYTES,
+    "dashboard:credential-edit": EVIDENCE_BODY_MAX_BYTES,
+    "admin:therapists_therapist_add": PHOTO_BODY_MAX_BYTES,
+    "admin:therapists_therapist_change": PHOTO_BODY_MAX_BYTES,
+    "admin:verification_credential_add": EVIDENCE_BODY_MAX_BYTES,
+    "admin:verification_credential_change": EVIDENCE_BODY_MAX_BYTES,
+}
+# What Django itself holds in memory of a form (files aside), and how many
+# fields and files one request may carry.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # Security. With DJANGO_DEBUG off, `check --deploy --fail-level WARNING` passes.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -205,6 +287,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Over HTTPS the browser only accepts these cookies when set by this very host
+# over TLS, with Path=/ and no Domain.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# A staff member's session ends after 30 minutes without a request
+# (core.middleware.StaffIdleTimeoutMiddleware); others last Django's two weeks.
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+# Sent on every response (core.middleware.PrivacyHeadersMiddleware): the site
+# uses none of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 if env_flag("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

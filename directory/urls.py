@@ -3,7 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import ShortlistMergingLoginView
+from accounts.forms import StaffLoginForm
+from accounts.views import LimitedPasswordResetView, ShortlistMergingLoginView
 from directory import views
 
 urlpatterns = [
@@ -17,6 +18,11 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/login/", ShortlistMergingLoginView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        LimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/credentials/", include("verification.urls")),
     path("admin/", admin.site.urls),
@@ -24,3 +30,4 @@ urlpatterns = [
 
 admin.site.site_header = "Back Care Directory staff"
 admin.site.site_title = "Back Care Directory staff"
+admin.site.login_form = StaffLoginForm

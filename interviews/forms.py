@@ -1,9 +1,12 @@
 from django import forms
 
-from interviews.models import MAX_OPEN_REQUESTS, STANDARD_QUESTIONS, InterviewRequest
+from interviews.models import STANDARD_QUESTIONS, InterviewRequest
 
 
 class InterviewRequestForm(forms.ModelForm):
+    """A client's request. The caps on open requests are checked when it is sent
+    (interviews.writing.send_request()), inside the write's lock."""
+
     own_question = forms.CharField(
         label="Your own question (optional)", max_length=300, required=False
     )
@@ -25,10 +28,8 @@ class InterviewRequestForm(forms.ModelForm):
             "contact_method": forms.RadioSelect,
         }
 
-    def __init__(self, *args, open_requests: int = 0, already_open: bool = False, **kw):
-        super().__init__(*args, **kw)
-        self.open_requests = open_requests
-        self.already_open = already_open
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for index, text in enumerate(STANDARD_QUESTIONS):
             self.fields[f"question_{index}"] = forms.CharField(
                 label=f"Question {index + 1}",
@@ -50,18 +51,6 @@ class InterviewRequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.already_open:
-            raise forms.ValidationError(
-                "You already have an open request with this therapist; wait for "
-                "the answer before sending another.",
-                code="already_open",
-            )
-        if self.open_requests >= MAX_OPEN_REQUESTS:
-            raise forms.ValidationError(
-                f"You have {self.open_requests} requests waiting for answers; you "
-                f"can have at most {MAX_OPEN_REQUESTS} open at a time.",
-                code="too_many_open",
-            )
         if not self.questions():
             raise forms.ValidationError(
                 "Ask at least one question.", code="no_questions"

@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import notifications
+from core.ratelimit import RateLimited, client_ip
 from interviews.forms import AbuseReportForm, AnswerForm, InterviewRequestForm
-from interviews.models import REPORT_REASON_MAX, InterviewQuestion, InterviewRequest
+from interviews.models import REPORT_REASON_MAX, InterviewRequest
+from interviews.writing import REPORTS, REQUESTS, answer_request, send_request
 from therapists.models import Therapist
 
 
@@ -23,20 +24,6 @@ def notify(request, *, to: str, subject: str, body: str, link: str) -> None:
     )
 
 
-@transaction.atomic
-def send_request(*, therapist, client, form: InterviewRequestForm) -> InterviewRequest:
-    """Save a request with its questions."""
-    interview = form.save(commit=False)
-    interview.therapist = therapist
-    interview.client = client
-    interview.save()
-    InterviewQuestion.objects.bulk_create(
-        InterviewQuestion(request=interview, position=position, text=text)
-        for position, text in enumerate(form.questions())
-    )
-    return interview
-
-
 @login_required
 def request_interview(request, slug):
     therapist = get_object_or_404(
@@ -44,26 +31,30 @@ def request_interview(request, slug):
     )
     if therapist.user_id == request.user.pk:
         raise PermissionDenied("You cannot interview yourself.")
-    mine = InterviewRequest.objects.filter(client=request.user).open()
-    form = InterviewRequestForm(
-        request.POST or None,
-        open_requests=mine.count(),
-        already_open=mine.filter(therapist=therapist).exists(),
-    )
+    form = InterviewRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        interview = send_request(therapist=therapist, client=request.user, form=form)
-        notify(
-            request,
-            to=therapist.user.email,
-            subject="A client would like to ask you some questions",
-            body=f"{request.user.first_name or 'A client'} sent you an interview "
-            "request about their back pain.",
-            link=interview.get_absolute_url(),
-        )
-        messages.success(
-            request, "Your questions are sent. We will email you the answers."
-        )
-        return redirect(interview.get_absolute_url())
+        try:
+            REQUESTS.hit(f"user:{request.user.pk}", client_ip(request))
+            interview = send_request(
+                therapist=therapist, client=request.user, form=form
+            )
+        except RateLimited as limited:
+            form.add_error(None, limited.message)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            notify(
+                request,
+                to=therapist.user.email,
+                subject="A client would like to ask you some questions",
+                body=f"{request.user.first_name or 'A client'} sent you an interview "
+                "request about their back pain.",
+                link=interview.get_absolute_url(),
+            )
+            messages.success(
+                request, "Your questions are sent. We will email you the answers."
+            )
+            return redirect(interview.get_absolute_url())
     return render(
         request, "interviews/request_form.html", {"form": form, "therapist": therapist}
     )
@@ -93,20 +84,6 @@ def inbox(request):
     )
 
 
-@transaction.atomic
-def answer_request(*, interview: InterviewRequest, form: AnswerForm) -> None:
-    """Store the answers and the decision."""
-    for question in form.questions:
-        question.answer = form.cleaned_data[f"answer_{question.pk}"]
-    InterviewQuestion.objects.bulk_update(form.questions, ["answer"])
-    interview.status = form.cleaned_data["decision"]
-    interview.therapist_message = form.cleaned_data["message"]
-    interview.answered_at = timezone.now()
-    interview.therapist_read_at = interview.therapist_read_at or interview.answered_at
-    interview.client_read_at = None
-    interview.save()
-
-
 @login_required
 def detail(request, pk):
     interview = get_object_or_404(
@@ -122,16 +99,21 @@ def detail(request, pk):
     if is_therapist:
         form = AnswerForm(request.POST or None, questions=questions)
         if request.method == "POST" and form.is_valid():
-            answer_request(interview=interview, form=form)
-            notify(
-                request,
-                to=interview.client.email,
-                subject=f"{interview.therapist.display_name} answered your questions",
-                body="Your questions have answers.",
-                link=interview.get_absolute_url(),
-            )
-            messages.success(request, "Your answers are sent to the client.")
-            return redirect(interview.get_absolute_url())
+            try:
+                answer_request(interview=interview, form=form)
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                notify(
+                    request,
+                    to=interview.client.email,
+                    subject=f"{interview.therapist.display_name} answered your "
+                    "questions",
+                    body="Your questions have answers.",
+                    link=interview.get_absolute_url(),
+                )
+                messages.success(request, "Your answers are sent to the client.")
+                return redirect(interview.get_absolute_url())
         if interview.therapist_read_at is None:
             interview.therapist_read_at = timezone.now()
             interview.save(update_fields=["therapist_read_at"])
@@ -160,6 +142,11 @@ def report_abuse(request, pk):
     )
     form = AbuseReportForm(request.POST)
     if form.is_valid():
+        try:
+            REPORTS.hit(f"user:{request.user.pk}", client_ip(request))
+        except RateLimited as limited:
+            messages.error(request, f"Your report is not sent. {limited.message}")
+            return redirect(interview.get_absolute_url())
         # Reports add up: a later one never hides an earlier one.
         reason = form.cleaned_data["reason"]
         if interview.report_reason:

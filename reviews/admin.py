@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from reviews import stats
+from reviews.forms import MODERATE_OWN, ReviewAdminForm
 from reviews.models import Review
 
 
@@ -23,10 +25,39 @@ class ReviewAdmin(admin.ModelAdmin):
     list_select_related = ["therapist", "author"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    form = ReviewAdminForm
+
+    # Nobody decides on a review they wrote or one about their own profile: it
+    # is read-only to them, and a delete that includes one is refused.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.involves(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.involves(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        ids = [review.pk for review in objs]
+        if Review.objects.filter(pk__in=ids).involving(request.user).exists():
+            perms_needed.add("reviews you wrote or that are about your own profile")
+        return deleted, model_count, perms_needed, protected
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
 
     # Admin add/change/delete views run in a transaction, so the therapist's
     # stored aggregates move together with the review.
     def save_model(self, request, obj, form, change):
+        if obj.involves(request.user):
+            raise PermissionDenied(MODERATE_OWN)
         super().save_model(request, obj, form, change)
         # A review moved to another therapist changes both therapists' figures.
         stats.reviews_changed(

@@ -18,7 +18,14 @@ def reviews_written(user) -> list[dict]:
 
 
 def reviews_received(therapist) -> list[dict]:
-    """The reviews a therapist received, whatever their status."""
+    """The reviews a therapist received that the public can read: the counted
+    ones, as the profile shows them.
+
+    A review held for moderation, removed or replaced by its author's newer one
+    is left out whole, rating and all: what a client wrote about their health
+    and withheld from the profile is theirs, and its rating alone (with its
+    date) could point to who wrote it. Each client's export has their own.
+    """
     return [
         {
             "rating": review.rating,
@@ -26,5 +33,5 @@ def reviews_received(therapist) -> list[dict]:
             "body": review.body,
             "created_at": review.created_at,
         }
-        for review in Review.objects.filter(therapist=therapist)
+        for review in Review.objects.filter(therapist=therapist).counted()
     ]

@@ -4,12 +4,16 @@ from reviews.models import ASPECTS, Review, ReviewReport, ReviewResponse
 from therapists.models import Condition
 
 STARS = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
-MAX_REVIEWS_PER_HOUR = 5
+MODERATE_OWN = "You cannot moderate a review of your own profile or one you wrote."
 # Fields whose range both a validator and a CheckConstraint on Review check.
 RANGE_CHECKED_FIELDS = (*ASPECTS, "rating", "sessions")
 
 
 class ReviewForm(forms.ModelForm):
+    """A client's review. The hourly limit is checked when it is written
+    (reviews.writing.submit_review()), inside the write's lock, where posts that
+    arrive at the same moment cannot all pass it."""
+
     class Meta:
         model = Review
         fields = [
@@ -40,9 +44,8 @@ class ReviewForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"maxlength": 120}),
         }
 
-    def __init__(self, *args, recent_count: int = 0, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.recent_count = recent_count
         self.fields["condition"].queryset = Condition.objects.all()
         self.fields["condition"].empty_label = "Choose what you came for…"
         self.fields["condition"].required = True
@@ -83,16 +86,6 @@ class ReviewForm(forms.ModelForm):
             )
         return body
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.recent_count >= MAX_REVIEWS_PER_HOUR:
-            raise forms.ValidationError(
-                f"You have posted {self.recent_count} reviews in the last hour. "
-                "Please come back later.",
-                code="rate_limited",
-            )
-        return cleaned
-
 
 class ReportForm(forms.ModelForm):
     class Meta:
@@ -119,6 +112,24 @@ class ResponseForm(forms.ModelForm):
                 "Write at least 10 characters.", code="response_short"
             )
         return body
+
+
+class ReviewAdminForm(forms.ModelForm):
+    """Staff's form in the admin (its fields are the admin's): nobody adds a
+    review of themselves or moves one onto their own profile. `user` is the
+    staff member, set by ReviewAdmin.get_form()."""
+
+    user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        therapist, author = cleaned.get("therapist"), cleaned.get("author")
+        if self.user is not None and self.user.pk in (
+            therapist and therapist.user_id,
+            author and author.pk,
+        ):
+            raise forms.ValidationError(MODERATE_OWN, code="own_review")
+        return cleaned
 
 
 class ModerationForm(forms.Form):

@@ -70,6 +70,11 @@ class ReviewQuerySet(models.QuerySet):
         )
         return self.update(helpful_count=Coalesce(Subquery(votes), 0))
 
+    def involving(self, user) -> Self:
+        """Reviews the user wrote or that are about the user's profile: the ones
+        they may not moderate."""
+        return self.filter(Q(author=user) | Q(therapist__user=user))
+
     def awaiting_moderation(self) -> Self:
         """Held reviews and published ones with an open report, oldest first."""
         open_report = ReviewReport.objects.filter(
@@ -170,6 +175,11 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return f"{self.therapist.get_absolute_url()}#review-{self.pk}"
+
+    def involves(self, user) -> bool:
+        """Whether the user wrote this review or is the therapist reviewed: they
+        may not moderate it."""
+        return user.pk in (self.author_id, self.therapist.user_id)
 
     @property
     def rating_label(self) -> str:
@@ -275,6 +285,18 @@ def new_invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# An invitation nobody used lapses after this many days, and stops counting
+# towards the therapist's open ones.
+INVITATION_DAYS = 30
+
+
+class ReviewInvitationQuerySet(models.QuerySet):
+    def unused(self) -> Self:
+        """Invitations still open: not used yet, and not lapsed."""
+        since = timezone.now() - datetime.timedelta(days=INVITATION_DAYS)
+        return self.filter(used_at__isnull=True, created_at__gte=since)
+
+
 class ReviewInvitation(models.Model):
     """A one-time link a therapist gives a client: the review it brings in is
     marked as from a verified client."""
@@ -295,6 +317,8 @@ class ReviewInvitation(models.Model):
         related_name="+",
     )
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

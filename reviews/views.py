@@ -2,14 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.notifications import notify
-from reviews.forms import ModerationForm, ReportForm, ResponseForm, ReviewForm
+from core.ratelimit import RateLimited, client_ip
+from reviews.forms import (
+    MODERATE_OWN,
+    ModerationForm,
+    ReportForm,
+    ResponseForm,
+    ReviewForm,
+)
 from reviews.models import (
     HelpfulVote,
     Review,
@@ -17,8 +24,13 @@ from reviews.models import (
     ReviewReport,
     ReviewResponse,
 )
-from reviews.writing import moderate, recent_count, submit_review
+from reviews.writing import REPORTS, moderate, submit_review
 from therapists.models import Therapist
+
+INVITATION_NOT_VALID = (
+    "That invitation link was already used or is not valid; you can still write "
+    "a review."
+)
 
 
 @login_required
@@ -29,15 +41,13 @@ def write_review(request, slug):
     token = request.GET.get("invite") or request.POST.get("invite")
     invitation = None
     if token:
-        invitation = ReviewInvitation.objects.filter(
-            therapist=therapist, token=token, used_at__isnull=True
-        ).first()
+        invitation = (
+            ReviewInvitation.objects.unused()
+            .filter(therapist=therapist, token=token)
+            .first()
+        )
         if invitation is None:
-            messages.warning(
-                request,
-                "That invitation link was already used or is not valid; you can "
-                "still write a review.",
-            )
+            messages.warning(request, INVITATION_NOT_VALID)
     current = Review.objects.filter(
         therapist=therapist, author=request.user, is_current=True
     )
@@ -47,20 +57,19 @@ def write_review(request, slug):
     form = ReviewForm(
         request.POST if posted else None,
         instance=None if posted else current.first(),
-        recent_count=recent_count(request.user, 1),
     )
     if posted and form.is_valid():
-        review = submit_review(
-            therapist=therapist, author=request.user, form=form, invitation=invitation
-        )
-        if review.status == Review.Status.PUBLISHED:
-            messages.success(request, "Thank you: your review is published.")
-        else:
-            messages.info(
-                request,
-                "Thank you: your review will appear once our staff have checked it.",
+        try:
+            review = submit_review(
+                therapist=therapist,
+                author=request.user,
+                form=form,
+                invitation=invitation,
             )
-        return redirect(therapist.get_absolute_url())
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            return reviewed(request, review, invitation)
     return render(
         request,
         "reviews/review_form.html",
@@ -71,6 +80,21 @@ def write_review(request, slug):
             "invitation": invitation,
         },
     )
+
+
+def reviewed(request, review: Review, invitation: ReviewInvitation | None):
+    """Tell the author how their saved review stands; back to the profile."""
+    if invitation is not None and invitation.used_by_id != request.user.pk:
+        # Another client's review spent it after this page read it.
+        messages.warning(request, INVITATION_NOT_VALID)
+    if review.status == Review.Status.PUBLISHED:
+        messages.success(request, "Thank you: your review is published.")
+    else:
+        messages.info(
+            request,
+            "Thank you: your review will appear once our staff have checked it.",
+        )
+    return redirect(review.therapist.get_absolute_url())
 
 
 def visible_review(pk) -> Review:
@@ -113,12 +137,17 @@ def report(request, pk):
         already = ReviewReport.objects.filter(
             review=review, reporter=request.user, resolved_at__isnull=True
         ).exists()
-        if not already:
-            form.instance.review = review
-            form.instance.reporter = request.user
-            form.save()
-        messages.success(request, "Thank you: our staff will look at this review.")
-        return redirect(review.get_absolute_url())
+        try:
+            if not already:
+                REPORTS.hit(f"user:{request.user.pk}", client_ip(request))
+                form.instance.review = review
+                form.instance.reporter = request.user
+                form.save()
+        except RateLimited as limited:
+            form.add_error(None, limited.message)
+        else:
+            messages.success(request, "Thank you: our staff will look at this review.")
+            return redirect(review.get_absolute_url())
     return render(request, "reviews/report_form.html", {"form": form, "review": review})
 
 
@@ -167,6 +196,8 @@ def moderation_queue(request):
     if request.method == "POST":
         pk = request.POST.get("review", "")
         review = get_object_or_404(reviews, pk=int(pk) if pk.isdigit() else 0)
+        if review.involves(request.user):
+            raise PermissionDenied(MODERATE_OWN)
         form = ModerationForm(request.POST, prefix=f"r{review.pk}")
         if form.is_valid():
             publish = form.cleaned_data["action"] == "publish"
@@ -184,8 +215,15 @@ def moderation_queue(request):
         forms = {review.pk: form}
     else:
         forms = {}
+    # A review the moderator wrote or that is about them shows without a form:
+    # another moderator decides on it.
     items = [
-        (review, forms.get(review.pk) or ModerationForm(prefix=f"r{review.pk}"))
+        (
+            review,
+            None
+            if review.involves(request.user)
+            else forms.get(review.pk) or ModerationForm(prefix=f"r{review.pk}"),
+        )
         for review in reviews[:100]
     ]
     return render(request, "reviews/moderation_queue.html", {"items": items})

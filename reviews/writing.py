@@ -1,26 +1,52 @@
-"""Writing and moderating a review: each a write across several rows (the
-review, the one it replaces, invitations, reports, the decision log) and the
-therapist's stored totals, in one transaction."""
+"""Writing and moderating a review, and inviting one: each a write across
+several rows (the review, the one it replaces, invitations, reports, the
+decision log) and the therapist's stored totals, in one transaction.
+
+The limits that must hold when requests arrive at the same moment (reviews per
+author per hour, one review per invitation, open invitations per therapist) are
+counted in the database inside the write's lock; the others (invitations and
+reports per account and per IP) in the shared cache, by core.ratelimit.
+"""
 
 import datetime
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
+from core.ratelimit import Limit
 from interviews.models import InterviewRequest
 from reviews import moderation, stats
-from reviews.forms import ReviewForm
-from reviews.models import ASPECTS, ModerationDecision, Review, ReviewInvitation
+from reviews.forms import MODERATE_OWN, ReviewForm
+from reviews.models import (
+    ASPECTS,
+    INVITATION_DAYS,
+    ModerationDecision,
+    Review,
+    ReviewInvitation,
+)
 from therapists.models import Therapist
 
 COPY_CHECK_LIMIT = 200
+MAX_REVIEWS_PER_HOUR = 5
+MAX_OPEN_INVITATIONS = 10
+# Per account and per IP, in the shared cache.
+INVITATIONS = Limit("review_invitation", count=20, seconds=24 * 3600)
+REPORTS = Limit("review_report", count=10, seconds=3600)
 
 
-def recent_count(author, hours: int) -> int:
-    """How many reviews a person wrote in the last `hours` hours."""
-    since = timezone.now() - datetime.timedelta(hours=hours)
-    return Review.objects.filter(author=author, created_at__gte=since).count()
+def lock_author(author) -> None:
+    """Lock the author's row until the transaction ends, so that one person's
+    concurrent writes are counted one after another (SELECT ... FOR UPDATE on
+    PostgreSQL; SQLite's IMMEDIATE transactions already serialise writes)."""
+    list(
+        get_user_model()
+        .objects.select_for_update()
+        .filter(pk=author.pk)
+        .values_list("pk", flat=True)
+    )
 
 
 def recent_counts(author) -> tuple[int, int]:
@@ -40,7 +66,23 @@ def submit_review(
     *, therapist: Therapist, author, form: ReviewForm, invitation=None
 ) -> Review:
     """Save a review in place of the author's current one, moderate it, and move
-    the therapist's stored figures, all in one transaction."""
+    the therapist's stored figures, all in one transaction.
+
+    Raises ValidationError, saving nothing, when the author has written
+    MAX_REVIEWS_PER_HOUR reviews in the last hour. An invitation that is no
+    longer unused by the time of the write verifies nothing.
+    """
+    # Locks are taken in one order, the author's row then the therapist's, so
+    # that concurrent writes wait for each other and never deadlock. The
+    # author's lock makes the hourly count exact.
+    lock_author(author)
+    last_hour, last_day = recent_counts(author)
+    if last_hour >= MAX_REVIEWS_PER_HOUR:
+        raise ValidationError(
+            f"You have posted {last_hour} reviews in the last hour. "
+            "Please come back later.",
+            code="rate_limited",
+        )
     # Lock the therapist row so concurrent reviews recount one after another.
     therapist = Therapist.objects.select_for_update().get(pk=therapist.pk)
     others = (
@@ -57,7 +99,6 @@ def submit_review(
         aspect_ratings=tuple(data[name] for name in ASPECTS),
         would_recommend=data["would_recommend"],
     )
-    last_hour, last_day = recent_counts(author)
     context = moderation.Context(
         reviews_by_author_last_hour=last_hour,
         reviews_by_author_last_day=last_day,
@@ -76,16 +117,30 @@ def submit_review(
     )
     review.status = Review.Status.HELD if reasons else Review.Status.PUBLISHED
     review.hold_reasons = "\n".join(reasons)
-    review.is_verified_client = invitation is not None or author_was_verified(
-        therapist, author
-    )
+    review.is_verified_client = spend_invitation(
+        invitation, therapist=therapist, author=author
+    ) or author_was_verified(therapist, author)
     review.save()
-    if invitation is not None:
-        invitation.used_by = author
-        invitation.used_at = timezone.now()
-        invitation.save(update_fields=["used_by", "used_at"])
     stats.review_changed(therapist)
     return review
+
+
+def spend_invitation(invitation, *, therapist: Therapist, author) -> bool:
+    """Mark the invitation used by the author if it is still unused, checked in
+    the UPDATE itself (the therapist's row is locked, and PostgreSQL re-checks
+    the condition on a row another transaction just changed); whether it was.
+    A spent invitation is updated in memory too."""
+    if invitation is None:
+        return False
+    now = timezone.now()
+    spent = (
+        ReviewInvitation.objects.unused()
+        .filter(pk=invitation.pk, therapist=therapist)
+        .update(used_by=author, used_at=now)
+    )
+    if spent:
+        invitation.used_by, invitation.used_at = author, now
+    return bool(spent)
 
 
 def author_was_verified(therapist, author) -> bool:
@@ -104,8 +159,29 @@ def author_was_verified(therapist, author) -> bool:
 
 
 @transaction.atomic
+def create_invitation(*, therapist: Therapist, note: str) -> ReviewInvitation:
+    """A new one-time invitation from the therapist. Raises ValidationError,
+    creating nothing, when MAX_OPEN_INVITATIONS of theirs are still unused
+    (counted under the lock on the therapist's row)."""
+    therapist = Therapist.objects.select_for_update().get(pk=therapist.pk)
+    unused = ReviewInvitation.objects.filter(therapist=therapist).unused().count()
+    if unused >= MAX_OPEN_INVITATIONS:
+        raise ValidationError(
+            f"You have {unused} unused invitations, the most you can have open at "
+            f"once. Each lapses {INVITATION_DAYS} days after you created it, or "
+            "when a client uses it; then you can create another.",
+            code="too_many_open",
+        )
+    return ReviewInvitation.objects.create(therapist=therapist, note=note)
+
+
+@transaction.atomic
 def moderate(*, review: Review, actor, publish: bool, reason: str) -> Review:
-    """Publish or remove a review, log the decision, close its reports, recount."""
+    """Publish or remove a review, log the decision, close its reports, recount.
+    Raises PermissionDenied, changing nothing, when the actor wrote the review
+    or is the therapist it is about."""
+    if review.involves(actor):
+        raise PermissionDenied(MODERATE_OWN)
     review.status = Review.Status.PUBLISHED if publish else Review.Status.REMOVED
     review.moderation_note = reason
     review.save(update_fields=["status", "moderation_note"])

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from interviews.models import InterviewRequest
@@ -33,8 +34,11 @@ def toggle_shortlist(request, slug):
             request, f"{therapist.display_name} is {result} your shortlist."
         )
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        # Not redirect(): it would take a bare word ("0") for a view name.
+        return HttpResponseRedirect(next_url)
     return redirect(therapist.get_absolute_url())
 
 

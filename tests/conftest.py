@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from tests import factories
 
@@ -29,6 +30,22 @@ def isolated_storage(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def mail_sent_as_on_a_committed_site(monkeypatch):
+    """core.notifications mails once the change commits; a test's own wrapping
+    transaction never commits. Outside the site's own transactions mail goes at
+    once, as it does on the real site; inside one it still waits for the commit
+    (django_capture_on_commit_callbacks runs it)."""
+
+    def on_commit(func, using=None, robust=False):
+        if all(block._from_testcase for block in connection.atomic_blocks):
+            func()
+        else:
+            transaction.on_commit(func, using=using, robust=robust)
+
+    monkeypatch.setattr("core.notifications.on_commit", on_commit)
 
 
 @pytest.fixture

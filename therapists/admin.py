@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db import transaction
 
+from core.files import delete_on_commit
 from therapists import changes
+from therapists.forms import TherapistAdminForm
 from therapists.models import (
     Condition,
     PracticeLocation,
@@ -68,7 +70,9 @@ class TherapistAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["display_name"]}
     raw_id_fields = ["user"]
     filter_horizontal = ["conditions"]
+    form = TherapistAdminForm
     readonly_fields = [
+        "photo_thumbnail",  # made from the photo
         "rating_count",
         "rating_average",
         "badge_valid_until",
@@ -83,6 +87,10 @@ class TherapistAdmin(admin.ModelAdmin):
     ]
     list_per_page = 50
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        delete_on_commit(*form.replaced_files)
 
     def delete_model(self, request, obj):
         Therapist.objects.filter(pk=obj.pk).forget_search_documents()

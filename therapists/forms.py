@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
+from core.fields import BoundedModelMultipleChoiceField
 from therapists import geocoding, uploads
 from therapists.models import (
     LANGUAGE_CHOICES,
@@ -50,6 +52,7 @@ class TherapistProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 8}),
             "conditions": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"conditions": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +126,32 @@ class PhotoForm(forms.Form):
         return uploads.process_photo(self.cleaned_data["photo"])
 
 
+class TherapistAdminForm(forms.ModelForm):
+    """Staff's form in the admin (which names the fields): a new photo is
+    cleaned as on the dashboard, and the thumbnail made from it."""
+
+    replaced_files = ()  # the old photo and thumbnail, once the save commits
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if not isinstance(photo, UploadedFile):
+            return photo  # unchanged, or cleared (False)
+        self.processed_photo = uploads.process_photo(photo)
+        return self.processed_photo.photo
+
+    def _post_clean(self):
+        old = (self.instance.photo, self.instance.photo_thumbnail)
+        super()._post_clean()
+        processed = getattr(self, "processed_photo", None)
+        if processed is not None:
+            self.instance.photo_thumbnail = processed.thumbnail
+        elif self.cleaned_data.get("photo") is False:
+            self.instance.photo_thumbnail = ""
+        else:
+            return
+        self.replaced_files = old
+
+
 TechniqueFormSet = inlineformset_factory(
     Therapist,
     TherapistTechnique,
@@ -132,6 +161,8 @@ TechniqueFormSet = inlineformset_factory(
     can_delete=True,
     max_num=12,
     validate_max=True,
+    # Never build more forms than that, whatever TOTAL_FORMS a POST declares.
+    absolute_max=12,
 )
 
 

@@ -12,12 +12,16 @@ from django.utils.functional import cached_property
 
 MIN_COUNT_CAP = 1000
 PAGES_AHEAD = 10
+# The furthest page a count is made for: two million results at 20 a page, past
+# the end of any real directory. A larger ?page= (up to 2^63 and beyond, which
+# no database LIMIT takes) counts as this one and gets the nearest real page.
+MAX_PAGE = 100_000
 
 
 def count_cap(page: object, per_page: int) -> int:
     """How many matches to count for a request of `page` (a raw ?page= value)."""
     try:
-        number = max(int(str(page)), 1)
+        number = min(max(int(str(page)), 1), MAX_PAGE)
     except ValueError:
         number = 1
     return max(MIN_COUNT_CAP, (number + PAGES_AHEAD) * per_page)

@@ -96,6 +96,25 @@ def clean_evidence(upload: File) -> ContentFile:
         return _encode(image, "PNG")
 
 
+@contextmanager
+def kept_only_if_saved(instance, *fields: str) -> Iterator[None]:
+    """Delete the files stored on these fields inside the block if it raises.
+
+    Wrap the whole change, its transaction included: a save or commit that
+    fails leaves no file behind. The files the fields held before are left
+    alone (delete_on_commit() removes them once a replacement is saved).
+    """
+    before = {field: getattr(instance, field).name for field in fields}
+    try:
+        yield
+    except BaseException:
+        for field in fields:
+            file = getattr(instance, field)
+            if file and file.name != before[field]:
+                file.storage.delete(file.name)
+        raise
+
+
 def _read(upload: File, limit: int, what: str) -> bytes:
     """The whole upload, refusing it early if it is over `limit` bytes."""
     too_large = ValidationError(

@@ -3,7 +3,7 @@ from django.contrib import admin
 from therapists.admin import TherapistAdmin
 from therapists.models import Therapist
 from verification import decisions
-from verification.forms import CredentialAdminForm
+from verification.forms import CredentialAdminForm, CredentialInlineFormSet
 from verification.models import Credential, CredentialEvent
 
 
@@ -12,10 +12,16 @@ class CredentialInline(admin.TabularInline):
     which records how and when it was verified."""
 
     model = Credential
+    formset = CredentialInlineFormSet
     extra = 0
     fields = ["kind", "issuer", "number", "jurisdiction", "expires_on", "status"]
     readonly_fields = ["status"]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
 
 # The therapist's admin page lists their credentials too: this app adds them.
@@ -66,6 +72,18 @@ class CredentialAdmin(admin.ModelAdmin):
     show_full_result_count = False
     form = CredentialAdminForm
     readonly_fields = ["verified_by", "verified_at"]
+
+    # Separation of duties: a member of staff's own credential is read-only to
+    # them, and the form refuses to add one for them or move one onto them.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and decisions.is_own(request.user, [obj.therapist_id]):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

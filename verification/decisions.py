@@ -26,10 +26,12 @@ import enum
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from core.files import delete_on_commit
+from therapists.models import Therapist
 from verification import badges
 from verification.audit import new_event, record_event, snapshot
 from verification.models import Credential, CredentialEvent, CredentialQuerySet
@@ -68,6 +70,23 @@ def _changed(before: Credential, after: Credential) -> bool:
         or before.therapist_id != after.therapist_id
         or before.evidence.name != after.evidence.name
     )
+
+
+OWN_CREDENTIAL = (
+    "You cannot decide on your own credential: another member of staff must."
+)
+
+
+def is_own(actor: AbstractBaseUser, therapist_ids: Iterable[int]) -> bool:
+    """Whether any of these therapists is the actor's own profile."""
+    return Therapist.objects.of_user(actor).filter(pk__in=set(therapist_ids)).exists()
+
+
+def _refuse_own(actor: AbstractBaseUser, therapist_ids: Iterable[int]) -> None:
+    """Separation of duties: nobody decides on, or as staff changes, their own
+    credential. Raises PermissionDenied before anything is written."""
+    if is_own(actor, therapist_ids):
+        raise PermissionDenied(OWN_CREDENTIAL)
 
 
 def _recount(therapist_ids: Iterable[int], *statuses: str | None) -> None:
@@ -189,7 +208,9 @@ def decide(
     note: str,
 ) -> Credential:
     """Approve or reject one credential, recording who, when and how; a
-    rejection's note is the reason the therapist sees."""
+    rejection's note is the reason the therapist sees. Raises PermissionDenied
+    when it is the actor's own."""
+    _refuse_own(actor, [credential.therapist_id])
     was = credential.status
     _decide(
         credential=credential, actor=actor, approve=approve, method=method, note=note
@@ -206,8 +227,10 @@ def approve_all(
     method: str,
     note: str,
 ) -> list[Credential]:
-    """Approve several credentials at once, with one method and note."""
+    """Approve several credentials at once, with one method and note. Raises
+    PermissionDenied, approving none, when one of them is the actor's own."""
     approved = list(credentials)
+    _refuse_own(actor, (credential.therapist_id for credential in approved))
     for credential in approved:
         _decide(
             credential=credential, actor=actor, approve=True, method=method, note=note
@@ -233,7 +256,12 @@ def save_in_admin(
     row, None for a new one): whoever sets it verified is recorded as verifying
     it, the event says what the save amounts to, and a replaced document is
     deleted once this commits. Staff edits never send a credential back to
-    staff."""
+    staff. Raises PermissionDenied when the credential is, or was, the actor's
+    own."""
+    _refuse_own(
+        actor,
+        [credential.therapist_id, *([before.therapist_id] if before else [])],
+    )
     if credential.status == Status.VERIFIED and (
         before is None
         or before.status != credential.status

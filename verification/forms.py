@@ -1,7 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.fields import BoundedModelMultipleChoiceField
 from therapists import uploads
+from verification.decisions import OWN_CREDENTIAL
 from verification.models import Credential
 
 APPROVE = "approve"
@@ -42,7 +44,7 @@ class DecisionForm(forms.Form):
 
 
 class BulkApproveForm(forms.Form):
-    credentials = forms.ModelMultipleChoiceField(
+    credentials = BoundedModelMultipleChoiceField(
         queryset=Credential.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     method = forms.ChoiceField(
@@ -50,9 +52,22 @@ class BulkApproveForm(forms.Form):
     )
     note = forms.CharField(label="Note for the record", max_length=300)
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, user=None, **kwargs):
+        """`user`: the member of staff approving, who may not approve their own."""
         super().__init__(*args, **kwargs)
         self.fields["credentials"].queryset = queryset
+        self.user = user
+
+    def clean_credentials(self):
+        credentials = self.cleaned_data["credentials"]
+        if self.user is None:
+            return credentials
+        own = [c.number for c in credentials if c.therapist.user_id == self.user.pk]
+        if own:
+            raise ValidationError(
+                f"{OWN_CREDENTIAL} ({', '.join(own)})", code="own_credential"
+            )
+        return credentials
 
 
 class CredentialForm(forms.ModelForm):
@@ -124,7 +139,11 @@ class CredentialForm(forms.ModelForm):
 
 
 class CredentialAdminForm(forms.ModelForm):
-    """Staff's form in the admin: a verified credential says how it was verified."""
+    """Staff's form in the admin: a verified credential says how it was verified,
+    and nobody adds a credential for themselves or moves one onto themselves."""
+
+    # The member of staff saving, set by CredentialAdmin.get_form().
+    user = None
 
     class Meta:
         model = Credential
@@ -140,6 +159,19 @@ class CredentialAdminForm(forms.ModelForm):
             "status_note",
         ]
 
+    def clean_therapist(self):
+        therapist = self.cleaned_data["therapist"]
+        if self.user is not None and therapist.user_id == self.user.pk:
+            raise ValidationError(OWN_CREDENTIAL, code="own_credential")
+        return therapist
+
+    def clean_evidence(self):
+        # Cleaned as the therapist's own upload is (CredentialForm).
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and evidence != self.instance.evidence:
+            return uploads.clean_evidence(evidence)
+        return evidence
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Credential.Status.VERIFIED and not cleaned.get(
@@ -152,3 +184,17 @@ class CredentialAdminForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+class CredentialInlineFormSet(forms.BaseInlineFormSet):
+    """The credentials on a therapist's admin page: nobody adds, edits or deletes
+    their own there (their dashboard sends changes to other staff)."""
+
+    # The member of staff saving, set by CredentialInline.get_formset().
+    user = None
+
+    def clean(self):
+        super().clean()
+        own = self.user is not None and self.instance.user_id == self.user.pk
+        if own and any(form.has_changed() for form in self.forms):
+            raise ValidationError(OWN_CREDENTIAL, code="own_credential")

@@ -7,4 +7,9 @@ app_name = "verification"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("<int:pk>/", views.review, name="review"),
+    path(
+        "<int:pk>/evidence/<int:page>.png",
+        views.evidence_page,
+        name="evidence-page",
+    ),
 ]

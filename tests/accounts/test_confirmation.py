@@ -43,9 +43,21 @@ def assert_link_refused(response):
     )
 
 
+def test_opening_the_link_shows_a_button_and_changes_nothing(client):
+    user, link = sign_up(client)
+    response = client.get(link)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<form method="post" action="{link}"' in html
+    assert ">Confirm my email address</button>" in html
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert logged_in_user_id(client) is None
+
+
 def test_confirmation_link_activates_and_logs_in_a_client(client):
     user, link = sign_up(client)
-    response = client.get(link, follow=True)
+    response = client.post(link, follow=True)
     user.refresh_from_db()
     assert user.is_active is True
     assert logged_in_user_id(client) == str(user.pk)
@@ -56,7 +68,7 @@ def test_confirmation_link_activates_and_logs_in_a_client(client):
 
 def test_confirmation_link_sends_a_therapist_to_the_dashboard(client):
     user, link = sign_up(client, role="therapist")
-    response = client.get(link, follow=True)
+    response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == "/dashboard/"
     assert response.status_code == 200
     assert logged_in_user_id(client) == str(user.pk)
@@ -66,7 +78,8 @@ def test_tampered_token_is_refused_and_the_user_stays_inactive(client):
     user, link = sign_up(client)
     uidb64, token = link.strip("/").split("/")[-2:]
     tampered = token[:-1] + ("0" if token[-1] != "0" else "1")
-    response = client.get(confirm_url(uidb64, tampered))
+    assert_link_refused(client.get(confirm_url(uidb64, tampered)))
+    response = client.post(confirm_url(uidb64, tampered))
     assert_link_refused(response)
     user.refresh_from_db()
     assert user.is_active is False
@@ -87,8 +100,8 @@ def test_tampered_token_is_refused_and_the_user_stays_inactive(client):
 def test_bad_uid_in_the_link_is_refused_without_a_server_error(client, uidb64):
     user, link = sign_up(client)
     token = link.strip("/").split("/")[-1]
-    response = client.get(confirm_url(uidb64, token))
-    assert_link_refused(response)
+    assert_link_refused(client.get(confirm_url(uidb64, token)))
+    assert_link_refused(client.post(confirm_url(uidb64, token)))
     user.refresh_from_db()
     assert user.is_active is False
 
@@ -107,10 +120,10 @@ def test_link_made_for_one_user_does_not_confirm_another(client):
 
 def test_used_confirmation_link_cannot_be_used_again(client):
     _, link = sign_up(client)
-    client.get(link)
+    client.post(link)
     client.logout()
-    response = client.get(link)
-    assert_link_refused(response)
+    assert_link_refused(client.get(link))
+    assert_link_refused(client.post(link))
     assert logged_in_user_id(client) is None
 
 
@@ -136,7 +149,7 @@ def test_resend_emails_a_working_link_only_to_an_unconfirmed_account(client):
     client.post(RESEND_URL, {"email": "Waiting@EXAMPLE.org"})
     (message,) = mail.outbox
     assert message.to == ["waiting@example.org"]
-    client.get(link_in(message))
+    client.post(link_in(message))
     waiting.refresh_from_db()
     assert waiting.is_active is True
 
@@ -150,7 +163,7 @@ def test_resend_with_an_invalid_address_shows_the_form_error(client):
 
 def test_account_deactivated_by_staff_cannot_reactivate_itself(client):
     user, old_link = sign_up(client)
-    client.get(old_link)
+    client.post(old_link)
     client.logout()
     user.refresh_from_db()
     user.is_active = False  # what unticking "Active" in the admin does
@@ -158,8 +171,26 @@ def test_account_deactivated_by_staff_cannot_reactivate_itself(client):
 
     client.post(RESEND_URL, {"email": "imani@example.org"})
     for link in [old_link] + [link_in(message) for message in mail.outbox[1:]]:
-        client.get(link)
+        client.post(link)
 
     user.refresh_from_db()
     assert user.is_active is False
     assert logged_in_user_id(client) is None
+
+
+def test_someone_else_logged_in_is_told_and_never_switched(client):
+    victim = factories.make_account("victim@example.org")
+    attacker, link = sign_up(client, email="attacker@example.org")
+    client.force_login(victim)
+
+    response = client.get(link)
+    html = response.content.decode()
+    assert "You are logged in as victim@example.org" in html
+    assert ">Confirm my email address</button>" not in html
+
+    response = client.post(link)
+    assert response.status_code == 403
+    assert "You are logged in as victim@example.org" in response.content.decode()
+    assert logged_in_user_id(client) == str(victim.pk)
+    attacker.refresh_from_db()
+    assert attacker.is_active is False

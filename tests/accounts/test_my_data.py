@@ -157,6 +157,35 @@ def test_therapist_export_includes_rejected_credentials_and_unpublished_drafts(
     ]
 
 
+def test_therapist_export_holds_only_the_reviews_the_public_can_read(client):
+    therapist = full_therapist()
+    author = factories.make_user()
+    factories.make_review(
+        therapist, author=author, title="Replaced", body="My old words."
+    )
+    factories.make_review(therapist, author=author, title="Current", body="Now.")
+    factories.make_review(
+        therapist,
+        title="Held",
+        body="My sciatica and my divorce, in detail.",
+        status=Review.Status.HELD,
+    )
+    factories.make_review(
+        therapist, title="Removed", body="Abuse.", status=Review.Status.REMOVED
+    )
+    client.force_login(therapist.user)
+
+    response = client.get(EXPORT_URL)
+    received = json.loads(response.content)["therapist_profile"]["reviews_received"]
+
+    assert sorted(r["title"] for r in received) == [
+        "Current",
+        "Good work by Dana Owner",
+    ]
+    for withheld in ("My old words", "sciatica", "Abuse"):
+        assert withheld not in response.content.decode()
+
+
 def test_export_never_contains_another_users_data(client):
     mine = full_therapist("dana@example.org", "Dana Owner")
     full_therapist("olive@example.org", "Olive Other")

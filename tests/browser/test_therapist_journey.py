@@ -44,6 +44,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(
 
     link = re.search(r"http://\S+/accounts/confirm/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
+    page.get_by_role("button", name="Confirm my email address").click()
     expect(page.get_by_text("your email address is confirmed")).to_be_visible()
     expect(page.get_by_role("heading", name="Imani Okafor-Reyes")).to_be_visible()
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()

@@ -67,7 +67,8 @@ def test_staff_approve_a_licence_and_the_badge_appears(page, audit, screenshot):
     ).to_be_visible()
     evidence = page.get_by_role("img", name="Evidence document for MT-445566")
     expect(evidence).to_be_visible()
-    assert evidence.evaluate("image => image.naturalWidth") == 640
+    # Rendered on the server as a PNG (verification/evidence.py): wait for it.
+    expect(evidence).to_have_js_property("naturalWidth", 640)
     audit(page, "credential review")
     screenshot(page, "credential-review")
 

@@ -1,13 +1,13 @@
+import io
+import re
+
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Sum
 
-from demo.management.commands.seed_demo import (
-    DEMO_STAFF_PASSWORD,
-    DEMO_STAFF_USERNAME,
-)
+from demo.management.commands.seed_demo import DEMO_STAFF_USERNAME
 from reviews import stats
 from reviews.models import Review
 from therapists.geocoding import geocode
@@ -101,10 +101,55 @@ def test_refuses_a_database_that_has_therapists_unless_if_empty():
     assert Therapist.objects.count() == 60
 
 
-def test_demo_staff_login_works():
+def staff_account():
+    return get_user_model().objects.get(username=DEMO_STAFF_USERNAME)
+
+
+def seed_with_staff(**options) -> str:
+    """Seed with --staff; the password the command printed."""
+    out = io.StringIO()
+    seed(staff=True, stdout=out, **options)
+    printed = re.findall(rf"{DEMO_STAFF_USERNAME} / (\S+) ", out.getvalue())
+    assert len(printed) == 1, out.getvalue()
+    return printed[0]
+
+
+def test_demo_staff_login_is_made_only_when_asked_for_with_a_random_password(
+    settings,
+):
+    settings.DEBUG = True
     seed()
-    user = authenticate(username=DEMO_STAFF_USERNAME, password=DEMO_STAFF_PASSWORD)
-    assert user is not None and user.is_staff
+    assert not get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).exists()
+    empty_database()
+    password = seed_with_staff()
+    user = staff_account()
+    assert user.is_staff and user.check_password(password)
+    assert not user.check_password("back-care-demo")
+    empty_database()
+    assert seed_with_staff() != password
+
+
+def test_a_second_run_does_not_print_or_change_the_staff_password(settings):
+    settings.DEBUG = True
+    password = seed_with_staff()
+    out = io.StringIO()
+    seed(staff=True, if_empty=True, stdout=out)
+    assert password not in out.getvalue()
+    assert "exists" in out.getvalue()
+    assert staff_account().check_password(password)
+
+
+def test_with_debug_off_no_account_with_a_known_password_is_made(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        seed(staff=True)
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        seed(staff=True, if_empty=True)
+    assert not get_user_model().objects.exists()
+    seed()
+    assert not any(
+        user.has_usable_password() for user in get_user_model().objects.all()
+    )
 
 
 def test_demo_therapists_and_clients_cannot_log_in():

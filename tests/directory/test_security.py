@@ -76,3 +76,39 @@ def test_static_assets_are_local(client, pages):
         html = client.get(url).content.decode()
         for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert not ref.startswith(("http://", "https://", "//")), (url, ref)
+
+
+def cookie_names(env: dict) -> list[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "directory.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def test_cookies_carry_the_host_prefix_when_served_over_https():
+    assert cookie_names({}) == ["__Host-sessionid", "__Host-csrftoken"]
+
+
+def test_development_over_plain_http_keeps_the_plain_cookie_names():
+    assert cookie_names({"DJANGO_DEBUG": "1"}) == ["sessionid", "csrftoken"]
+
+
+def test_logging_in_sets_the_host_prefixed_session_cookie(client, db):
+    factories.make_account("imani@example.org")
+    response = client.post(
+        reverse("login"),
+        {"username": "imani@example.org", "password": "correct-horse-battery"},
+    )
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]

@@ -4,8 +4,11 @@ import html as html_lib
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from interviews import writing
+from interviews.forms import AnswerForm
 from reviews.models import Review
 from tests import factories
 from tests.accounts.helpers import field_error
@@ -230,3 +233,83 @@ def test_an_interview_accepted_by_another_therapist_does_not_verify_the_review(
     client.post(review_url(therapist), factories.make_review_form_data())
     review = Review.objects.get(therapist=therapist, author=client_user)
     assert review.is_verified_client is False
+
+
+# --- an accepted conversation stays accepted ---------------------------------------
+
+STAYS_ACCEPTED = (
+    "You accepted this request and the client's contact details were shared "
+    "with you: it cannot be declined now. Write to the client instead."
+)
+
+
+def test_accepted_conversation_cannot_flip_to_declined(client, therapist, interview):
+    client.force_login(therapist.user)
+    client.post(interview.get_absolute_url(), answer_data(interview))
+    mail.outbox.clear()
+    before = snapshot(interview)
+
+    response = client.post(
+        interview.get_absolute_url(),
+        answer_data(interview, decision="declined", message="Changed my mind."),
+    )
+
+    assert response.status_code == 200
+    assert STAYS_ACCEPTED in html_lib.unescape(page(response))
+    assert snapshot(interview) == before
+    assert before["status"] == "accepted"
+    assert mail.outbox == []
+
+
+def test_accepted_conversation_is_declined_by_no_form_read_before_it_was_accepted(
+    therapist, interview
+):
+    """The decision is checked on the locked row: a decline posted from a page
+    opened before the therapist accepted in another tab is refused."""
+    questions = list(interview.questions.all())
+    form = AnswerForm(
+        answer_data(interview, decision="declined", message="No room this month."),
+        questions=questions,
+    )
+    assert form.is_valid()
+    interview.status = "accepted"
+    interview.save(update_fields=["status"])
+    stale = type(interview).objects.get(pk=interview.pk)
+    stale.status = "open"
+    before = snapshot(interview)
+
+    with pytest.raises(ValidationError) as refused:
+        writing.answer_request(interview=stale, form=form)
+
+    assert refused.value.message_dict == {"decision": [STAYS_ACCEPTED]}
+    assert snapshot(interview) == before
+
+
+def test_accepted_conversation_may_still_be_answered_again(
+    client, therapist, interview
+):
+    client.force_login(therapist.user)
+    client.post(interview.get_absolute_url(), answer_data(interview))
+
+    response = client.post(
+        interview.get_absolute_url(),
+        answer_data(interview, answers=["Fuller answer one.", "Fuller answer two."]),
+    )
+
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.status == "accepted"
+    assert interview.questions.first().answer == "Fuller answer one."
+
+
+def test_declined_conversation_may_still_be_accepted(client, therapist, interview):
+    client.force_login(therapist.user)
+    client.post(
+        interview.get_absolute_url(),
+        answer_data(interview, decision="declined", message="Fully booked."),
+    )
+
+    client.post(interview.get_absolute_url(), answer_data(interview))
+
+    interview.refresh_from_db()
+    assert interview.status == "accepted"

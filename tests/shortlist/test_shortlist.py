@@ -175,7 +175,7 @@ def test_confirming_an_email_merges_the_visitor_shortlist(client, therapist):
     client.post(toggle_url(therapist))
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = email_confirmation_token.make_token(user)
-    response = client.get(
+    response = client.post(
         reverse("accounts:confirm", kwargs={"uidb64": uid, "token": token})
     )
     assert response.status_code == 302
@@ -200,6 +200,23 @@ def test_next_never_leaves_the_site(client, therapist, next_url):
     response = client.post(toggle_url(therapist), {"next": next_url})
     assert response.status_code == 302
     assert response.url == therapist.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "next_url", ["/\\evil.example/", "/\t/evil.example/", "https:/x"]
+)
+def test_next_is_checked_by_djangos_own_rule(client, therapist, next_url):
+    # url_has_allowed_host_and_scheme() refuses what a browser could read as
+    # another host, so the visitor lands on the profile instead.
+    response = client.post(toggle_url(therapist), {"next": next_url})
+    assert response.url == therapist.get_absolute_url()
+
+
+def test_next_may_be_a_full_url_of_this_site(client, therapist):
+    response = client.post(
+        toggle_url(therapist), {"next": "http://testserver/therapists/?q=neck"}
+    )
+    assert response.url == "http://testserver/therapists/?q=neck"
 
 
 @pytest.mark.parametrize("trick", ["/\\evil.example/", "/\t/evil.example/"])

@@ -23,6 +23,25 @@ def test_count_cap_counts_ten_pages_past_the_requested_one_and_at_least_1000():
     assert count_cap("200", 20) == 4200
 
 
+def test_count_cap_is_bounded_however_large_the_requested_page():
+    bounded = count_cap(str(pagination.MAX_PAGE), 20)
+    assert count_cap("500000000000000000", 20) == bounded
+    assert count_cap(str(2**63), 20) == bounded
+    assert count_cap("9" * 5000, 20) == 1000  # past int()'s digit limit: garbled
+    assert bounded < 2**31
+
+
+@pytest.mark.parametrize("page", ["500000000000000000", str(2**63), str(10**30)])
+def test_a_page_far_past_the_end_shows_the_last_page(client, page):
+    for n in range(3):
+        factories.make_therapist(slug=f"t{n}")
+
+    response = client.get(reverse("therapists:list"), {"page": page})
+
+    assert response.status_code == 200
+    assert len(result_slugs(response)) == 3
+
+
 def test_capped_paginator_stops_counting_at_the_cap():
     for n in range(5):
         factories.make_therapist(slug=f"t{n}")

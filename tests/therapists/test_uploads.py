@@ -6,15 +6,23 @@ import struct
 import time
 import warnings
 import zlib
+from pathlib import Path
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
+from django.test import RequestFactory
+from django.urls import reverse
 from PIL import ExifTags, Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
+from tests import factories
 from therapists import uploads
+from therapists.models import Therapist
 from therapists.uploads import clean_evidence, process_photo
+from verification.models import Credential
 
 RANDOM_JPG = re.compile(r"^[0-9a-f]{32}\.jpg$")
 METADATA_KEYS = ("exif", "icc_profile", "xmp", "comment")
@@ -407,3 +415,97 @@ def test_limits_are_the_documented_ones():
     assert uploads.MAX_EVIDENCE_BYTES == 10 * 1024 * 1024
     assert uploads.MAX_PHOTO_PIXELS == 40_000_000
     assert (uploads.PHOTO_SIZE, uploads.THUMBNAIL_SIZE) == (800, 160)
+
+
+# --- storing: a failed save leaves no file behind -----------------------------
+
+
+def stored_files(settings) -> set[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.django_db
+def test_a_photo_whose_save_fails_leaves_no_file_behind(client, settings, monkeypatch):
+    therapist = factories.add_photo(factories.make_therapist())
+    before = stored_files(settings)
+    client.force_login(therapist.user)
+
+    def fail(self, *args, **kwargs):
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(Therapist, "save", fail)
+    photo = upload(factories.make_jpeg_bytes((400, 300)), "me.jpg")
+    with pytest.raises(DatabaseError):
+        client.post(reverse("dashboard:photo"), {"photo": photo})
+
+    assert stored_files(settings) == before
+    assert len(before) == 2  # the old photo and thumbnail are still there
+
+
+@pytest.mark.django_db
+def test_kept_only_if_saved_keeps_files_of_a_save_that_succeeds(settings):
+    therapist = factories.make_therapist()
+    processed = process_photo(upload(factories.make_jpeg_bytes((400, 300))))
+
+    with uploads.kept_only_if_saved(therapist, "photo", "photo_thumbnail"):
+        therapist.photo.save(processed.photo.name, processed.photo, save=False)
+        therapist.photo_thumbnail.save(
+            processed.thumbnail.name, processed.thumbnail, save=False
+        )
+        therapist.save()
+
+    assert len(stored_files(settings)) == 2
+
+
+# --- the admin cleans uploads as the dashboard does ---------------------------
+
+
+def admin_form(model, obj, user, data, files):
+    request = RequestFactory().post("/")
+    request.user = user
+    form_class = admin.site._registry[model].get_form(request, obj, change=True)
+    form = form_class(data=data, files=files, instance=obj)
+    form.is_valid()
+    return form
+
+
+@pytest.mark.django_db
+def test_admin_photo_upload_is_cleaned_and_gets_a_thumbnail(staff_user):
+    therapist = factories.make_therapist()
+    sent = upload(factories.make_jpeg_bytes((1600, 1200), exif=gps_exif()))
+    form = admin_form(Therapist, therapist, staff_user, {}, {"photo": sent})
+
+    assert "photo" not in form.errors
+    photo = form.cleaned_data["photo"]
+    assert RANDOM_JPG.match(photo.name)
+    stored = Image.open(io.BytesIO(photo.read()))
+    assert max(stored.size) == uploads.PHOTO_SIZE
+    assert not stored.getexif()
+    assert max(Image.open(form.instance.photo_thumbnail).size) == 160
+    assert "photo_thumbnail" not in form.fields  # made from the photo only
+
+
+@pytest.mark.django_db
+def test_admin_photo_of_a_type_the_dashboard_refuses_is_refused_here(staff_user):
+    therapist = factories.make_therapist()
+    gif = io.BytesIO()
+    Image.new("RGB", (50, 50)).save(gif, "GIF")
+    sent = upload(gif.getvalue(), "a.gif")
+    form = admin_form(Therapist, therapist, staff_user, {}, {"photo": sent})
+    assert "This file type is not supported." in form.errors["photo"][0]
+
+
+@pytest.mark.django_db
+def test_admin_evidence_is_cleaned_as_the_dashboards(staff_user):
+    credential = factories.make_credential()
+    html_pdf = upload(b"%PDF-1.4 <html><script>alert(1)</script>", "licence.pdf")
+    form = admin_form(Credential, credential, staff_user, {}, {"evidence": html_pdf})
+    assert "This file type is not supported." in form.errors["evidence"][0]
+
+    sent = upload(factories.make_jpeg_bytes((800, 600), exif=gps_exif()), "scan.jpg")
+    form = admin_form(Credential, credential, staff_user, {}, {"evidence": sent})
+    assert "evidence" not in form.errors
+    evidence = form.cleaned_data["evidence"]
+    assert RANDOM_JPG.match(evidence.name)
+    assert not Image.open(io.BytesIO(evidence.read())).getexif()

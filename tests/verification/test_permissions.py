@@ -176,7 +176,8 @@ def test_verifier_sees_the_review_page_with_claim_and_evidence_links(
     assert "State licence of Dana Owner" in response.text
     assert "MT-100001" in response.text
     assert "Pending verification" in response.text
-    assert f'href="{evidence_url(pending)}?inline=1"' in response.text
+    assert f'href="{evidence_url(pending)}"' in response.text
+    assert "?inline=1" not in response.text
 
 
 def test_verifier_gets_404_for_a_missing_credential(client, verifier):
@@ -218,7 +219,11 @@ def fetch_evidence(client, credential):
     return response, body
 
 
-def test_verifier_who_may_view_credentials_sees_evidence_inline(client, pending):
+def test_verifier_who_may_view_credentials_downloads_evidence_even_asking_inline(
+    client, pending
+):
+    # Staff see a PDF as page images (tests/verification/test_evidence.py); the
+    # PDF itself never opens in the browser's viewer.
     client.force_login(
         factories.make_staff_user(permissions=[VERIFY, "verification.view_credential"])
     )
@@ -226,12 +231,12 @@ def test_verifier_who_may_view_credentials_sees_evidence_inline(client, pending)
     response, body = fetch_evidence(client, pending)
 
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith("attachment")
     assert response["Cache-Control"] == "private, no-store"
     assert body == EVIDENCE_BYTES
 
 
-def test_verifier_can_open_the_evidence_the_review_page_links_to(
+def test_verifier_can_download_the_evidence_the_review_page_links_to(
     client, verifier, pending
 ):
     client.force_login(verifier)
@@ -239,7 +244,7 @@ def test_verifier_can_open_the_evidence_the_review_page_links_to(
     response, body = fetch_evidence(client, pending)
 
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("inline")
+    assert response["Content-Disposition"].startswith("attachment")
     assert body == EVIDENCE_BYTES
 
 

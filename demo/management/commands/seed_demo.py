@@ -2,6 +2,11 @@
 
     python manage.py seed_demo --therapists 300 --reviews-per-therapist 8
     python manage.py seed_demo --therapists 100000 --reviews-per-therapist 10
+    DJANGO_DEBUG=1 python manage.py seed_demo --staff   # and a staff account
+
+Nobody seeded can log in (unusable passwords), except the demo staff account,
+made only when asked for with DJANGO_DEBUG on, with a random password printed
+once: a production database never gets an account with a known password.
 
 Therapists cluster around real ZIP codes in a handful of metro areas (New York
 around 10001 among them) so that a local search finds people. Rows go in with
@@ -11,8 +16,10 @@ queryset methods the site uses for every change.
 
 import datetime
 import random
+import secrets
 from itertools import islice
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -39,7 +46,6 @@ from verification.models import Credential
 # Demo therapists and clients cannot log in: an unusable password hash.
 NO_LOGIN = make_password(None)
 DEMO_STAFF_USERNAME = "staff"
-DEMO_STAFF_PASSWORD = "back-care-demo"  # noqa: S105 - printed for local demos
 METRO_RADIUS_MILES = 20
 BATCH = 5000
 # How popular each technique is among therapists who treat back pain.
@@ -109,14 +115,27 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already has therapists.",
         )
+        parser.add_argument(
+            "--staff",
+            action="store_true",
+            help="Also create a superuser 'staff' with a random password, printed "
+            "once (only with DJANGO_DEBUG on).",
+        )
 
-    def handle(self, *args, therapists, reviews_per_therapist, seed, if_empty, **opts):
+    def handle(
+        self, *args, therapists, reviews_per_therapist, seed, if_empty, staff, **opts
+    ):
         if therapists < 1 or reviews_per_therapist < 0:
             raise CommandError("--therapists must be >= 1, reviews >= 0.")
+        if staff and not settings.DEBUG:
+            raise CommandError(
+                "--staff makes an account whose password is printed: it runs only "
+                "with DJANGO_DEBUG=1. On a real site use `manage.py createsuperuser`."
+            )
         if if_empty and Therapist.objects.exists():
             self.stdout.write("Database already has therapists; not seeding.")
-            if get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).exists():
-                self.print_staff_login()
+            if staff:
+                self.create_staff()
             return
         if Therapist.objects.exists():
             raise CommandError(
@@ -134,7 +153,6 @@ class Command(BaseCommand):
         self.metro_zips = self.load_metros()
 
         with transaction.atomic():
-            self.create_staff()
             therapist_ids = self.create_therapists(therapists)
         with transaction.atomic():
             self.create_reviews(therapist_ids, reviews_per_therapist)
@@ -163,13 +181,8 @@ class Command(BaseCommand):
                 f"{Review.objects.count():,} reviews."
             )
         )
-        self.print_staff_login()
-
-    def print_staff_login(self):
-        self.stdout.write(
-            f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD} "
-            "(http://127.0.0.1:8000/admin/)"
-        )
+        if staff:
+            self.create_staff()
 
     # --- helpers -------------------------------------------------------------
     def progress_note(self, text):
@@ -196,11 +209,23 @@ class Command(BaseCommand):
         return metros
 
     def create_staff(self):
+        """The demo superuser, with a random password shown this once."""
         User = get_user_model()
-        if not User.objects.filter(username=DEMO_STAFF_USERNAME).exists():
-            User.objects.create_superuser(
-                DEMO_STAFF_USERNAME, "staff@example.org", DEMO_STAFF_PASSWORD
+        if User.objects.filter(username=DEMO_STAFF_USERNAME).exists():
+            self.stdout.write(
+                f"Demo staff account '{DEMO_STAFF_USERNAME}' exists; its password "
+                "was printed when it was made (`manage.py changepassword "
+                f"{DEMO_STAFF_USERNAME}` sets a new one)."
             )
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(
+            DEMO_STAFF_USERNAME, "staff@example.org", password
+        )
+        self.stdout.write(
+            f"Demo staff login: {DEMO_STAFF_USERNAME} / {password} "
+            "(http://127.0.0.1:8000/admin/; shown only now)"
+        )
 
     def pick_weighted(self, weights: dict, k: int) -> list:
         keys = list(weights)
