@@ -141,13 +141,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Length and known-bad lists only, no rules on composition (OWASP ASVS 6.2.5,
+# NIST SP 800-63B): "80451237966" is a fine password, "12345678" a common one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
         "UserAttributeSimilarityValidator",
         "MinimumLengthValidator",
         "CommonPasswordValidator",
-        "NumericPasswordValidator",
     )
 ]
 
@@ -253,6 +254,8 @@ LOGGING = {
         # Through the root's handler instead of Django's console and mail ones.
         "django": {"handlers": [], "level": "INFO"},
         "security": {"level": "INFO"},
+        # Axes narrates every attempt at INFO; its lockouts reach "security".
+        "axes": {"level": "WARNING"},
     },
 }
 

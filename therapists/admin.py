@@ -31,9 +31,10 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 class TherapistTechniqueInline(admin.TabularInline):
+    # A plain select: a dozen techniques need no search, and an autocomplete
+    # widget re-rendering a refused form looks its raw value up as an id.
     model = TherapistTechnique
     extra = 0
-    autocomplete_fields = ["technique"]
 
 
 class TherapistLanguageInline(admin.TabularInline):
