@@ -42,6 +42,9 @@ STARS = ("rating", "pain_relief", "communication", "technique", "professionalism
 # Django logs nothing: send failed requests' tracebacks to gunicorn's log.
 SERVER_SETTINGS = """from directory.settings import *  # noqa: F403
 STATIC_ROOT = {static!r}
+# Served over plain HTTP on loopback: cookies without Secure or __Host-.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
 LOGGING = {{"version": 1, "disable_existing_loggers": False,
     "handlers": {{"stderr": {{"class": "logging.StreamHandler"}}}},
     "loggers": {{"django.request": {{"handlers": ["stderr"], "level": "ERROR"}}}}}}
@@ -97,7 +100,6 @@ def make_jobs(
     count: int, seed: int, prefix: str = "bench-client"
 ) -> tuple[list[Job], list[int]]:
     """Clients with unusable passwords and logged-in sessions; their reviews."""
-    from django.conf import settings
     from django.contrib import auth
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -116,7 +118,7 @@ def make_jobs(
     for i, user in enumerate(users):
         session = SessionStore()
         session[auth.SESSION_KEY] = str(user.pk)
-        session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[auth.BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         form = {name: str(rng.randint(1, 5)) for name in STARS} | {
@@ -134,9 +136,10 @@ def make_jobs(
 def submit(job: Job, base: str, barrier: threading.Barrier) -> Outcome:
     """GET the form (CSRF cookie and token), wait for every client, POST."""
     jar = http.cookiejar.CookieJar()
+    # The name SERVER_SETTINGS gives the session cookie (plain HTTP: no __Host-).
     jar.set_cookie(http.cookiejar.Cookie(
-        0, "sessionid", job.session_key, None, False, "127.0.0.1", False, False,
-        "/", True, False, None, True, None, None, {},
+        0, "sessionid", job.session_key, None, False,
+        "127.0.0.1", False, False, "/", True, False, None, True, None, None, {},
     ))  # fmt: skip
     handlers = [urllib.request.HTTPCookieProcessor(jar), NoRedirect()]
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), *handlers)
