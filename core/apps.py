@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Shared plumbing"
+
+    def ready(self):
+        # Python's warnings (e.g. WhiteNoise's about a missing STATIC_ROOT) go
+        # through logging too, so stderr holds only the JSON lines of LOGGING.
+        logging.captureWarnings(True)

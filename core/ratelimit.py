@@ -81,5 +81,5 @@ class Limit:
 
 def client_ip(request) -> str:
     """The client's IP address as the server saw it (REMOTE_ADDR; a proxy in
-    front must set it, e.g. gunicorn's --forwarded-allow-ips with nginx)."""
+    front must make it the client's, e.g. gunicorn's --proxy-protocol)."""
     return request.META.get("REMOTE_ADDR", "")

@@ -288,6 +288,8 @@ SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# The messages cookie is `__Host-` prefixed like the two below (core/messages.py).
+MESSAGE_STORAGE = "core.messages.PrefixedFallbackStorage"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 # Over HTTPS the browser only accepts these cookies when set by this very host

@@ -112,3 +112,15 @@ def test_logging_in_sets_the_host_prefixed_session_cookie(client, db):
     )
     cookie = response.cookies["__Host-sessionid"]
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+
+
+def test_a_message_to_a_visitor_travels_in_a_host_prefixed_cookie(client, db):
+    therapist = factories.make_therapist()
+
+    response = client.post(reverse("shortlist:toggle", args=[therapist.slug]))
+
+    assert "messages" not in response.cookies
+    cookie = response.cookies["__Host-messages"]
+    assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+    page = client.get(response["Location"], secure=True)
+    assert "is on your shortlist" in page.content.decode()
