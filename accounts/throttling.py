@@ -15,6 +15,7 @@ import math
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
+from axes.utils import reset
 from django import forms
 from django.db.models import Max, Q
 from django.dispatch import receiver
@@ -38,6 +39,15 @@ def limit(request, email: str, *, per_ip: Limit, per_address: Limit) -> None:
     RateLimited when either is used up."""
     per_ip.hit(client_ip(request))
     per_address.hit(email.strip().lower())
+
+
+def unlock(user) -> None:
+    """Forget the failed log-ins counted against this account (not its IPs')."""
+    reset(username=user.get_username().strip().lower())
+    logger.info(
+        "lockout lifted by a password reset",
+        extra={"event": "lockout_lifted", "user_id": user.pk},
+    )
 
 
 def username_of(request, credentials: dict | None) -> str | None:

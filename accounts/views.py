@@ -3,7 +3,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import (
+    LoginView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpResponse
@@ -214,3 +218,14 @@ class LimitedPasswordResetView(PasswordResetView):
             form.add_error("email", limited.message)
             return self.form_invalid(form)
         return super().form_valid(form)
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's "set a new password" page, which also lifts the account's log-in
+    lockout: whoever opened the link holds the mailbox, so the owner is never
+    kept out by someone guessing at their address (OWASP ASVS 6.1.1)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.unlock(form.user)
+        return response

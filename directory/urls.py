@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.forms import StaffLoginForm
-from accounts.views import LimitedPasswordResetView, ShortlistMergingLoginView
+from accounts.views import (
+    LimitedPasswordResetView,
+    ShortlistMergingLoginView,
+    UnlockingPasswordResetConfirmView,
+)
 from directory import views
 
 urlpatterns = [
@@ -22,6 +26,11 @@ urlpatterns = [
         "accounts/password_reset/",
         LimitedPasswordResetView.as_view(),
         name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        UnlockingPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/credentials/", include("verification.urls")),

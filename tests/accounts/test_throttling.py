@@ -162,6 +162,34 @@ def test_every_lockout_is_logged_as_a_security_event(client, caplog):
     assert "imani" not in events[0].getMessage()
 
 
+def test_the_owner_lifts_a_lock_on_their_account_by_resetting_the_password(client):
+    """Someone guessing at an address from other IPs cannot keep its owner out:
+    the reset link proves the mailbox, and setting a new password unlocks."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = factories.make_account("imani@example.org")
+    for n in range(5):
+        log_in(client, "imani@example.org", "guess", ip=f"198.51.100.{n}")
+    assert log_in(client, "imani@example.org").status_code == 429
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    form_page = client.get(
+        reverse("password_reset_confirm", args=[uid, token]), follow=True
+    )
+    new_password = "a-fresh-staple-lamp-42"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+
+    assert log_in(client, "imani@example.org", new_password).status_code == 302
+    assert logged_in_user_id(client) == str(user.pk)
+
+
 def test_case_and_spaces_do_not_dodge_the_account_lock(client):
     factories.make_account("imani@example.org")
     for n, email in enumerate(["IMANI@example.org", " imani@Example.org"]):
