@@ -9,6 +9,7 @@ reports per account and per IP) in the shared cache, by core.ratelimit.
 """
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,8 @@ MAX_OPEN_INVITATIONS = 10
 # Per account and per IP, in the shared cache.
 INVITATIONS = Limit("review_invitation", count=20, seconds=24 * 3600)
 REPORTS = Limit("review_report", count=10, seconds=3600)
+
+security_log = logging.getLogger("security")
 
 
 def lock_author(author) -> None:
@@ -196,5 +199,14 @@ def moderate(*, review: Review, actor, publish: bool, reason: str) -> Review:
     review.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     stats.review_changed(
         Therapist.objects.select_for_update().get(pk=review.therapist_id)
+    )
+    security_log.info(
+        "review moderated",
+        extra={
+            "event": "review_published" if publish else "review_removed",
+            "review_id": review.pk,
+            "therapist_id": review.therapist_id,
+            "actor_id": actor.pk,
+        },
     )
     return review

@@ -2,9 +2,13 @@
 snapshot of the audited fields before and after. Only verification.decisions
 writes it, as part of each change."""
 
+import logging
+
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from verification.models import Credential, CredentialEvent
+
+security_log = logging.getLogger("security")
 
 AUDITED_FIELDS = (
     *Credential.CLAIM_FIELDS,
@@ -53,7 +57,8 @@ def record_event(
     note: str = "",
     old: dict | None = None,
 ) -> CredentialEvent:
-    """Append one row to a credential's audit trail."""
+    """Append one row to a credential's audit trail (and a line to the
+    security log: ids and the action, never the claim's details)."""
     event = new_event(
         credential=credential,
         action=action,
@@ -63,4 +68,14 @@ def record_event(
         old=old,
     )
     event.save()
+    security_log.info(
+        "credential %s",
+        action,
+        extra={
+            "event": f"credential_{action}",
+            "credential_id": credential.pk,
+            "therapist_id": credential.therapist_id,
+            "actor_id": event.actor_id,
+        },
+    )
     return event
