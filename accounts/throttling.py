@@ -21,7 +21,7 @@ from django.db.models import Max, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from core.ratelimit import Limit, client_ip
+from core.ratelimit import Limit, RateLimited, client_ip
 
 logger = logging.getLogger("security")
 
@@ -39,6 +39,25 @@ def limit(request, email: str, *, per_ip: Limit, per_address: Limit) -> None:
     RateLimited when either is used up."""
     per_ip.hit(client_ip(request))
     per_address.hit(email.strip().lower())
+
+
+def within_limits(
+    request, form, *, per_ip: Limit, per_address: Limit, field: str | None = "email"
+) -> bool:
+    """Count a valid form's request against the limits of its IP and its
+    `email`; when either is used up, put the wait on the form (next to `field`,
+    or above the form) and say False."""
+    try:
+        limit(
+            request,
+            form.cleaned_data["email"],
+            per_ip=per_ip,
+            per_address=per_address,
+        )
+    except RateLimited as limited:
+        form.add_error(field, limited.message)
+        return False
+    return True
 
 
 def unlock(user) -> None:

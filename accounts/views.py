@@ -29,7 +29,6 @@ from accounts.forms import (
 )
 from accounts.tokens import email_confirmation_token
 from core.notifications import notify
-from core.ratelimit import RateLimited
 from shortlist import session as shortlist
 from therapists.models import Therapist
 
@@ -68,15 +67,13 @@ class SignUpView(FormView):
         return {"role": role} if role in ("client", "therapist") else {}
 
     def form_valid(self, form):
-        try:
-            throttling.limit(
-                self.request,
-                form.cleaned_data["email"],
-                per_ip=throttling.SIGNUPS_PER_IP,
-                per_address=throttling.SIGNUPS_PER_ADDRESS,
-            )
-        except RateLimited as limited:
-            form.add_error(None, limited.message)
+        if not throttling.within_limits(
+            self.request,
+            form,
+            per_ip=throttling.SIGNUPS_PER_IP,
+            per_address=throttling.SIGNUPS_PER_ADDRESS,
+            field=None,
+        ):
             return self.form_invalid(form)
         user = sign_up(form=form)
         send_confirmation_email(self.request, user)
@@ -116,15 +113,13 @@ class ResendConfirmationView(FormView):
     form_class = ResendConfirmationForm
 
     def form_valid(self, form):
-        try:
-            throttling.limit(
-                self.request,
-                form.cleaned_data["email"],
-                per_ip=throttling.RESENDS_PER_IP,
-                per_address=throttling.RESENDS_PER_ADDRESS,
-            )
-        except RateLimited as limited:
-            form.add_error("email", limited.message)
+        if not throttling.within_limits(
+            self.request,
+            form,
+            per_ip=throttling.RESENDS_PER_IP,
+            per_address=throttling.RESENDS_PER_ADDRESS,
+            field="email",
+        ):
             return self.form_invalid(form)
         # Same answer whether or not the address has an account: no enumeration.
         user = (
@@ -207,15 +202,13 @@ class LimitedPasswordResetView(PasswordResetView):
     every address alike, so a refusal tells nothing about who has an account."""
 
     def form_valid(self, form):
-        try:
-            throttling.limit(
-                self.request,
-                form.cleaned_data["email"],
-                per_ip=throttling.RESETS_PER_IP,
-                per_address=throttling.RESETS_PER_ADDRESS,
-            )
-        except RateLimited as limited:
-            form.add_error("email", limited.message)
+        if not throttling.within_limits(
+            self.request,
+            form,
+            per_ip=throttling.RESETS_PER_IP,
+            per_address=throttling.RESETS_PER_ADDRESS,
+            field="email",
+        ):
             return self.form_invalid(form)
         return super().form_valid(form)
 

@@ -7,11 +7,11 @@ the client's row; requests and reports per account and per IP are counted in
 the shared cache (core.ratelimit) by the views.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.locks import lock_user
 from core.ratelimit import Limit
 from interviews.forms import AnswerForm, InterviewRequestForm
 from interviews.models import MAX_OPEN_REQUESTS, InterviewQuestion, InterviewRequest
@@ -26,24 +26,12 @@ STAYS_ACCEPTED = (
 )
 
 
-def lock_client(client) -> None:
-    """Lock the client's row until the transaction ends, so that one client's
-    concurrent requests are counted one after another (SELECT ... FOR UPDATE on
-    PostgreSQL; SQLite's IMMEDIATE transactions already serialise writes)."""
-    list(
-        get_user_model()
-        .objects.select_for_update()
-        .filter(pk=client.pk)
-        .values_list("pk", flat=True)
-    )
-
-
 @transaction.atomic
 def send_request(*, therapist, client, form: InterviewRequestForm) -> InterviewRequest:
     """Save a request with its questions. Raises ValidationError, saving
     nothing, when the client already has an open request with this therapist or
     MAX_OPEN_REQUESTS open ones in all."""
-    lock_client(client)
+    lock_user(client)
     mine = InterviewRequest.objects.filter(client=client).open()
     if mine.filter(therapist=therapist).exists():
         raise ValidationError(

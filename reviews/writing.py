@@ -11,12 +11,12 @@ reports per account and per IP) in the shared cache, by core.ratelimit.
 import datetime
 import logging
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
+from core.locks import lock_user
 from core.ratelimit import Limit
 from interviews.models import InterviewRequest
 from reviews import moderation, stats
@@ -38,18 +38,6 @@ INVITATIONS = Limit("review_invitation", count=20, seconds=24 * 3600)
 REPORTS = Limit("review_report", count=10, seconds=3600)
 
 security_log = logging.getLogger("security")
-
-
-def lock_author(author) -> None:
-    """Lock the author's row until the transaction ends, so that one person's
-    concurrent writes are counted one after another (SELECT ... FOR UPDATE on
-    PostgreSQL; SQLite's IMMEDIATE transactions already serialise writes)."""
-    list(
-        get_user_model()
-        .objects.select_for_update()
-        .filter(pk=author.pk)
-        .values_list("pk", flat=True)
-    )
 
 
 def recent_counts(author) -> tuple[int, int]:
@@ -78,7 +66,7 @@ def submit_review(
     # Locks are taken in one order, the author's row then the therapist's, so
     # that concurrent writes wait for each other and never deadlock. The
     # author's lock makes the hourly count exact.
-    lock_author(author)
+    lock_user(author)
     last_hour, last_day = recent_counts(author)
     if last_hour >= MAX_REVIEWS_PER_HOUR:
         raise ValidationError(

@@ -70,7 +70,18 @@ class BulkApproveForm(forms.Form):
         return credentials
 
 
-class CredentialForm(forms.ModelForm):
+class EvidenceCleaningMixin:
+    """A newly uploaded document is checked by its content and re-encoded
+    (therapists.uploads), whether the therapist or staff uploads it."""
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and evidence != self.instance.evidence:
+            return uploads.clean_evidence(evidence)
+        return evidence
+
+
+class CredentialForm(EvidenceCleaningMixin, forms.ModelForm):
     """The therapist's own credential: what they claim and the document.
     decisions.submit() and decisions.edit() save it (an edit may send it back
     to staff)."""
@@ -110,12 +121,6 @@ class CredentialForm(forms.ModelForm):
             )
         return value
 
-    def clean_evidence(self):
-        evidence = self.cleaned_data.get("evidence")
-        if evidence and evidence != self.instance.evidence:
-            return uploads.clean_evidence(evidence)
-        return evidence
-
     def clean(self):
         cleaned = super().clean()
         kind, expires = cleaned.get("kind"), cleaned.get("expires_on")
@@ -138,7 +143,7 @@ class CredentialForm(forms.ModelForm):
         return cleaned
 
 
-class CredentialAdminForm(forms.ModelForm):
+class CredentialAdminForm(EvidenceCleaningMixin, forms.ModelForm):
     """Staff's form in the admin: a verified credential says how it was verified,
     and nobody adds a credential for themselves or moves one onto themselves."""
 
@@ -164,13 +169,6 @@ class CredentialAdminForm(forms.ModelForm):
         if self.user is not None and therapist.user_id == self.user.pk:
             raise ValidationError(OWN_CREDENTIAL, code="own_credential")
         return therapist
-
-    def clean_evidence(self):
-        # Cleaned as the therapist's own upload is (CredentialForm).
-        evidence = self.cleaned_data.get("evidence")
-        if evidence and evidence != self.instance.evidence:
-            return uploads.clean_evidence(evidence)
-        return evidence
 
     def clean(self):
         cleaned = super().clean()
