@@ -50,14 +50,16 @@ def merge_session_shortlist(request, ids: list[int]) -> None:
             "therapist_id", flat=True
         )
     )
+    published = set(
+        Therapist.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
+    )
     room = MAX_SHORTLIST - len(existing)
-    new = [pk for pk in ids if pk not in existing][: max(room, 0)]
+    # In the order the visitor added them, after what the account already holds.
+    new = [pk for pk in ids if pk in published and pk not in existing]
     ShortlistEntry.objects.bulk_create(
         [
             ShortlistEntry(user=request.user, therapist_id=pk)
-            for pk in Therapist.objects.published()
-            .filter(pk__in=new)
-            .values_list("pk", flat=True)
+            for pk in new[: max(room, 0)]
         ],
         ignore_conflicts=True,
     )

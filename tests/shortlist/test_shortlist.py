@@ -1,8 +1,11 @@
 """The shortlist: in the session for visitors, saved for members, merged at login."""
 
+import html as html_lib
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -25,8 +28,12 @@ def toggle_url(therapist):
 
 
 def listed(client) -> list[str]:
-    """Slugs the shortlist page offers to compare, in page order."""
-    return re.findall(r'name="t" value="([^"]+)"', page(client.get(SHORTLIST_URL)))
+    """Slugs of the therapists the shortlist page lists (each with its own
+    Remove button), in page order."""
+    return re.findall(
+        r'<form id="remove-\d+" method="post" action="/therapists/([^/]+)/shortlist/"',
+        page(client.get(SHORTLIST_URL)),
+    )
 
 
 def saved(user) -> list[str]:
@@ -48,9 +55,7 @@ def test_visitor_adds_a_therapist_and_sees_them_on_the_shortlist(client, therapi
     assert client.session[SESSION_KEY] == [therapist.pk]
     assert not ShortlistEntry.objects.exists()
 
-    html = page(client.get(SHORTLIST_URL))
-    assert "Dana Owner" in html
-    assert 'name="t" value="dana-owner"' in html
+    assert listed(client) == ["dana-owner"]
 
 
 def test_visitor_toggling_again_removes_the_therapist(client, therapist):
@@ -65,7 +70,7 @@ def test_visitor_shortlist_keeps_the_order_added(client, therapist, other_therap
     client.post(toggle_url(other_therapist))
     client.post(toggle_url(therapist))
     assert client.session[SESSION_KEY] == [other_therapist.pk, therapist.pk]
-    assert sorted(listed(client)) == ["dana-owner", "olive-other"]
+    assert listed(client) == ["olive-other", "dana-owner"]
 
 
 def test_visitor_shortlist_stops_at_its_maximum(client):
@@ -227,3 +232,221 @@ def test_next_with_a_backslash_or_tab_stays_on_the_site(client, therapist, trick
     location = response.headers["Location"]
     assert location.startswith("/")
     assert location[1] not in "/\\\t"
+
+
+# --- the page itself ------------------------------------------------------------
+
+
+def shortlist_of(client, *therapists):
+    for therapist in therapists:
+        client.post(toggle_url(therapist))
+
+
+def ticked(html) -> list[str]:
+    return re.findall(
+        r'<input type="checkbox" name="t" value="([^"]+)"[^>]*checked', html
+    )
+
+
+def heading_levels(html) -> list[int]:
+    main = html.split('<main id="main"', 1)[1]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", main)]
+
+
+def test_nothing_is_ticked_until_the_person_ticks(client):
+    shortlist_of(client, *[factories.make_therapist() for _ in range(5)])
+    html = page(client.get(SHORTLIST_URL))
+    assert "<h2>Tick two to four therapists to compare</h2>" in html
+    assert html.count('<input type="checkbox" name="t"') == 5
+    assert ticked(html) == []
+
+
+@pytest.mark.parametrize("how_many", [1, 2, 5])
+def test_headings_go_down_one_level_at_a_time(client, how_many):
+    shortlist_of(client, *[factories.make_therapist() for _ in range(how_many)])
+    levels = heading_levels(page(client.get(SHORTLIST_URL)))
+    assert levels[:3] == [1, 2, 3]
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+def test_one_therapist_asks_for_another_before_comparing(client, therapist):
+    shortlist_of(client, therapist)
+    html = page(client.get(SHORTLIST_URL))
+    assert "Add at least one more to compare them side by side." in html
+    assert 'name="t"' not in html
+    assert 'href="/therapists/">Find another therapist</a>' in html
+
+
+def test_remove_takes_a_therapist_off_and_comes_back(
+    client, therapist, other_therapist
+):
+    shortlist_of(client, therapist, other_therapist)
+    html = page(client.get(SHORTLIST_URL))
+    assert (
+        f'<button type="submit" form="remove-{therapist.pk}" '
+        'class="button button--quiet shortlist-row__remove">Remove'
+        '<span class="visually-hidden"> Dana Owner from your shortlist</span></button>'
+    ) in html
+    response = client.post(toggle_url(therapist), {"next": SHORTLIST_URL}, follow=True)
+    assert response.redirect_chain == [(SHORTLIST_URL, 302)]
+    assert "Dana Owner is off your shortlist." in page(response)
+    assert listed(client) == ["olive-other"]
+
+
+def test_one_visitors_shortlist_is_not_anothers(therapist, other_therapist):
+    first, second = Client(), Client()
+    shortlist_of(first, therapist, other_therapist)
+    assert "Your shortlist is empty." in page(second.get(SHORTLIST_URL))
+    # Nor can the second visitor compare from the first one's list.
+    response = second.get(SHORTLIST_URL, {"t": ["dana-owner", "olive-other"]})
+    assert response.status_code == 200
+    assert "Your shortlist is empty." in page(response)
+
+
+# --- choosing whom to compare ---------------------------------------------------
+
+
+@pytest.fixture
+def five(client):
+    therapists = [
+        factories.make_therapist(display_name=f"Pat {n}", slug=f"pat-{n}")
+        for n in range(5)
+    ]
+    shortlist_of(client, *therapists)
+    return therapists
+
+
+def choose(client, *slugs, near=""):
+    return client.get(SHORTLIST_URL, {"t": list(slugs), "near": near})
+
+
+@pytest.mark.parametrize("how_many", [2, 3, 4])
+def test_two_to_four_ticked_go_to_the_comparison(client, five, how_many):
+    slugs = [t.slug for t in five[:how_many]]
+    response = choose(client, *slugs)
+    assert response.status_code == 302
+    link = urlsplit(response.url)
+    assert link.path == reverse("shortlist:compare")
+    assert parse_qs(link.query) == {"t": slugs}
+
+
+def test_the_place_goes_along_no_finer_than_a_zip(client, five):
+    response = choose(client, "pat-0", "pat-1", near=" 10001-4567 ")
+    assert parse_qs(urlsplit(response.url).query) == {
+        "t": ["pat-0", "pat-1"],
+        "near": ["10001"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("slugs", "message"),
+    [
+        ((), "Tick at least two therapists to compare."),
+        (("pat-0",), "Tick at least two therapists to compare (you ticked one)."),
+        (
+            ("pat-0", "pat-0"),
+            "Tick at least two therapists to compare (you ticked one).",
+        ),
+        (
+            ("pat-0", "pat-1", "pat-2", "pat-3", "pat-4"),
+            "You can compare up to four at a time, and you ticked 5. Untick 1 and "
+            "try again.",
+        ),
+        (
+            ("pat-0", "somebody-else"),
+            "One of the therapists you ticked is no longer on your shortlist. Tick "
+            "two to four from the list below.",
+        ),
+    ],
+)
+def test_a_wrong_number_is_explained_next_to_the_choice_and_changes_nothing(
+    client, five, slugs, message
+):
+    before = list(client.session[SESSION_KEY])
+    response = choose(client, *slugs)
+    assert response.status_code == 200
+    html = page(response)
+    # Inside the group of checkboxes, right under its heading, and described by it.
+    assert (
+        '<fieldset id="compare-choice" class="shortlist-choice field--invalid" '
+        'aria-describedby="compare-choice-error" tabindex="-1">\n'
+        "      <legend><h2>Tick two to four therapists to compare</h2></legend>\n"
+        f'      <p class="field__error" id="compare-choice-error">{message}</p>'
+    ) in html
+    # And in the summary at the top, linked to the choice.
+    assert f'<a href="#compare-choice">{message}</a>' in html
+    assert "<title>Please check your choice: Your shortlist" in html
+    # What was ticked stays ticked; the shortlist is untouched.
+    assert ticked(html) == [s for s in dict.fromkeys(slugs) if s.startswith("pat")]
+    assert client.session[SESSION_KEY] == before
+    assert listed(client) == [t.slug for t in five]
+
+
+@pytest.mark.parametrize(
+    ("near", "message"),
+    [
+        (
+            "Atlantis",
+            "We could not find “Atlantis”. Try a five-digit ZIP code, or a "
+            "city and state such as Brooklyn, NY.",
+        ),
+        ("00000", "We could not find “00000”."),
+        ("1" * 61, "Keep the place to 60 characters"),
+    ],
+)
+def test_an_unknown_place_is_explained_next_to_its_field(client, five, near, message):
+    response = choose(client, "pat-0", "pat-1", near=near)
+    assert response.status_code == 200
+    html = page(response)
+    error = re.search(r'<p class="field__error" id="id_near_error">([^<]+)</p>', html)
+    assert message in html_lib.unescape(error.group(1))
+    assert re.search(r'<input type="text" name="near"[^>]*aria-invalid="true"', html)
+    assert '<a href="#id_near">' in html
+    assert ticked(html) == ["pat-0", "pat-1"]
+
+
+def test_unrelated_query_parameters_show_no_errors(client, five):
+    html = page(client.get(SHORTLIST_URL, {"utm_source": "newsletter"}))
+    assert "field__error" not in html
+    assert "We could not compare them yet." not in html
+
+
+def test_a_member_compares_from_their_own_saved_shortlist(
+    client, client_user, therapist, other_therapist
+):
+    third = factories.make_therapist(display_name="Theo Third", slug="theo")
+    factories.make_shortlist_entry(user=client_user, therapist=third)
+    client.force_login(client_user)
+    shortlist_of(client, therapist, other_therapist)
+    assert choose(client, "dana-owner", "olive-other").status_code == 302
+    # Someone else's shortlisted therapist is not theirs to tick.
+    factories.make_shortlist_entry(therapist=factories.make_therapist(slug="zed"))
+    response = choose(client, "dana-owner", "zed")
+    assert "is no longer on your shortlist" in page(response)
+
+
+def test_logging_in_keeps_the_order_the_visitor_added_them(client):
+    user = factories.make_account("imani@example.org")
+    kept = factories.make_therapist(slug="kept")
+    factories.make_shortlist_entry(user=user, therapist=kept)
+    added = [factories.make_therapist(slug=f"added-{n}") for n in range(4)]
+    for n in (1, 3, 0, 2):
+        client.post(toggle_url(added[n]))
+    client.post(LOGIN_URL, {"username": "imani@example.org", "password": PASSWORD})
+    assert saved(user) == ["kept", "added-1", "added-3", "added-0", "added-2"]
+    assert listed(client) == saved(user)
+
+
+def test_logging_in_fills_the_room_left_with_published_therapists_only(client):
+    user = factories.make_account("imani@example.org")
+    for _ in range(MAX_SHORTLIST - 1):
+        factories.make_shortlist_entry(user=user, therapist=factories.make_therapist())
+    draft = factories.make_therapist(slug="draft")
+    wanted = factories.make_therapist(slug="wanted")
+    client.post(toggle_url(draft))
+    client.post(toggle_url(wanted))
+    draft.is_published = False
+    draft.save()
+    client.post(LOGIN_URL, {"username": "imani@example.org", "password": PASSWORD})
+    assert saved(user)[-1] == "wanted"
+    assert len(saved(user)) == MAX_SHORTLIST
