@@ -33,10 +33,10 @@ install: $(VENV)/.run-installed
 install-dev: $(VENV)/.dev-installed
 
 # seed_demo makes the demo staff account (random password, printed once) only
-# with debug on.
+# with debug on, and prints the staff pages' addresses on this HOST and PORT.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty --staff
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty --staff --address http://$(HOST):$(PORT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev

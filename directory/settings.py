@@ -204,8 +204,9 @@ LOGOUT_REDIRECT_URL = "home"
 # A link in a confirmation or password-reset email stays valid for three days.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
-# Email: printed to the console in development; outside it, sent over SMTP
-# (DJANGO_SMTP_HOST, default the local mail server).
+# Email: printed to the console in development, readable and with every link
+# whole (core.devmail); outside it, sent over SMTP (DJANGO_SMTP_HOST, default
+# the local mail server).
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Back Care Directory <no-reply@backcare.example>"
 )
@@ -226,7 +227,7 @@ if os.environ.get("DJANGO_SMTP_HOST") or not DEBUG:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "core.devmail.ReadableConsoleBackend"}}
 
 # Logging: one JSON line per event on stderr (core.logging), each with the
 # request's id and the user's id; never a request body, password or token.

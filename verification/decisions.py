@@ -15,6 +15,10 @@ credentials it changed. Callers never recount. Only verified credentials count
 towards any of that, so a change that leaves a credential unverified before and
 after (a submission, rejecting a pending one) recounts nothing.
 
+A staff decision (on the review page, in bulk, or a status set in the admin)
+also tells the therapist by email, once the change commits: one email per
+credential decided, with the reason when it is rejected.
+
 The roster import alone takes two steps, so that a dry run writes nothing and
 thousands of rows are written in a few bulk statements: `roster_outcome()`
 decides about one row in memory, then `save_roster_outcomes()` writes them all,
@@ -28,9 +32,11 @@ from collections.abc import Iterable
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.files import delete_on_commit
+from core.notifications import notify
 from therapists.models import Therapist
 from verification import badges
 from verification.audit import new_event, record_event, snapshot
@@ -87,6 +93,31 @@ def _refuse_own(actor: AbstractBaseUser, therapist_ids: Iterable[int]) -> None:
     credential. Raises PermissionDenied before anything is written."""
     if is_own(actor, therapist_ids):
         raise PermissionDenied(OWN_CREDENTIAL)
+
+
+def _tell_therapist(credential: Credential) -> None:
+    """Email the therapist a staff decision on their credential (approved, or
+    rejected with the reason), once the change commits."""
+    user = credential.therapist.user
+    what = credential.get_kind_display().lower()
+    approved = credential.status == Status.VERIFIED
+    notify(
+        subject=(
+            f"Your {what} is verified"
+            if approved
+            else f"We could not verify your {what}"
+        ),
+        body=render_to_string(
+            "verification/email/decision.txt",
+            {
+                "credential": credential,
+                "user": user,
+                "approved": approved,
+                "counts_for_badge": credential.kind in Credential.BADGE_KINDS,
+            },
+        ),
+        to=user.email,
+    )
 
 
 def _recount(therapist_ids: Iterable[int], *statuses: str | None) -> None:
@@ -196,6 +227,7 @@ def _decide(
         note=note,
         old=old,
     )
+    _tell_therapist(credential)
 
 
 @transaction.atomic
@@ -271,14 +303,17 @@ def save_in_admin(
         credential.verified_at = timezone.now()
     credential.save()
     if before is None or _changed(before, credential):
+        action = _admin_action(before, credential)
         record_event(
             credential=credential,
-            action=_admin_action(before, credential),
+            action=action,
             actor=actor,
             method=credential.verification_method,
             note=credential.status_note,
             old=snapshot(before) if before else {},
         )
+        if action in (Action.APPROVED, Action.REJECTED):
+            _tell_therapist(credential)
     if before is None:
         _recount([credential.therapist_id], credential.status)
         return credential

@@ -40,6 +40,37 @@ class CredentialQuerySet(models.QuerySet):
         """The staff queue: pending credentials and any a board roster flagged."""
         return self.filter(Q(status=self.model.Status.PENDING) | ~Q(roster_flag=""))
 
+    def search(self, text: str) -> Self:
+        """Credentials whose therapist's name or whose number contains the text."""
+        text = text.strip()
+        return self.filter(
+            Q(therapist__display_name__icontains=text) | Q(number__icontains=text)
+        )
+
+    def in_jurisdiction(self, code: str) -> Self:
+        """Credentials issued in one state (two letters), or nationally ("US")."""
+        return self.filter(jurisdiction__iexact=code)
+
+    def waiting_longer_than(
+        self, days: int, now: datetime.datetime | None = None
+    ) -> Self:
+        """Credentials submitted more than so many days ago."""
+        now = now or timezone.now()
+        return self.filter(created_at__lt=now - datetime.timedelta(days=days))
+
+    def oldest_first(self) -> Self:
+        """In the order they were submitted: the longest waiting first."""
+        return self.order_by("created_at", "id")
+
+    def newest_first(self) -> Self:
+        """The most recently submitted first."""
+        return self.order_by("-created_at", "-id")
+
+    def for_queue(self) -> Self:
+        """What a row of the staff queue shows, with the therapist's account for
+        the separation-of-duties check and the decision's email."""
+        return self.select_related("therapist__user")
+
 
 class Credential(models.Model):
     class Kind(models.TextChoices):
@@ -157,6 +188,11 @@ class Credential(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number} ({self.issuer})"
+
+    @property
+    def days_waiting(self) -> int:
+        """Whole days since the credential was submitted."""
+        return (timezone.localdate() - timezone.localdate(self.created_at)).days
 
     @property
     def verification_summary(self) -> str:

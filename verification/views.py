@@ -1,5 +1,8 @@
-"""Staff decide on credentials: the review queue, one credential side by side with
-its evidence, and bulk approval. Every decision is recorded in the audit trail."""
+"""Staff decide on credentials: the review queue (searched and filtered by
+CredentialFilter), one credential side by side with its evidence, and bulk
+approval. Every decision is recorded in the audit trail."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -7,24 +10,42 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from verification import decisions, evidence
+from verification.filters import CredentialFilter
 from verification.forms import BulkApproveForm, DecisionForm
 from verification.models import Credential, CredentialEvent
 
 VERIFY = "verification.verify_credential"
+PER_PAGE = 50
+
+
+def queue_query(request) -> str:
+    """The queue's search, filters and order as the request carries them (not
+    the page): the review page passes them back to the queue."""
+    kept = {
+        name: values
+        for name in CredentialFilter.base_filters
+        # A search form sends its empty fields too; they say nothing.
+        if (values := [value for value in request.GET.getlist(name) if value])
+    }
+    return urlencode(kept, doseq=True)
+
+
+def queue_url(request) -> str:
+    """The queue as the member of staff left it."""
+    query = queue_query(request)
+    return reverse("verification:queue") + (f"?{query}" if query else "")
 
 
 @login_required
 @permission_required(VERIFY, raise_exception=True)
 def queue(request):
     # Pending credentials, and any a board roster flagged, oldest first.
-    pending = (
-        Credential.objects.awaiting_decision()
-        .select_related("therapist")
-        .order_by("created_at", "id")
-    )
-    form = BulkApproveForm(request.POST or None, queryset=pending, user=request.user)
+    awaiting = Credential.objects.awaiting_decision().for_queue().oldest_first()
+    filters = CredentialFilter(request.GET or None, queryset=awaiting)
+    form = BulkApproveForm(request.POST or None, queryset=awaiting, user=request.user)
     if request.method == "POST" and form.is_valid():
         approved = decisions.approve_all(
             credentials=form.cleaned_data["credentials"],
@@ -33,16 +54,31 @@ def queue(request):
             note=form.cleaned_data["note"],
         )
         messages.success(request, f"{len(approved)} credential(s) approved.")
-        return redirect("verification:queue")
-    page = Paginator(pending, 50).get_page(request.GET.get("page"))
-    return render(request, "verification/queue.html", {"page_obj": page, "form": form})
+        # Back to the same search and page.
+        return redirect(request.get_full_path())
+    valid = not filters.is_bound or filters.is_valid()
+    # A bad filter (a changed URL) shows its message and nothing else.
+    shown = filters.qs if valid else Credential.objects.none()
+    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "verification/queue.html",
+        {
+            "page_obj": page,
+            "form": form,
+            "filters": filters,
+            "filters_valid": valid,
+            "narrowed": filters.is_bound and valid and filters.narrows,
+            "queue_query": queue_query(request),
+        },
+    )
 
 
 @login_required
 @permission_required(VERIFY, raise_exception=True)
 def review(request, pk):
     credential = get_object_or_404(
-        Credential.objects.select_related("therapist", "verified_by"), pk=pk
+        Credential.objects.select_related("therapist__user", "verified_by"), pk=pk
     )
     # Separation of duties: another member of staff decides on this one.
     if decisions.is_own(request.user, [credential.therapist_id]):
@@ -59,7 +95,7 @@ def review(request, pk):
         messages.success(
             request, f"{credential} {'approved' if form.approves else 'rejected'}."
         )
-        return redirect("verification:queue")
+        return redirect(queue_url(request))
     others = Credential.objects.filter(therapist=credential.therapist).exclude(
         pk=credential.pk
     )
@@ -74,6 +110,7 @@ def review(request, pk):
             ),
             "others": others,
             "evidence_pages": evidence_pages(credential),
+            "queue_url": queue_url(request),
         },
     )
 

@@ -1,5 +1,8 @@
 import io
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +18,8 @@ from therapists.models import Therapist
 from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def seed(**options):
@@ -164,3 +169,69 @@ def test_demo_therapists_and_clients_cannot_log_in():
 def test_every_search_shape_is_index_backed():
     seed(therapists=150)
     call_command("explain_search", quiet=True)
+
+
+# --- the addresses printed for `make run` ----------------------------------------
+
+
+def test_staff_login_is_printed_with_the_addresses_of_the_site_it_runs_on(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    seed(staff=True, address="http://127.0.0.1:8101/", stdout=out)
+    seed(staff=True, if_empty=True, address="http://localhost:9000", stdout=out)
+
+    printed = out.getvalue()
+    assert "  Admin: http://127.0.0.1:8101/admin/\n" in printed
+    assert (
+        "  Credentials to verify: http://127.0.0.1:8101/staff/credentials/" in printed
+    )
+    # Run again on another port, the account exists and the address follows.
+    assert "  Admin: http://localhost:9000/admin/\n" in printed
+    assert ":8000" not in printed
+
+
+def test_the_default_address_is_djangos_development_server(settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    seed(staff=True, stdout=out)
+
+    assert "  Admin: http://127.0.0.1:8000/admin/\n" in out.getvalue()
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8101", "ftp://127.0.0.1", "http://"])
+def test_an_address_that_is_not_a_web_address_is_refused_before_seeding(
+    settings, address
+):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError, match="--address must be the site's web address"):
+        seed(staff=True, address=address)
+
+    assert not Therapist.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("variables", "address"),
+    [
+        ([], "http://127.0.0.1:8000"),
+        (["PORT=8101"], "http://127.0.0.1:8101"),
+        (["HOST=localhost", "PORT=9000"], "http://localhost:9000"),
+    ],
+)
+def test_make_run_passes_its_host_and_port_to_seed_demo(variables, address):
+    make = shutil.which("make")
+    assert make, "make is needed to run the site"
+    result = subprocess.run(
+        [make, "--dry-run", "run", *variables],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    seeding = next(line for line in result.stdout.splitlines() if "seed_demo" in line)
+    assert f"--address {address}" in seeding
+    assert f"runserver {address.removeprefix('http://')}" in result.stdout

@@ -31,11 +31,14 @@ def pending(therapist):
 
 
 @pytest.fixture
-def log_in_as(client, client_user, therapist, staff_without_permission):
+def log_in_as(
+    client, client_user, therapist, other_therapist, staff_without_permission
+):
     def log_in_as(role):
         users = {
             "client": client_user,
             "owner": therapist.user,
+            "other_therapist": other_therapist.user,
             "staff_without_permission": staff_without_permission,
         }
         if role != "anonymous":
@@ -101,6 +104,20 @@ def test_queue_is_forbidden_to_everyone_but_verifiers(log_in_as, pending, role):
     assert "Credentials to verify" not in response.text
 
 
+@pytest.mark.parametrize("role", [*REFUSED_ROLES, "other_therapist"])
+def test_searching_the_queue_is_forbidden_to_everyone_but_verifiers(
+    log_in_as, pending, role
+):
+    search = {"q": "MT-100001", "state": "NY", "kind": "state_licence"}
+
+    for params in (search, {**search, "waiting": "3", "sort": "newest"}):
+        response = log_in_as(role).get(QUEUE_URL, params)
+
+        assert_refused(response, role)
+        assert "MT-100001" not in response.text
+        assert "Dana Owner" not in response.text
+
+
 @pytest.mark.parametrize("role", REFUSED_ROLES)
 def test_bulk_approval_by_anyone_but_a_verifier_is_refused_and_changes_nothing(
     log_in_as, pending, role
@@ -163,6 +180,16 @@ def test_verifier_sees_the_queue(client, verifier, pending):
     assert "Credentials to verify" in response.text
     assert "MT-100001" in response.text
     assert "Dana Owner" in response.text
+
+
+def test_verifier_searches_the_queue(client, verifier, pending):
+    client.force_login(verifier)
+
+    response = client.get(QUEUE_URL, {"q": "mt-100001", "state": "NY"})
+
+    assert response.status_code == 200
+    assert "1 credential matches your search" in response.text
+    assert "MT-100001" in response.text
 
 
 def test_verifier_sees_the_review_page_with_claim_and_evidence_links(

@@ -4,6 +4,7 @@ trail."""
 
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -274,6 +275,195 @@ def test_queue_lists_pending_credentials_oldest_first(verifier_client, therapist
     assert positions == sorted(positions)
     assert "MT-300004" not in page
     assert "MT-300005" not in page
+
+
+def fill_queue(therapist, count: int, *, days_ago: int = 20, **fields) -> None:
+    """`count` pending credentials submitted `days_ago`, in one statement."""
+    submitted = timezone.now() - datetime.timedelta(days=days_ago)
+    Credential.objects.bulk_create(
+        Credential(
+            therapist=therapist,
+            kind=Credential.Kind.STATE_LICENCE,
+            issuer="New York State Education Department",
+            number=f"{fields.get('jurisdiction', 'NY')}-OLD-{days_ago}-{n:04d}",
+            jurisdiction=fields.get("jurisdiction", "NY"),
+            expires_on=timezone.localdate() + datetime.timedelta(days=400),
+            status=Credential.Status.PENDING,
+        )
+        for n in range(count)
+    )
+    Credential.objects.filter(number__contains=f"-OLD-{days_ago}-").update(
+        created_at=submitted
+    )
+
+
+def rows_of(page: str) -> list[str]:
+    """The credential numbers the queue's table shows, in order."""
+    return re.findall(r'aria-label="Select (\S+) for bulk approval"', page)
+
+
+def test_search_by_number_finds_a_new_credential_on_the_first_page(
+    verifier_client, therapist, other_therapist
+):
+    fill_queue(therapist, 110)
+    new = factories.make_credential(
+        other_therapist, number="MT-654321", status=Credential.Status.PENDING
+    )
+
+    whole_queue = text(verifier_client.get(QUEUE_URL))
+    last_page = text(verifier_client.get(QUEUE_URL, {"page": 3}))
+    found = text(verifier_client.get(QUEUE_URL, {"q": "654321"}))
+
+    assert "Page 1 of 3" in whole_queue
+    assert "MT-654321" not in rows_of(whole_queue)
+    assert rows_of(last_page)[-1] == "MT-654321"
+    assert rows_of(found) == ["MT-654321"]
+    assert "1 credential matches your search" in found
+    assert f'href="{review_url(new)}?q=654321"' in found
+
+
+def test_newest_first_puts_the_new_credential_on_top(
+    verifier_client, therapist, other_therapist
+):
+    fill_queue(therapist, 60)
+    factories.make_credential(
+        other_therapist, number="MT-654322", status=Credential.Status.PENDING
+    )
+
+    page = text(verifier_client.get(QUEUE_URL, {"sort": "newest"}))
+
+    assert rows_of(page)[0] == "MT-654322"
+    assert '<option value="newest" selected>Newest first</option>' in page
+
+
+def test_filters_by_state_kind_and_waiting_time(verifier_client, therapist):
+    fill_queue(therapist, 2, days_ago=1)
+    fill_queue(therapist, 3, days_ago=9, jurisdiction="CO")
+    fill_queue(therapist, 1, days_ago=30)
+
+    def shown(**params) -> list[str]:
+        return rows_of(verifier_client.get(QUEUE_URL, params).text)
+
+    assert len(shown()) == 6
+    assert shown(state="CO") == [f"CO-OLD-9-{n:04d}" for n in range(3)]
+    assert shown(waiting="7") == [
+        "NY-OLD-30-0000",
+        *(f"CO-OLD-9-{n:04d}" for n in range(3)),
+    ]
+    assert shown(waiting="14", state="NY") == ["NY-OLD-30-0000"]
+    assert shown(kind="board_certification") == []
+
+
+def test_paging_keeps_the_search_and_filters(verifier_client, therapist):
+    fill_queue(therapist, 60, days_ago=10)
+    fill_queue(therapist, 60, days_ago=10, jurisdiction="CO")
+
+    first = text(verifier_client.get(QUEUE_URL, {"state": "CO", "waiting": "7"}))
+    second = text(
+        verifier_client.get(QUEUE_URL, {"state": "CO", "waiting": "7", "page": 2})
+    )
+
+    assert "120 credentials" not in first
+    assert "60 credentials match your search" in first
+    assert "Page 1 of 2" in first
+    assert 'href="?state=CO&waiting=7&page=2"' in first
+    assert 'href="?state=CO&waiting=7&page=1"' in second
+    assert len(rows_of(second)) == 10
+    assert all(number.startswith("CO-") for number in rows_of(first + second))
+    assert '<option value="CO" selected>Colorado</option>' in second
+
+
+WAITED = "Choose how long they have waited from the list."
+KIND = "Choose a kind of credential from the list."
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"waiting": "30"}, "waiting", WAITED),
+        ({"state": "Narnia"}, "state", "Choose a state from the list."),
+        ({"kind": "x", "page": "2"}, "kind", KIND),
+        ({"sort": "created_at"}, "sort", "Choose an order from the list."),
+        ({"q": "9" * 500}, "q", "Search with at most 100 characters."),
+    ],
+)  # fmt: skip
+def test_a_bad_filter_value_is_explained_next_to_its_field(
+    verifier_client, therapist, params, field, message
+):
+    fill_queue(therapist, 3)
+
+    response = verifier_client.get(QUEUE_URL, params)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert f'<p class="field__error" id="id_{field}_error">{message}</p>' in page
+    assert f'<a href="#id_{field}">' in page
+    assert "The queue could not be searched." in page
+    # Nothing shown rather than a list that ignores what was asked for.
+    assert rows_of(page) == []
+    assert "Nothing to verify." not in page
+
+
+def test_a_search_that_matches_nothing_says_so(verifier_client, therapist):
+    fill_queue(therapist, 3)
+
+    page = text(verifier_client.get(QUEUE_URL, {"q": "Nobody Atall"}))
+
+    assert "No credential waiting matches this search." in page
+    assert "Nothing to verify." not in page
+    assert f'<a href="{QUEUE_URL}">see the whole queue</a>' in page
+
+
+def test_bulk_approval_from_a_search_returns_to_the_search(verifier_client, therapist):
+    fill_queue(therapist, 2, jurisdiction="CO")
+    fill_queue(therapist, 2)
+    picked = Credential.objects.get(number="CO-OLD-20-0000")
+
+    response = verifier_client.post(
+        f"{QUEUE_URL}?state=CO",
+        {
+            "credentials": [picked.pk],
+            "method": Credential.Method.BOARD_ROSTER,
+            "note": "On the Colorado roster.",
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(f"{QUEUE_URL}?state=CO", 302)]
+    assert rows_of(text(response)) == ["CO-OLD-20-0001"]
+    picked.refresh_from_db()
+    assert picked.status == Credential.Status.VERIFIED
+
+
+def test_a_decision_from_a_search_returns_to_the_search(
+    verifier_client, therapist, pending
+):
+    url = f"{review_url(pending)}?q=MT-2&state=NY&page=4&next=https://evil.example/"
+
+    page = text(verifier_client.get(url))
+    response = verifier_client.post(
+        url, {"decision": "approve", "method": "document_review", "note": "Fine."}
+    )
+
+    back = f"{QUEUE_URL}?q=MT-2&state=NY"
+    assert f'<a href="{back}">Credentials to verify</a>' in page
+    assert response.status_code == 302
+    assert response.url == back
+
+
+def test_queue_runs_a_fixed_number_of_statements_however_many_rows(
+    verifier_client, therapist, other_therapist, django_assert_max_num_queries
+):
+    fill_queue(therapist, 30)
+    fill_queue(other_therapist, 30, days_ago=5)
+
+    # The session, the user, two permission lookups, the nav's own-profile
+    # lookup, the count and the rows; the staff idle timer's session write
+    # (a savepoint, the update, its release).
+    with django_assert_max_num_queries(10):
+        response = verifier_client.get(QUEUE_URL, {"q": "OLD", "waiting": "3"})
+
+    assert len(rows_of(text(response))) == 50
 
 
 def test_queue_says_when_there_is_nothing_to_verify(verifier_client, therapist):

@@ -3,10 +3,17 @@
     python manage.py seed_demo --therapists 300 --reviews-per-therapist 8
     python manage.py seed_demo --therapists 100000 --reviews-per-therapist 10
     DJANGO_DEBUG=1 python manage.py seed_demo --staff   # and a staff account
+    DJANGO_DEBUG=1 python manage.py seed_demo --staff --address http://127.0.0.1:8101
 
 Nobody seeded can log in (unusable passwords), except the demo staff account,
 made only when asked for with DJANGO_DEBUG on, with a random password printed
-once: a production database never gets an account with a known password.
+once (with the staff pages' addresses on the site at --address): a production
+database never gets an account with a known password.
+
+Every published profile is complete, as the dashboard's publication checklist
+asks: the first PHOTO_LIMIT therapists get a portrait drawn by demo.photos and
+stored as an uploaded photo is, and a published therapist whose every credential
+was rejected gets a pending association membership.
 
 Therapists cluster around real ZIP codes in a handful of metro areas (New York
 around 10001 among them) so that a local search finds people. Rows go in with
@@ -22,16 +29,19 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
 from django.db import connection, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from demo import content
+from demo import content, photos
 from reviews import stats
 from reviews.models import Review
-from therapists import geocoding, ranking
+from therapists import geocoding
 from therapists.models import (
     Condition,
     PracticeLocation,
@@ -46,6 +56,11 @@ from verification.models import Credential
 # Demo therapists and clients cannot log in: an unusable password hash.
 NO_LOGIN = make_password(None)
 DEMO_STAFF_USERNAME = "staff"
+DEFAULT_ADDRESS = "http://127.0.0.1:8000"
+# Therapists past this many get no photo: drawing and storing one takes a few
+# milliseconds and two files, which the bench's 100,000 would turn into minutes
+# and gigabytes. Every demo the site is clicked through is smaller.
+PHOTO_LIMIT = 2000
 METRO_RADIUS_MILES = 20
 BATCH = 5000
 # How popular each technique is among therapists who treat back pain.
@@ -77,13 +92,18 @@ def insert_many(objs: list) -> None:
         return
     fields = [f for f in objs[0]._meta.concrete_fields if not f.primary_key]
     db = connections["default"]
+
+    def value(field, obj):
+        # An auto_now_add field keeps a moment the demo set (a credential
+        # submitted days ago); unset, it is now, as on a save.
+        if getattr(field, "auto_now_add", False) and getattr(obj, field.attname):
+            return getattr(obj, field.attname)
+        return field.pre_save(obj, True)
+
     insert_rows(
         objs[0]._meta.model,
         [f.column for f in fields],
-        [
-            tuple(f.get_db_prep_save(f.pre_save(o, True), db) for f in fields)
-            for o in objs
-        ],
+        [tuple(f.get_db_prep_save(value(f, o), db) for f in fields) for o in objs],
     )
 
 
@@ -121,12 +141,28 @@ class Command(BaseCommand):
             help="Also create a superuser 'staff' with a random password, printed "
             "once (only with DJANGO_DEBUG on).",
         )
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help="Where the site runs, for the staff pages' addresses printed with "
+            f"--staff (default {DEFAULT_ADDRESS}; `make run` passes its HOST and "
+            "PORT).",
+        )
 
     def handle(
-        self, *args, therapists, reviews_per_therapist, seed, if_empty, staff, **opts
+        self,
+        *args,
+        therapists,
+        reviews_per_therapist,
+        seed,
+        if_empty,
+        staff,
+        address,
+        **opts,
     ):
         if therapists < 1 or reviews_per_therapist < 0:
             raise CommandError("--therapists must be >= 1, reviews >= 0.")
+        self.address = self.clean_address(address)
         if staff and not settings.DEBUG:
             raise CommandError(
                 "--staff makes an account whose password is printed: it runs only "
@@ -143,6 +179,11 @@ class Command(BaseCommand):
                 "(or pass --if-empty)."
             )
         self.rng = random.Random(seed)
+        # For what was added later (photos aside): drawing from its own stream
+        # leaves every value the main one gives exactly as it was.
+        self.extra_rng = random.Random(f"{seed}-extra")
+        self.seed = seed
+        self.stored_photos = []
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.show_progress = therapists >= 2000 and opts.get("verbosity", 1) > 0
@@ -152,16 +193,21 @@ class Command(BaseCommand):
             raise CommandError("Run `manage.py migrate` first: taxonomies missing.")
         self.metro_zips = self.load_metros()
 
-        with transaction.atomic():
-            therapist_ids = self.create_therapists(therapists)
+        try:
+            with transaction.atomic():
+                therapist_ids = self.create_therapists(therapists)
+        except BaseException:
+            # The rows are gone with the transaction; their photos go too.
+            for file in self.stored_photos:
+                file.storage.delete(file.name)
+            raise
         with transaction.atomic():
             self.create_reviews(therapist_ids, reviews_per_therapist)
         self.progress_note("Computing stored ratings, badges and scores")
         with transaction.atomic():
             stats.recount(Therapist.objects.all(), rescore=False)
-            # The mean of the totals just stored; the badge recount then
-            # rescores everyone with it (and copies the badges to locations).
-            ranking.store_site_mean(Therapist.objects.measured_site_mean())
+            # The badge recount then rescores everyone (and copies the badges
+            # and scores to locations).
             badges.recount(Therapist.objects.all())
         self.progress_note("Building the full-text search index")
         with transaction.atomic():
@@ -208,6 +254,18 @@ class Command(BaseCommand):
             metros.append((name, weight, price, [z for z in zips if z]))
         return metros
 
+    def clean_address(self, address: str) -> str:
+        """The site's address without a trailing slash, or a CommandError."""
+        address = address.strip().rstrip("/")
+        try:
+            URLValidator(schemes=["http", "https"])(address)
+        except ValidationError:
+            raise CommandError(
+                f"--address must be the site's web address, such as "
+                f"{DEFAULT_ADDRESS}; “{address}” is not."
+            ) from None
+        return address
+
     def create_staff(self):
         """The demo superuser, with a random password shown this once."""
         User = get_user_model()
@@ -217,14 +275,17 @@ class Command(BaseCommand):
                 "was printed when it was made (`manage.py changepassword "
                 f"{DEMO_STAFF_USERNAME}` sets a new one)."
             )
-            return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(
-            DEMO_STAFF_USERNAME, "staff@example.org", password
-        )
+        else:
+            password = secrets.token_urlsafe(12)
+            User.objects.create_superuser(
+                DEMO_STAFF_USERNAME, "staff@example.org", password
+            )
+            self.stdout.write(
+                f"Demo staff login: {DEMO_STAFF_USERNAME} / {password} (shown only now)"
+            )
         self.stdout.write(
-            f"Demo staff login: {DEMO_STAFF_USERNAME} / {password} "
-            "(http://127.0.0.1:8000/admin/; shown only now)"
+            f"  Admin: {self.address}{reverse('admin:index')}\n"
+            f"  Credentials to verify: {self.address}{reverse('verification:queue')}"
         )
 
     def pick_weighted(self, weights: dict, k: int) -> list:
@@ -264,6 +325,9 @@ class Command(BaseCommand):
                 metro = rng.choices(self.metros_list(), weights=metro_weights)[0]
                 profiles.append(self.make_therapist(i, first, last, metro))
                 extras.append(metro)
+            for offset, therapist in enumerate(profiles):
+                if start + offset < PHOTO_LIMIT:
+                    self.add_photo(therapist)
             insert_many(users)
             users = User.objects.filter(
                 username__in=[u.username for u in users]
@@ -287,6 +351,20 @@ class Command(BaseCommand):
 
     def metros_list(self):
         return self.metro_zips
+
+    def add_photo(self, therapist: Therapist) -> None:
+        """Store a portrait and its thumbnail on the unsaved therapist, through
+        the upload pipeline and storage the dashboard uses."""
+        first, last = therapist.display_name.split(" ", 1)
+        processed = photos.portrait(
+            key=f"{self.seed}:{therapist.slug}", initials=first[0] + last[0]
+        )
+        therapist.photo.save(processed.photo.name, processed.photo, save=False)
+        self.stored_photos.append(therapist.photo)
+        therapist.photo_thumbnail.save(
+            processed.thumbnail.name, processed.thumbnail, save=False
+        )
+        self.stored_photos.append(therapist.photo_thumbnail)
 
     def make_therapist(self, index, first, last, metro) -> Therapist:
         rng = self.rng
@@ -344,7 +422,12 @@ class Command(BaseCommand):
             zips = metro[3]
             for n in range(1 if rng.random() < 0.85 else 2):
                 locations.append(self.make_location(therapist, rng.choice(zips), n))
-            credentials.extend(self.make_credentials(therapist, zips[0].state))
+            made = self.make_credentials(therapist, zips[0].state)
+            if therapist.is_published and all(
+                c.status == Credential.Status.REJECTED for c in made
+            ):
+                made.append(self.make_membership(therapist))
+            credentials.extend(made)
         insert_many(links)
         insert_many(condition_links)
         insert_many(languages)
@@ -403,6 +486,18 @@ class Command(BaseCommand):
                     )
                 issued = min(issued, expires_on)
             verified = status in (Status.VERIFIED, Status.EXPIRED)
+            method = (
+                rng.choice(
+                    [Method.BOARD_ROSTER, Method.DOCUMENT_REVIEW, Method.BOARD_WEBSITE]
+                )
+                if verified
+                else ""
+            )
+            verified_at = (
+                self.now - datetime.timedelta(days=rng.randint(1, 365))
+                if verified
+                else None
+            )
             made.append(
                 Credential(
                     therapist_id=therapist.pk,
@@ -413,27 +508,14 @@ class Command(BaseCommand):
                     issued_on=issued,
                     expires_on=expires_on,
                     status=status,
-                    verification_method=(
-                        rng.choice(
-                            [
-                                Method.BOARD_ROSTER,
-                                Method.DOCUMENT_REVIEW,
-                                Method.BOARD_WEBSITE,
-                            ]
-                        )  # fmt: skip
-                        if verified
-                        else ""
-                    ),
-                    verified_at=(
-                        self.now - datetime.timedelta(days=rng.randint(1, 365))
-                        if verified
-                        else None
-                    ),
+                    verification_method=method,
+                    verified_at=verified_at,
                     status_note=(
                         "The number does not match the board's roster."
                         if status == Status.REJECTED
                         else ""
                     ),
+                    created_at=self.submitted_at(verified_at),
                 )
             )
 
@@ -462,6 +544,28 @@ class Command(BaseCommand):
             add(Kind.ASSOCIATION_MEMBERSHIP, rng.choice(content.ASSOCIATIONS),
                 f"AM-{n}", "US", [80, 20, 0, 0])  # fmt: skip
         return made
+
+    def submitted_at(self, decided_at: datetime.datetime | None) -> datetime.datetime:
+        """When a credential was submitted: days before its decision, or, while
+        it waits, up to three weeks ago, so the staff queue's waiting times vary."""
+        waited = datetime.timedelta(
+            days=self.extra_rng.randint(0, 20), minutes=self.extra_rng.randint(0, 1439)
+        )
+        return (decided_at or self.now) - waited
+
+    def make_membership(self, therapist) -> Credential:
+        """A pending association membership: the credential a published profile
+        needs on the checklist when all its others were rejected."""
+        n = therapist.slug.rsplit("-", 1)[1]
+        return Credential(
+            therapist_id=therapist.pk,
+            kind=Credential.Kind.ASSOCIATION_MEMBERSHIP,
+            issuer=self.extra_rng.choice(content.ASSOCIATIONS),
+            number=f"AM-{n}",
+            jurisdiction="US",
+            status=Credential.Status.PENDING,
+            created_at=self.submitted_at(None),
+        )
 
     # --- reviews -------------------------------------------------------------
     def create_reviews(self, therapist_ids: list[int], per_therapist: int):
