@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from interviews.models import InterviewQuestion, InterviewRequest
+from interviews.models import InterviewMessage, InterviewQuestion, InterviewRequest
 
 
 class InterviewQuestionInline(admin.TabularInline):
@@ -12,6 +12,27 @@ class InterviewQuestionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may read a reported conversation reads it whole.
+        return request.user.has_perm("interviews.review_abuse_report")
+
+
+class InterviewMessageInline(admin.TabularInline):
+    """The thread, read-only: staff read a reported conversation whole."""
+
+    model = InterviewMessage
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "author_side", "body"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may read a reported conversation reads it whole.
+        return request.user.has_perm("interviews.review_abuse_report")
+
 
 @admin.register(InterviewRequest)
 class InterviewRequestAdmin(admin.ModelAdmin):
@@ -21,7 +42,7 @@ class InterviewRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "reported_at"]
     search_fields = ["therapist__display_name", "report_reason"]
     list_select_related = ["therapist", "client"]
-    inlines = [InterviewQuestionInline]
+    inlines = [InterviewQuestionInline, InterviewMessageInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(reported_at__isnull=False)

@@ -20,6 +20,10 @@ def interview_data(interview: InterviewRequest, for_therapist: bool = False) -> 
         "questions": [
             {"question": q.text, "answer": q.answer} for q in interview.questions.all()
         ],
+        "messages": [
+            {"from": m.author_side, "body": m.body, "created_at": m.created_at}
+            for m in interview.messages.all()
+        ],
     }
 
 
@@ -29,7 +33,7 @@ def requests_sent(user) -> list[dict]:
     return [
         interview_data(interview)
         for interview in interviews.select_related("therapist").prefetch_related(
-            "questions"
+            "questions", "messages"
         )
     ]
 
@@ -40,6 +44,6 @@ def requests_received(user) -> list[dict]:
     return [
         interview_data(interview, for_therapist=True)
         for interview in interviews.select_related("therapist").prefetch_related(
-            "questions"
+            "questions", "messages"
         )
     ]

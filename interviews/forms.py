@@ -1,6 +1,6 @@
 from django import forms
 
-from interviews.models import STANDARD_QUESTIONS, InterviewRequest
+from interviews.models import MESSAGE_MAX, STANDARD_QUESTIONS, InterviewRequest
 
 
 class InterviewRequestForm(forms.ModelForm):
@@ -9,6 +9,18 @@ class InterviewRequestForm(forms.ModelForm):
 
     own_question = forms.CharField(
         label="Your own question (optional)", max_length=300, required=False
+    )
+    # Declared here, not generated from the model: the model's field would add
+    # an empty choice, shown as a third radio button already selected.
+    contact_method = forms.ChoiceField(
+        label=InterviewRequest._meta.get_field("contact_method").verbose_name,
+        choices=InterviewRequest.Contact.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose email or phone, so the therapist knows how to "
+            "reach you if they accept.",
+            "invalid_choice": "Choose email or phone.",
+        },
     )
 
     class Meta:
@@ -25,7 +37,6 @@ class InterviewRequestForm(forms.ModelForm):
         widgets = {
             "past_treatments": forms.Textarea(attrs={"rows": 3, "maxlength": 1500}),
             "concerns": forms.Textarea(attrs={"rows": 3, "maxlength": 1500}),
-            "contact_method": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -70,8 +81,10 @@ class InterviewRequestForm(forms.ModelForm):
 
 
 class AnswerForm(forms.Form):
+    """The therapist's decision first, then one answer per question."""
+
     decision = forms.ChoiceField(
-        label="Your decision",
+        label="Accept or decline",
         choices=[
             (
                 InterviewRequest.Status.ACCEPTED,
@@ -80,12 +93,13 @@ class AnswerForm(forms.Form):
             (InterviewRequest.Status.DECLINED, "Decline"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you accept or decline."},
     )
     message = forms.CharField(
         label="Message to the client",
         max_length=1500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1500}),
     )
 
     def __init__(self, *args, questions, **kwargs):
@@ -96,8 +110,12 @@ class AnswerForm(forms.Form):
                 label=question.text,
                 max_length=2000,
                 initial=question.answer,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+                error_messages={"required": "Answer this question."},
             )
+
+    def answer_fields(self):
+        return [self[f"answer_{question.pk}"] for question in self.questions]
 
     def clean(self):
         cleaned = super().clean()
@@ -117,4 +135,19 @@ class AnswerForm(forms.Form):
 class AbuseReportForm(forms.Form):
     reason = forms.CharField(
         label="What happened?", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MessageForm(forms.Form):
+    """A reply in the conversation's thread."""
+
+    body = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX}),
+        error_messages={
+            "required": "Write a message before sending.",
+            "max_length": "Keep your message to %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
     )

@@ -3,6 +3,8 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
 
 # The questions the guide suggests asking before booking; clients tick or edit them.
@@ -15,6 +17,7 @@ STANDARD_QUESTIONS = [
     "What do you charge, and how long is a session?",
 ]
 MAX_OPEN_REQUESTS = 5
+MESSAGE_MAX = 2000
 
 
 class InterviewRequestQuerySet(models.QuerySet):
@@ -35,9 +38,11 @@ class InterviewRequestQuerySet(models.QuerySet):
         return self.filter(status=InterviewRequest.Status.OPEN)
 
     def unread_by_therapist(self) -> Self:
+        """Requests, or clients' messages, the therapist has not opened yet."""
         return self.filter(therapist_read_at__isnull=True)
 
     def unread_by_client(self) -> Self:
+        """Answers, or therapists' messages, the client has not opened yet."""
         return self.filter(answered_at__isnull=False, client_read_at__isnull=True)
 
 
@@ -109,6 +114,32 @@ class InterviewRequest(models.Model):
         """Contact details travel only once the therapist accepts."""
         return self.status == self.Status.ACCEPTED
 
+    @property
+    def client_name(self) -> str:
+        """The client as the therapist sees them before accepting: a first name."""
+        return self.client.first_name or "a client"
+
+    def side_of(self, user) -> str | None:
+        """Which side of the conversation the user is on, if any."""
+        if user.pk == self.client_id:
+            return Side.CLIENT
+        if user.pk == self.therapist.user_id:
+            return Side.THERAPIST
+        return None
+
+    def why_no_reply(self, side: str | None) -> str:
+        """Why this side cannot write in the thread now ("" when it can)."""
+        if side is None:
+            return "Only the client and the therapist can write here."
+        if self.status == self.Status.DECLINED:
+            return (
+                "This request was declined, so the conversation is closed. "
+                "You can still read it here."
+            )
+        if side == Side.THERAPIST and self.answered_at is None:
+            return "Send your decision and answers first; then you can write here."
+        return ""
+
 
 class InterviewQuestion(models.Model):
     request = models.ForeignKey(
@@ -128,3 +159,43 @@ class InterviewQuestion(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Side(models.TextChoices):
+    """Who wrote a message: the client or the therapist."""
+
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+
+
+class InterviewMessage(models.Model):
+    """One reply in the thread below a request's questions and answers."""
+
+    Side = Side
+
+    request = models.ForeignKey(
+        InterviewRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author_side = models.CharField(max_length=10, choices=Side)
+    body = models.TextField(max_length=MESSAGE_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["request", "created_at"], name="interview_thread_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(author_side__in=Side.values),
+                name="interview_message_side_known",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(Length("body"), 0)
+                & LessThanOrEqual(Length("body"), MESSAGE_MAX),
+                name="interview_message_body_length",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Message from the {self.author_side} on request {self.request_id}"

@@ -4,14 +4,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import notifications
 from core.ratelimit import RateLimited, client_ip
-from interviews.forms import AbuseReportForm, AnswerForm, InterviewRequestForm
-from interviews.models import REPORT_REASON_MAX, InterviewRequest
-from interviews.writing import REPORTS, REQUESTS, answer_request, send_request
+from interviews.forms import (
+    AbuseReportForm,
+    AnswerForm,
+    InterviewRequestForm,
+    MessageForm,
+)
+from interviews.models import REPORT_REASON_MAX, InterviewMessage, InterviewRequest
+from interviews.writing import (
+    MESSAGES,
+    REPORTS,
+    REQUESTS,
+    answer_request,
+    post_message,
+    send_request,
+)
 from therapists.models import Therapist
 
 
@@ -84,20 +97,31 @@ def inbox(request):
     )
 
 
-@login_required
-def detail(request, pk):
-    interview = get_object_or_404(
-        InterviewRequest.objects.readable_by(request.user).select_related(
+def conversation(user, pk) -> InterviewRequest:
+    """The request with this id, if the user may read it; else a 404."""
+    return get_object_or_404(
+        InterviewRequest.objects.readable_by(user).select_related(
             "therapist__user", "client"
         ),
         pk=pk,
     )
+
+
+@login_required
+def detail(request, pk):
+    interview = conversation(request.user, pk)
     is_therapist = interview.therapist.user_id == request.user.pk
     is_client = interview.client_id == request.user.pk
     questions = list(interview.questions.all())
     form = None
     if is_therapist:
-        form = AnswerForm(request.POST or None, questions=questions)
+        # Answered before: the decision and message stand unless changed.
+        decided = (
+            {"decision": interview.status, "message": interview.therapist_message}
+            if interview.answered_at
+            else None
+        )
+        form = AnswerForm(request.POST or None, questions=questions, initial=decided)
         if request.method == "POST" and form.is_valid():
             try:
                 answer_request(interview=interview, form=form)
@@ -120,17 +144,89 @@ def detail(request, pk):
     elif is_client and interview.answered_at and interview.client_read_at is None:
         interview.client_read_at = timezone.now()
         interview.save(update_fields=["client_read_at"])
+    return render_conversation(
+        request, interview, questions=questions, answer_form=form
+    )
+
+
+def render_conversation(
+    request,
+    interview: InterviewRequest,
+    *,
+    questions=None,
+    answer_form: AnswerForm | None = None,
+    message_form: MessageForm | None = None,
+):
+    """The conversation page: the request, the decision and answers, the thread."""
+    side = interview.side_of(request.user)
+    why_no_reply = interview.why_no_reply(side)
+    if message_form is None and not why_no_reply:
+        message_form = MessageForm()
     return render(
         request,
         "interviews/detail.html",
         {
             "interview": interview,
-            "questions": questions,
-            "form": form,
-            "is_therapist": is_therapist,
-            "is_client": is_client,
+            "questions": questions
+            if questions is not None
+            else list(interview.questions.all()),
+            "form": answer_form,
+            "thread": interview.messages.all(),
+            "message_form": message_form,
+            "why_no_reply": why_no_reply if side else "",
+            "is_therapist": side == InterviewMessage.Side.THERAPIST,
+            "is_client": side == InterviewMessage.Side.CLIENT,
             "report_form": AbuseReportForm(),
         },
+    )
+
+
+@require_POST
+@login_required
+def reply(request, pk):
+    """Write in the thread: the client or the therapist, never anyone else."""
+    interview = get_object_or_404(
+        InterviewRequest.objects.involving(request.user).select_related(
+            "therapist__user", "client"
+        ),
+        pk=pk,
+    )
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            MESSAGES.hit(f"user:{request.user.pk}", client_ip(request))
+            message = post_message(interview=interview, author=request.user, form=form)
+        except RateLimited as limited:
+            form.add_error("body", f"Your message is not sent. {limited.message}")
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            notify_of_message(request, interview, message)
+            messages.success(request, "Your message is sent.")
+            return redirect(f"{interview.get_absolute_url()}#message-{message.pk}")
+    return render_conversation(request, interview, message_form=form)
+
+
+def notify_of_message(request, interview, message: InterviewMessage) -> None:
+    """Tell the other side someone wrote; the message itself stays on the site,
+    so no health detail travels by email."""
+    if message.author_side == InterviewMessage.Side.CLIENT:
+        author = interview.client.first_name or "Your client"
+        recipient = interview.therapist.user
+    else:
+        author = interview.therapist.display_name
+        recipient = interview.client
+    notifications.notify(
+        subject=f"New message from {author}",
+        body=render_to_string(
+            "interviews/email/message.txt",
+            {
+                "author": author,
+                "recipient": recipient,
+                "link": request.build_absolute_uri(interview.get_absolute_url()),
+            },
+        ),
+        to=recipient.email,
     )
 
 

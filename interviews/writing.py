@@ -1,10 +1,11 @@
-"""Sending an interview request and answering one: each a write across the
-request and its questions, in one transaction, with its rule checked on locked
-rows so that requests arriving at the same moment cannot pass it.
+"""Sending an interview request, answering one and writing in its thread: each a
+write across the request and its questions or messages, in one transaction, with
+its rule checked on locked rows so that requests arriving at the same moment
+cannot pass it.
 
 The cap on a client's open requests is counted in the database under a lock on
-the client's row; requests and reports per account and per IP are counted in
-the shared cache (core.ratelimit) by the views.
+the client's row; requests, messages and reports per account and per IP are
+counted in the shared cache (core.ratelimit) by the views.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,12 +14,18 @@ from django.utils import timezone
 
 from core.locks import lock_user
 from core.ratelimit import Limit
-from interviews.forms import AnswerForm, InterviewRequestForm
-from interviews.models import MAX_OPEN_REQUESTS, InterviewQuestion, InterviewRequest
+from interviews.forms import AnswerForm, InterviewRequestForm, MessageForm
+from interviews.models import (
+    MAX_OPEN_REQUESTS,
+    InterviewMessage,
+    InterviewQuestion,
+    InterviewRequest,
+)
 
 # Per account and per IP, in the shared cache.
 REQUESTS = Limit("interview_request", count=10, seconds=3600)
 REPORTS = Limit("interview_report", count=10, seconds=3600)
+MESSAGES = Limit("interview_message", count=30, seconds=3600)
 
 STAYS_ACCEPTED = (
     "You accepted this request and the client's contact details were shared with "
@@ -88,3 +95,30 @@ def answer_request(*, interview: InterviewRequest, form: AnswerForm) -> None:
             "client_read_at",
         ]
     )
+
+
+@transaction.atomic
+def post_message(
+    *, interview: InterviewRequest, author, form: MessageForm
+) -> InterviewMessage:
+    """Add the author's message to the thread and mark it unread for the other
+    side. Raises ValidationError on the body, saving nothing, when the author
+    may not write now (InterviewRequest.why_no_reply(), checked on the locked
+    row: a decline arriving at the same moment closes the thread first)."""
+    stored = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
+    side = interview.side_of(author)
+    refusal = stored.why_no_reply(side)
+    if refusal:
+        raise ValidationError({"body": ValidationError(refusal, code="closed")})
+    message = InterviewMessage.objects.create(
+        request=stored, author_side=side, body=form.cleaned_data["body"]
+    )
+    # The other side has something new to read.
+    unread = (
+        "therapist_read_at"
+        if side == InterviewMessage.Side.CLIENT
+        else "client_read_at"
+    )
+    InterviewRequest.objects.filter(pk=stored.pk).update(**{unread: None})
+    setattr(interview, unread, None)
+    return message

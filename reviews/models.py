@@ -196,12 +196,18 @@ class Review(models.Model):
 
 
 class ReviewResponse(models.Model):
-    """The therapist's one public answer to a review."""
+    """The therapist's one public answer to a review. When the client rewrites
+    the review, the response moves to the new version, marked as answering an
+    earlier one until the therapist updates it."""
 
     review = models.OneToOneField(
         Review, on_delete=models.CASCADE, related_name="response"
     )
     body = models.TextField(max_length=2000)
+    answers_earlier_version = models.BooleanField(
+        default=False,
+        help_text="The client rewrote the review after this response was written.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.notifications import notify
@@ -88,6 +90,8 @@ def reviewed(request, review: Review, invitation: ReviewInvitation | None):
         # Another client's review spent it after this page read it.
         messages.warning(request, INVITATION_NOT_VALID)
     if review.status == Review.Status.PUBLISHED:
+        if review.response_carried_over:
+            notify_review_changed(request, review)
         messages.success(request, "Thank you: your review is published.")
     else:
         messages.info(
@@ -160,6 +164,8 @@ def respond(request, pk):
     form = ResponseForm(request.POST or None, instance=response)
     if request.method == "POST" and form.is_valid():
         form.instance.review = review
+        # Saved against this version of the review: no longer an earlier one's.
+        form.instance.answers_earlier_version = False
         form.save()
         if review.author.email:
             notify_author(request, review, form.instance.body)
@@ -168,7 +174,7 @@ def respond(request, pk):
     return render(
         request,
         "reviews/response_form.html",
-        {"form": form, "review": review, "editing": response is not None},
+        {"form": form, "review": review, "response": response},
     )
 
 
@@ -182,6 +188,26 @@ def notify_author(request, review: Review, response: str) -> None:
             f"{request.build_absolute_uri(review.get_absolute_url())}"
         ),
         to=review.author.email,
+    )
+
+
+def notify_review_changed(request, review: Review) -> None:
+    """Tell the therapist a review they answered was rewritten and is published,
+    so they can update their response; a mail outage must not lose the review."""
+    therapist = review.therapist
+    notify(
+        subject=f"{review.author_display_name} changed a review you responded to",
+        body=render_to_string(
+            "reviews/email/review_changed.txt",
+            {
+                "therapist": therapist,
+                "review": review,
+                "link": request.build_absolute_uri(
+                    reverse("reviews:respond", kwargs={"pk": review.pk})
+                ),
+            },
+        ),
+        to=therapist.user.email,
     )
 
 
@@ -201,12 +227,23 @@ def moderation_queue(request):
         form = ModerationForm(request.POST, prefix=f"r{review.pk}")
         if form.is_valid():
             publish = form.cleaned_data["action"] == "publish"
+            was_held = review.status == Review.Status.HELD
             moderate(
                 review=review,
                 actor=request.user,
                 publish=publish,
                 reason=form.cleaned_data["reason"],
             )
+            if (
+                publish
+                and was_held
+                and ReviewResponse.objects.filter(
+                    review=review, answers_earlier_version=True
+                ).exists()
+            ):
+                # A rewritten review held for checking reaches its therapist
+                # only now.
+                notify_review_changed(request, review)
             messages.success(
                 request,
                 f"Review “{review.title}” {'published' if publish else 'removed'}.",

@@ -27,6 +27,7 @@ from reviews.models import (
     ModerationDecision,
     Review,
     ReviewInvitation,
+    ReviewResponse,
 )
 from therapists.models import Therapist
 
@@ -61,7 +62,9 @@ def submit_review(
 
     Raises ValidationError, saving nothing, when the author has written
     MAX_REVIEWS_PER_HOUR reviews in the last hour. An invitation that is no
-    longer unused by the time of the write verifies nothing.
+    longer unused by the time of the write verifies nothing. The therapist's
+    response to the replaced review moves to the new one, marked as answering
+    an earlier version; `review.response_carried_over` says whether one did.
     """
     # Locks are taken in one order, the author's row then the therapist's, so
     # that concurrent writes wait for each other and never deadlock. The
@@ -96,9 +99,9 @@ def submit_review(
         other_review_texts=tuple(others),
     )
     reasons = moderation.hold_reasons(draft, context)
-    Review.objects.filter(therapist=therapist, author=author, is_current=True).update(
-        is_current=False
-    )
+    replaced = Review.objects.filter(
+        therapist=therapist, author=author, is_current=True
+    ).update(is_current=False)
     # A new row, never the edited old one: votes, staff notes and history stay
     # with the review they belong to.
     review = Review(
@@ -112,8 +115,28 @@ def submit_review(
         invitation, therapist=therapist, author=author
     ) or author_was_verified(therapist, author)
     review.save()
+    review.response_carried_over = bool(replaced) and carry_response(review)
     stats.review_changed(therapist)
     return review
+
+
+def carry_response(review: Review) -> bool:
+    """Move the therapist's response from the version `review` just replaced
+    onto it, marked as answering an earlier version, so that rewriting a review
+    never silently removes the answer to it; whether there was one."""
+    replaced = (
+        Review.objects.filter(
+            therapist_id=review.therapist_id,
+            author_id=review.author_id,
+            is_current=False,
+        )
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    moved = ReviewResponse.objects.filter(review__in=replaced).update(
+        review=review, answers_earlier_version=True
+    )
+    return bool(moved)
 
 
 def spend_invitation(invitation, *, therapist: Therapist, author) -> bool:

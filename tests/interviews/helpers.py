@@ -1,5 +1,7 @@
 """What the interview tests post, and read back from pages and the database."""
 
+from django.urls import reverse
+
 from interviews.models import STANDARD_QUESTIONS, InterviewRequest
 
 QUESTIONS = [
@@ -30,6 +32,10 @@ def request_data(**overrides) -> dict:
     return data
 
 
+def message_url(interview) -> str:
+    return reverse("interviews:reply", kwargs={"pk": interview.pk})
+
+
 def answer_data(interview, decision="accepted", message="", answers=None) -> dict:
     """What the therapist posts: one answer per question, in order."""
     questions = list(interview.questions.all())
@@ -52,4 +58,5 @@ def snapshot(interview: InterviewRequest) -> dict:
         "reported_at": interview.reported_at,
         "report_reason": interview.report_reason,
         "answers": list(interview.questions.values_list("answer", flat=True)),
+        "messages": list(interview.messages.values_list("author_side", "body")),
     }

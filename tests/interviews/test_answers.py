@@ -1,6 +1,7 @@
 """The therapist answering: answers, accept or decline, and what follows."""
 
 import html as html_lib
+import re
 
 import pytest
 from django.core import mail
@@ -70,7 +71,7 @@ def test_every_question_needs_an_answer(client, therapist, interview):
     before = snapshot(interview)
     response = client.post(interview.get_absolute_url(), data)
     assert response.status_code == 200
-    assert field_error(response, f"answer_{second.pk}") == "This field is required."
+    assert field_error(response, f"answer_{second.pk}") == "Answer this question."
     assert field_error(response, f"answer_{first.pk}") == ""
     after = snapshot(interview)
     assert {k: v for k, v in after.items() if k != "therapist_read_at"} == {
@@ -313,3 +314,17 @@ def test_declined_conversation_may_still_be_accepted(client, therapist, intervie
 
     interview.refresh_from_db()
     assert interview.status == "accepted"
+
+
+def test_answered_request_shows_the_decision_and_message_already_sent(
+    client, therapist, interview
+):
+    client.force_login(therapist.user)
+    client.post(
+        interview.get_absolute_url(), answer_data(interview, message="See you soon.")
+    )
+    html = page(client.get(interview.get_absolute_url()))
+    checked = re.findall(r'<input type="radio" name="decision"[^>]*checked[^>]*>', html)
+    assert len(checked) == 1
+    assert 'value="accepted"' in checked[0]
+    assert re.search(r'<textarea name="message"[^>]*>\s*See you soon.</textarea>', html)

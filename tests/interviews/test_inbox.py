@@ -103,21 +103,22 @@ def test_new_answer_marker_appears_after_answering_and_clears_after_reading(
     client, client_user, therapist, interview
 ):
     client.force_login(client_user)
-    assert "new answer" not in sent_section(page(client.get(INBOX_URL))).lower()
+    assert ">New</span>" not in sent_section(page(client.get(INBOX_URL)))
 
     client.force_login(therapist.user)
     client.post(interview.get_absolute_url(), answer_data(interview))
 
     client.force_login(client_user)
     sent = sent_section(page(client.get(INBOX_URL)))
-    assert "1 new answer" in sent
-    assert ">New answer</span>" in sent
+    assert "1 unread" in sent
+    assert ">New</span>" in sent
     assert "Accepted" in sent
 
     client.get(interview.get_absolute_url())
 
     sent = sent_section(page(client.get(INBOX_URL)))
-    assert "new answer" not in sent.lower()
+    assert "unread" not in sent
+    assert ">New</span>" not in sent
     interview.refresh_from_db()
     assert interview.client_read_at is not None
 

@@ -1,8 +1,9 @@
-"""Who may open, answer and report a conversation, and who may see the inbox.
+"""Who may open, answer, write in and report a conversation, and who may see the
+inbox.
 
 Every row of each table is one person trying one URL. Whatever is refused must
-leave the conversation exactly as it was: answers, status, read timestamps and
-report fields.
+leave the conversation exactly as it was: answers, status, read timestamps,
+messages and report fields.
 """
 
 import datetime
@@ -13,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests.accounts.helpers import field_error
 from tests.interviews.helpers import QUESTIONS, answer_data, page, snapshot
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = reverse("login")
 REPORT_REASON = "Rude and pushy about booking"
+MESSAGE = "One more thing: it is worse in the mornings."
 EARLIER_REASON = "Asked for my home address"
 
 # What a person gets from a URL.
@@ -29,6 +32,9 @@ READ = "200 without the answer form"
 READ_ONLY = "200 for staff: no answer form, no report form"
 ANSWERED = "answers saved, redirected back"
 REPORTED = "report saved, redirected back"
+WROTE = "message saved, redirected back to it"
+# The therapist's first word is their answer: the thread opens to them after it.
+ANSWER_FIRST = "200 with the reason next to the message field"
 
 # Which stored fields each outcome is allowed to move; anything else must stay.
 MAY_CHANGE = {
@@ -46,10 +52,13 @@ MAY_CHANGE = {
         "therapist_read_at",
     },
     REPORTED: {"reported_at", "report_reason"},
+    WROTE: {"messages", "therapist_read_at"},
+    ANSWER_FIRST: set(),
 }
 MUST_CHANGE = {
     ANSWERED: {"status", "answers", "answered_at"},
     REPORTED: {"report_reason"},
+    WROTE: {"messages"},
 }
 
 VIEWERS = [
@@ -118,6 +127,35 @@ CONVERSATION_TABLE = [
             "therapist": ANSWERED,
             "plain_staff": NOT_FOUND,
             "moderator": READ_ONLY,
+        },
+    ),
+    (
+        "interviews:reply",
+        "post",
+        False,
+        {
+            "anonymous": LOGIN,
+            "unrelated_client": NOT_FOUND,
+            "other_therapist": NOT_FOUND,
+            "client": WROTE,
+            "therapist": ANSWER_FIRST,
+            "plain_staff": NOT_FOUND,
+            "moderator": NOT_FOUND,
+        },
+    ),
+    (
+        "interviews:reply",
+        "post",
+        True,
+        {
+            "anonymous": LOGIN,
+            "unrelated_client": NOT_FOUND,
+            "other_therapist": NOT_FOUND,
+            "client": WROTE,
+            "therapist": ANSWER_FIRST,
+            "plain_staff": NOT_FOUND,
+            # Staff read a reported thread; they never write in it.
+            "moderator": NOT_FOUND,
         },
     ),
     (
@@ -201,6 +239,7 @@ def test_every_conversation_url_is_covered_for_every_viewer():
         for url, method in [
             ("interviews:detail", "get"),
             ("interviews:detail", "post"),
+            ("interviews:reply", "post"),
             ("interviews:report", "post"),
         ]
         for reported in (False, True)
@@ -222,6 +261,8 @@ def test_conversation_access(
         response = client.get(url)
     elif url_name == "interviews:detail":
         response = client.post(url, answer_data(interview))
+    elif url_name == "interviews:reply":
+        response = client.post(url, {"body": MESSAGE})
     else:
         response = client.post(url, {"reason": REPORT_REASON})
 
@@ -240,6 +281,15 @@ def test_conversation_access(
     elif outcome in (ANSWERED, REPORTED):
         assert response.status_code == 302
         assert response.url == interview.get_absolute_url()
+    elif outcome == WROTE:
+        assert response.status_code == 302
+        message = interview.messages.get()
+        assert response.url == f"{interview.get_absolute_url()}#message-{message.pk}"
+    elif outcome == ANSWER_FIRST:
+        assert response.status_code == 200
+        assert field_error(response, "body") == (
+            "Send your decision and answers first; then you can write here."
+        )
     else:
         html = page(response)
         assert response.status_code == 200
@@ -248,6 +298,10 @@ def test_conversation_access(
         assert ('name="decision"' in html) is (outcome == READ_AND_ANSWER)
         assert ("Send answers" in html) is (outcome == READ_AND_ANSWER)
         assert ("Report this conversation" in html) is (outcome != READ_ONLY)
+        # The client may write in the thread at once; the therapist after
+        # answering; staff never.
+        reply_form = f'action="{reverse("interviews:reply", args=[interview.pk])}"'
+        assert (reply_form in html) is (outcome == READ)
         if outcome == READ_ONLY:
             assert EARLIER_REASON in html
         # Nobody but the therapist, after accepting, sees the client's number.
@@ -255,6 +309,8 @@ def test_conversation_access(
 
     if outcome == ANSWERED:
         assert [m.to for m in mail.outbox] == [[people["client"].email]]
+    elif outcome == WROTE:
+        assert [m.to for m in mail.outbox] == [[people["therapist"].email]]
     else:
         assert mail.outbox == []
 
@@ -295,9 +351,10 @@ def test_inbox_lists_a_conversation_only_to_its_two_parties(
     assert snapshot(interview) == before
 
 
-def test_report_url_refuses_get(client, client_user, interview):
+@pytest.mark.parametrize("url_name", ["interviews:report", "interviews:reply"])
+def test_writing_urls_refuse_get(client, client_user, interview, url_name):
     client.force_login(client_user)
     before = snapshot(interview)
-    response = client.get(reverse("interviews:report", kwargs={"pk": interview.pk}))
+    response = client.get(reverse(url_name, kwargs={"pk": interview.pk}))
     assert response.status_code == 405
     assert snapshot(interview) == before

@@ -1,5 +1,7 @@
 """A client asking a therapist questions before booking."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -180,12 +182,62 @@ def test_where_it_hurts_is_required(client, client_user, therapist):
     assert_nothing_saved()
 
 
+CHOOSE_CONTACT = (
+    "Choose email or phone, so the therapist knows how to reach you if they accept."
+)
+
+
+def contact_radios(response) -> list[str]:
+    """The contact question's radio buttons, as HTML tags."""
+    return re.findall(
+        r'<input type="radio" name="contact_method"[^>]*>', page(response)
+    )
+
+
+def test_contact_question_offers_only_email_and_phone_none_chosen(
+    client, client_user, therapist
+):
+    client.force_login(client_user)
+    response = client.get(request_url(therapist))
+    radios = contact_radios(response)
+    assert [re.search(r'value="([^"]*)"', r).group(1) for r in radios] == [
+        "email",
+        "phone",
+    ]
+    assert not any("checked" in radio for radio in radios)
+    assert "Select an option" not in page(response)
+    assert "---------" not in page(response)
+
+
 def test_contact_method_is_required(client, client_user, therapist):
     client.force_login(client_user)
     response = client.post(request_url(therapist), request_data(contact_method=""))
     assert response.status_code == 200
-    assert "This field is required." in page(response)
+    assert field_error(response, "contact_method") == CHOOSE_CONTACT
+    assert 'aria-describedby="id_contact_method_error"' in page(response)
     assert_nothing_saved()
+
+
+def test_unknown_contact_method_is_refused_next_to_the_question(
+    client, client_user, therapist
+):
+    client.force_login(client_user)
+    response = client.post(
+        request_url(therapist), request_data(contact_method="carrier-pigeon")
+    )
+    assert response.status_code == 200
+    assert field_error(response, "contact_method") == "Choose email or phone."
+    assert_nothing_saved()
+
+
+def test_refused_form_keeps_the_chosen_contact_method(client, client_user, therapist):
+    client.force_login(client_user)
+    response = client.post(
+        request_url(therapist), request_data(contact_method="phone", pain_where="")
+    )
+    checked = [radio for radio in contact_radios(response) if "checked" in radio]
+    assert len(checked) == 1
+    assert 'value="phone"' in checked[0]
 
 
 @pytest.mark.parametrize(
