@@ -3,7 +3,7 @@
 from django.views.generic import TemplateView
 
 from therapists import ranking
-from therapists.models import Condition, Technique, Therapist
+from therapists.models import Condition, Technique
 
 
 class HomeView(TemplateView):
@@ -21,6 +21,7 @@ class HowWeRankView(TemplateView):
     template_name = "how_we_rank.html"
 
     def get_context_data(self, **kwargs):
+        # Two made-up therapists: one well reviewed, one with a single review.
         example = ranking.RankingInputs(
             verified_licences=1,
             verified_certifications=1,
@@ -29,13 +30,46 @@ class HowWeRankView(TemplateView):
             rating_count=24,
             rating_sum=110,
             positive_count=22,
+            recommend_count=21,
         )
-        site_mean = Therapist.objects.site_mean_rating()
+        newcomer = ranking.RankingInputs(
+            verified_licences=1,
+            verified_certifications=0,
+            other_verified_credentials=0,
+            back_pain_years=8,
+            rating_count=1,
+            rating_sum=5,
+            positive_count=1,
+            recommend_count=1,
+        )
+        # Near a place: the case, a high score far away against a
+        # lower one around the corner.
+        far, close = (82.0, 17.6), (75.0, 1.2)
         return super().get_context_data(
-            site_mean=site_mean,
             max_score=ranking.MAX_SCORE,
-            prior_reviews=ranking.PRIOR_REVIEWS,
-            example_parts=ranking.score_parts(example, site_mean),
-            example_score=ranking.qualification_score(example, site_mean),
+            max_best_match=ranking.MAX_BEST_MATCH,
+            closeness_max=ranking.CLOSENESS_POINTS_MAX,
+            closeness_per_mile=ranking.CLOSENESS_POINTS_LOST_PER_MILE,
+            closeness_explanation=ranking.CLOSENESS_EXPLANATION,
+            closeness_table=[
+                (miles, ranking.closeness_points(miles))
+                for miles in (0, 1, 5, 10, 20, 25, 40)
+            ],
+            nearby=[
+                {
+                    "score": score,
+                    "miles": miles,
+                    "closeness": ranking.closeness_points(miles),
+                    "best_match": score + ranking.closeness_points(miles),
+                }
+                for score, miles in (far, close)
+            ],
+            full_weight=ranking.REVIEWS_FOR_FULL_WEIGHT,
+            to_judge=ranking.REVIEWS_TO_JUDGE,
+            rating_floor=ranking.RATING_FLOOR,
+            example_parts=ranking.score_parts(example),
+            example_score=ranking.qualification_score(example),
+            newcomer_parts=ranking.score_parts(newcomer),
+            newcomer_score=ranking.qualification_score(newcomer),
             **kwargs,
         )

@@ -1,5 +1,7 @@
 """The public profile page: a therapist, with what the other apps know of
-them (credentials, reviews, ranking, the visitor's shortlist)."""
+them (credentials, reviews, ranking, the visitor's shortlist), and how far they
+are from the place the visitor searched near (?near=, carried by the search's
+result cards)."""
 
 from django.db.models import Prefetch
 from django.views.generic import DetailView
@@ -8,11 +10,28 @@ from reviews import stats
 from reviews.forms import ReviewListForm
 from reviews.models import Review
 from shortlist import session as shortlist
-from therapists import ranking
+from therapists import geocoding, ranking
+from therapists.geocoding import GeoPoint
 from therapists.models import Therapist
-from therapists.search import treatments_of
+from therapists.search import measure, treatments_of
 from verification import jurisdictions
 from verification.models import Credential
+
+# The longest place the search accepts (TherapistFilter's `near`).
+PLACE_MAX_LENGTH = 60
+
+
+def searched_place(text: str) -> tuple[str, GeoPoint | None]:
+    """The place a visitor searched near, as they wrote it, and where it is;
+    ("", None) for anything the search would not accept: a link someone edited
+    is not worth an error page."""
+    text = " ".join(text.split())
+    if not text or len(text) > PLACE_MAX_LENGTH:
+        return "", None
+    try:
+        return text, geocoding.geocode(text)
+    except geocoding.PlaceNotFound:
+        return "", None
 
 
 class TherapistDetailView(DetailView):
@@ -38,6 +57,9 @@ class TherapistDetailView(DetailView):
             .sorted_by(chosen.get("sort") or "newest")
         )
         summary = stats.summary_of(therapist)
+        place, point = searched_place(self.request.GET.get("near", ""))
+        # Sets the nearest location and its distance (none without a place).
+        measure([therapist], point)
         states = {location.state for location in therapist.locations.all()}
         return super().get_context_data(
             recent_reviews=reviews[:20],
@@ -47,10 +69,11 @@ class TherapistDetailView(DetailView):
                 key=lambda t: (-t.years, t.position),
             ),
             review_form=review_form,
+            place=place,
             summary=summary,
             consistency=summary.consistency,
-            score_parts=ranking.breakdown(
-                therapist, Therapist.objects.site_mean_rating()
+            ranked=ranking.explain(
+                therapist, miles=therapist.distance_miles, place=place
             ),
             licence_notes=jurisdictions.licence_notes(states),
             on_shortlist=therapist.pk in shortlist.therapist_ids(self.request),

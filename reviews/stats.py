@@ -30,7 +30,9 @@ from therapists.indexing import count_subquery
 from therapists.models import Therapist
 
 # The "consistently positive" rule, shown next to the indicator on profiles.
-CONSISTENT_MIN_REVIEWS = 5
+# Below the minimum the indicator says "Too few reviews to judge", as the score's
+# review parts do.
+CONSISTENT_MIN_REVIEWS = ranking.REVIEWS_TO_JUDGE
 CONSISTENT_MIN_POSITIVE_PERCENT = 80
 CONSISTENT_MAX_RECENT_NEGATIVE = 1
 
@@ -52,19 +54,19 @@ def review_changed(therapist: Therapist) -> None:
     of their reviews was written, replaced, moderated or deleted.
 
     `therapist` must be fresh (e.g. just locked with select_for_update): its
-    other ranking inputs are read from it. One SELECT and one UPDATE; the
-    instance is updated too.
+    other ranking inputs are read from it. One SELECT, one UPDATE of the
+    therapist and one of its locations' score copies; the instance is updated
+    too.
     """
     totals = _totals_by_therapist([therapist.pk]).get(therapist.pk, EMPTY_TOTALS)
     values = _with_average(totals)
     for name, value in values.items():
         setattr(therapist, name, value)
-    therapist.qualification_score = ranking.score_of(
-        therapist, Therapist.objects.site_mean_rating()
-    )
-    Therapist.objects.filter(pk=therapist.pk).update(
-        **values, qualification_score=therapist.qualification_score
-    )
+    therapist.qualification_score = ranking.score_of(therapist)
+    mine = Therapist.objects.filter(pk=therapist.pk)
+    mine.update(**values, qualification_score=therapist.qualification_score)
+    # The score's copy on the locations, which a best-match search walks.
+    mine.copy_to_locations(only_score=True)
 
 
 def reviews_changed(therapist_ids: Iterable[int]) -> None:
@@ -185,6 +187,8 @@ class ReviewSummary:
         )
         return {
             "meets": meets,
+            # Enough reviews for a verdict either way.
+            "judged": self.count >= CONSISTENT_MIN_REVIEWS,
             "recent_negative": self.recent_negative,
             "rule": (
                 f"At least {CONSISTENT_MIN_REVIEWS} reviews, at least "

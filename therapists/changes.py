@@ -3,7 +3,7 @@ transaction: one function per kind of change.
 
 The profile's own score is derived in Therapist.save(). What spans rows is
 recounted here: the full-text search row, and the copies of the therapist's
-search columns on every location. Review totals and the badge are
+search columns (and score) on every location. Review totals and the badge are
 recounted by the apps that own reviews and credentials (docs/architecture.md).
 """
 
@@ -15,8 +15,11 @@ def _only(therapist: Therapist):
 
 
 def profile_edited(therapist: Therapist) -> None:
-    """Name, headline, bio or conditions changed: the search row."""
-    _only(therapist).refresh_search_documents()
+    """Name, headline, bio, conditions or back-pain years changed: the search
+    row, and the copies of the score (which save() derived) on the locations."""
+    therapists = _only(therapist)
+    therapists.refresh_search_documents()
+    therapists.copy_to_locations(only_score=True)
 
 
 def techniques_changed(therapist: Therapist) -> None:

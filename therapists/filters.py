@@ -4,20 +4,57 @@ Parameter names are part of the public URL contract: q, near, radius,
 technique, condition, verified, min_rating, min_reviews, accepting, max_price,
 gender, language, mobile, accessible, sort. What each one does is decided in
 one place, therapists.search (NARROWERS and matches()); this FilterSet turns a
-query string into the cleaned parameters it takes.
+query string into the cleaned parameters it takes, and says in words what a
+search asked for: the chips above the results (active_filters()) and, when a
+search finds nobody, the nearest searches that would (suggestions()).
 """
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.forms.renderers import Jinja2
+from django.http import QueryDict
 
 from therapists import geocoding, search
 from therapists.models import LANGUAGE_CHOICES, Condition, Technique, Therapist
+from therapists.pagination import MIN_COUNT_CAP
 from therapists.ranking import Sort
+
+
+def plain_messages(message: str, *codes: str) -> dict[str, str]:
+    """The same plain-English message for each of Django's error codes."""
+    return dict.fromkeys(codes, message)
+
+
+NUMBER_CODES = ("invalid", "min_value", "max_value", "max_digits")
+NUMBER_CODES += ("max_decimal_places", "max_whole_digits", "step_size")
 
 
 class TherapistSearchForm(forms.Form):
     """Fields that shape the search rather than filter it, and cross-field rules."""
+
+    # The order a person meets the fields on the page (the search box, then the
+    # filter panel, then the sort above the results): errors are listed in it.
+    field_order = [
+        "q",
+        "near",
+        "radius",
+        "condition",
+        "technique",
+        "verified",
+        "accepting",
+        "mobile",
+        "accessible",
+        "min_rating",
+        "min_reviews",
+        "max_price",
+        "gender",
+        "language",
+        "sort",
+    ]
 
     # Django's Jinja2 copies of its widget templates: the search page renders
     # 13 widgets on every request, three times faster than through the Django
@@ -46,8 +83,19 @@ class TherapistSearchForm(forms.Form):
         widget=forms.NumberInput(
             attrs={"placeholder": str(search.DEFAULT_RADIUS_MILES)}
         ),
+        error_messages=plain_messages(
+            f"Enter a radius between 1 and {search.MAX_RADIUS_MILES} miles.",
+            *NUMBER_CODES,
+        ),
     )
-    sort = forms.ChoiceField(label="Sort by", choices=Sort.choices, required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=Sort.choices,
+        required=False,
+        error_messages=plain_messages(
+            "Choose an order from the list.", "invalid_choice"
+        ),
+    )
 
     def clean_near(self):
         text = self.cleaned_data.get("near", "").strip()
@@ -77,6 +125,76 @@ class TherapistSearchForm(forms.Form):
         return cleaned
 
 
+@dataclass(frozen=True)
+class Refinement:
+    """The same search changed in one way: a link and what it does, in words."""
+
+    label: str
+    # The changed search's query string ("?near=10001&radius=50"), or "" for
+    # a search with no parameters left.
+    query: str
+    # How many therapists it finds ("12 therapists"): said for suggestions.
+    count_label: str = ""
+
+
+@dataclass(frozen=True)
+class Searched:
+    """What a result card marks: the searched techniques (slugs) and conditions
+    (names, in the panel's order), and the place a profile measures from."""
+
+    techniques: frozenset[str] = frozenset()
+    conditions: tuple[str, ...] = ()
+    place: str = ""
+
+    @property
+    def profile_query(self) -> str:
+        """The query string a card's profile link carries ("?near=10001")."""
+        return f"?{urlencode({'near': self.place})}" if self.place else ""
+
+
+# The filters a search can drop, in the panel's order, and how a chip names the
+# on/off ones; a search box with words is a filter too.
+FILTER_ORDER = (
+    "q",
+    "condition",
+    "technique",
+    "verified",
+    "accepting",
+    "mobile",
+    "accessible",
+    "min_rating",
+    "min_reviews",
+    "max_price",
+    "gender",
+    "language",
+)
+FLAG_WORDS = {
+    "verified": "Verified licence",
+    "accepting": "Accepting new clients",
+    "mobile": "Home visits",
+    "accessible": "Wheelchair accessible",
+}
+# What dropping a filter that has several values is called.
+ANY_WORDS = {"technique": "Any technique", "condition": "Anything that hurts"}
+# A search that found nobody is counted again at most this often: two wider
+# radii (the first that finds someone is offered) and four filters left out.
+WIDER_RADII = (10, 25, 50, 100, search.MAX_RADIUS_MILES)
+RADII_TRIED = 2
+FILTERS_TRIED = 4
+
+
+def therapists_found(count: int) -> str:
+    """ "1 therapist", "12 therapists", "1,000+ therapists" past the count's cap."""
+    if count > MIN_COUNT_CAP:
+        return f"{MIN_COUNT_CAP:,}+ therapists"
+    return f"{count:,} therapist{'' if count == 1 else 's'}"
+
+
+def number_words(value: Decimal) -> str:
+    """4 for 4.00, 4.5 for 4.50."""
+    return f"{value.normalize():f}"
+
+
 class CheckboxFilter(django_filters.BooleanFilter):
     """A checkbox (`=on`): ticked or not."""
 
@@ -88,15 +206,34 @@ class CheckboxFilter(django_filters.BooleanFilter):
 
 
 class TherapistFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Name, technique or keyword", max_length=100)
-    near = django_filters.CharFilter(label="Near (ZIP code or City, ST)", max_length=60)
+    q = django_filters.CharFilter(
+        label="Name, technique or keyword",
+        max_length=100,
+        error_messages=plain_messages(
+            "Use 100 characters or fewer (this has %(show_value)d).", "max_length"
+        ),
+    )
+    near = django_filters.CharFilter(
+        label="Near (ZIP code or City, ST)",
+        max_length=60,
+        error_messages=plain_messages(
+            "Enter a 5-digit ZIP code or a city and state, such as Austin, TX.",
+            "max_length",
+        ),
+    )
     technique = django_filters.MultipleChoiceFilter(
         label="Techniques",
         widget=forms.CheckboxSelectMultiple,
+        error_messages=plain_messages(
+            "Choose techniques from the list.", "invalid_choice", "invalid_list"
+        ),
     )
     condition = django_filters.MultipleChoiceFilter(
         label="What hurts",
         widget=forms.CheckboxSelectMultiple,
+        error_messages=plain_messages(
+            "Choose what hurts from the list.", "invalid_choice", "invalid_list"
+        ),
     )
     verified = CheckboxFilter(label="Verified licence or board certification")
     accepting = CheckboxFilter(label="Accepting new clients")
@@ -106,25 +243,43 @@ class TherapistFilter(django_filters.FilterSet):
         label="Minimum rating",
         min_value=1,
         max_value=5,
+        error_messages=plain_messages(
+            "Enter a rating between 1 and 5 stars.", *NUMBER_CODES
+        ),
     )
     min_reviews = django_filters.NumberFilter(
         label="Minimum number of reviews",
         min_value=0,
         max_value=100000,
         decimal_places=0,
+        error_messages=plain_messages(
+            "Enter a whole number of reviews, from 0 to 100,000.", *NUMBER_CODES
+        ),
     )
     max_price = django_filters.NumberFilter(
         label="Maximum price (USD, 60 min)",
         min_value=1,
         max_value=100000,
+        error_messages=plain_messages(
+            "Enter a price in dollars between 1 and 100,000, such as 120.",
+            *NUMBER_CODES,
+        ),
     )
     gender = django_filters.ChoiceFilter(
-        label="Therapist gender", choices=Therapist.Gender.choices, empty_label="Any"
+        label="Therapist gender",
+        choices=Therapist.Gender.choices,
+        empty_label="Any",
+        error_messages=plain_messages(
+            "Choose a gender from the list, or Any.", "invalid_choice"
+        ),
     )
     language = django_filters.ChoiceFilter(
         label="Language",
         choices=LANGUAGE_CHOICES,
         empty_label="Any",
+        error_messages=plain_messages(
+            "Choose a language from the list, or Any.", "invalid_choice"
+        ),
     )
 
     class Meta:
@@ -155,3 +310,101 @@ class TherapistFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # One search, whoever asks: the page, explain_search, the FilterSet.
         return search.matches(self.params(), therapists=queryset).therapists
+
+    # --- what the search asked for, in words ---------------------------------
+    # These read cleaned parameters: call them only for a valid, bound search.
+
+    def searched(self) -> Searched:
+        """What the result cards mark and carry to a profile."""
+        cleaned = self.form.cleaned_data
+        names = dict(self.filters["condition"].extra["choices"])
+        chosen = set(cleaned.get("condition") or ())
+        place = ""
+        if cleaned.get("near") is not None:
+            place = " ".join(self.form.data.get("near", "").split())
+        return Searched(
+            techniques=frozenset(cleaned.get("technique") or ()),
+            conditions=tuple(name for slug, name in names.items() if slug in chosen),
+            place=place,
+        )
+
+    def active_filters(self) -> list[Refinement]:
+        """One chip per active filter value, each a link to the same search
+        without it."""
+        return [
+            Refinement(words, self._query_without(name, value))
+            for name, values in self._active()
+            for value, words in values
+        ]
+
+    def suggestions(self) -> list[Refinement]:
+        """For a search that found nobody: the first wider radius that finds
+        someone, and the search without each filter in turn, with how many
+        each finds (never one that finds nobody). Counted by the search itself,
+        at most RADII_TRIED + FILTERS_TRIED times."""
+        params = self.params()
+        found = []
+        if params.get("near") is not None:
+            radius = search.radius_of(params)
+            for miles in [m for m in WIDER_RADII if m > radius][:RADII_TRIED]:
+                if count := search.count_matches({**params, "radius": miles}):
+                    query = self._query_without("radius", radius=str(miles))
+                    label = f"Widen to {miles} miles"
+                    found.append(Refinement(label, query, therapists_found(count)))
+                    break
+        for name, values in self._active()[:FILTERS_TRIED]:
+            if count := search.count_matches({**params, name: None}):
+                if len(values) == 1:
+                    label = f"Without “{values[0][1]}”"
+                else:
+                    label = ANY_WORDS[name]
+                query = self._query_without(name)
+                found.append(Refinement(label, query, therapists_found(count)))
+        return found
+
+    def _active(self) -> list[tuple[str, list[tuple[str | None, str]]]]:
+        """The active filters in the panel's order: (parameter, [(value, words)]),
+        the value None when the chip drops the whole parameter."""
+        cleaned = self.form.cleaned_data
+        active = []
+        for name in FILTER_ORDER:
+            value = cleaned.get(name)
+            if value in search.EMPTY_VALUES:
+                continue
+            if name in ("technique", "condition"):
+                names = dict(self.filters[name].extra["choices"])
+                active.append((name, [(slug, names[slug]) for slug in value]))
+                continue
+            if name in FLAG_WORDS:
+                words = FLAG_WORDS[name]
+            elif name == "q":
+                words = f"“{value}”"
+            elif name == "min_rating":
+                words = f"Rated {number_words(value)} or more"
+            elif name == "min_reviews":
+                words = f"At least {value:,.0f} review{'' if value == 1 else 's'}"
+            elif name == "max_price":
+                words = f"Up to ${number_words(value)}"
+            elif name == "gender":
+                words = f"{Therapist.Gender(value).label} therapist"
+            else:
+                words = f"Speaks {dict(LANGUAGE_CHOICES)[value]}"
+            active.append((name, [(None, words)]))
+        return active
+
+    def _query_without(
+        self, name: str, value: str | None = None, **replace: str
+    ) -> str:
+        """This search's query string without parameter `name` (or only its
+        `value`), with `replace` set, from the first page, empty fields left out."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data.pop("page", None)
+        if value is None:
+            data.pop(name, None)
+        else:
+            data.setlist(name, [v for v in data.getlist(name) if v != value])
+        for key, new in replace.items():
+            data[key] = new
+        pairs = [(key, v) for key, values in data.lists() for v in values if v]
+        return f"?{urlencode(pairs)}" if pairs else ""

@@ -40,6 +40,9 @@ class TherapistProfileForm(forms.ModelForm):
             "accepting_new_clients",
             "offers_mobile_visits",
             "wheelchair_accessible",
+            "client_contact",
+            "contact_phone",
+            "booking_url",
         ]
         labels = {
             "display_name": "Name shown to clients",
@@ -47,10 +50,34 @@ class TherapistProfileForm(forms.ModelForm):
             "bio": "About you and your approach",
             "conditions": "Conditions you treat",
             "gender": "Gender (optional, only used by the search filter)",
+            "client_contact": "How clients you accept can reach you",
+            "contact_phone": "Phone number for clients (if you choose phone)",
+            "booking_url": "Online booking link (if you choose online booking)",
+        }
+        help_texts = {
+            "contact_phone": "Only clients whose interview request you accept see "
+            "this, never the public profile. Email uses your account address.",
+            "booking_url": "The page where clients book a session, starting with "
+            "https://",
+        }
+        error_messages = {
+            "client_contact": {
+                "invalid_choice": "Choose email, phone or online booking.",
+            },
+            "booking_url": {
+                "invalid": "Enter the whole address of your booking page, starting "
+                "with https://"
+            },
+            "contact_phone": {
+                "max_length": "Keep the phone number under 30 characters.",
+            },
         }
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 8}),
             "conditions": forms.CheckboxSelectMultiple,
+            "client_contact": forms.RadioSelect,
+            "contact_phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+            "booking_url": forms.URLInput(attrs={"autocomplete": "url"}),
         }
         field_classes = {"conditions": BoundedModelMultipleChoiceField}
 
@@ -60,6 +87,9 @@ class TherapistProfileForm(forms.ModelForm):
         self.fields["headline"].required = True
         self.fields["bio"].widget.attrs["maxlength"] = 4000
         self.fields["bio"].validators.append(max_length(4000))
+        # One radio is always ticked in a browser; a post without any keeps
+        # the current choice.
+        self.fields["client_contact"].required = False
         if self.instance.pk:
             self.initial.setdefault(
                 "languages", [lang.code for lang in self.instance.languages.all()]
@@ -79,11 +109,45 @@ class TherapistProfileForm(forms.ModelForm):
                     code="more_than_practice",
                 ),
             )
+        self.clean_client_contact_detail(cleaned)
         return cleaned
 
+    def clean_client_contact(self):
+        return self.cleaned_data["client_contact"] or self.instance.client_contact
+
+    def clean_contact_phone(self):
+        phone = " ".join(self.cleaned_data["contact_phone"].split())
+        if phone and sum(c.isdigit() for c in phone) < 7:
+            raise ValidationError(
+                "Enter the whole phone number with its area code, e.g. 212 555 0100.",
+                code="phone_short",
+            )
+        return phone
+
+    def clean_client_contact_detail(self, cleaned) -> None:
+        """The chosen way to reach the therapist needs its number or link."""
+        needed = {
+            Therapist.ClientContact.PHONE: (
+                "contact_phone",
+                "Give the phone number clients should call, or choose email.",
+            ),
+            Therapist.ClientContact.BOOKING: (
+                "booking_url",
+                "Give the link where clients book, or choose email.",
+            ),
+        }.get(cleaned.get("client_contact"))
+        if needed is None:
+            return
+        field, message = needed
+        if not cleaned.get(field) and not self.has_error(field):
+            self.add_error(field, ValidationError(message, code="contact_missing"))
+
     def validate_constraints(self):
-        # The rule above already reports this next to its field.
-        if not self.has_error("back_pain_years"):
+        # The rules above already report these next to their fields.
+        if not any(
+            self.has_error(field)
+            for field in ("back_pain_years", "contact_phone", "booking_url")
+        ):
             super().validate_constraints()
 
     def save(self, commit=True):

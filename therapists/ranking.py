@@ -1,18 +1,24 @@
-"""The qualification score behind `sort=best`, defined once.
+"""The qualification score and the best match, defined once.
 
-The score is a sum of documented parts, each with a ceiling. It is computed from
-what the site has checked (credentials verified by staff or a board roster),
-what the therapist states about back-pain experience, and what clients said in
-reviews. Nothing a therapist can pay for enters it. The "How we rank" page and
-every profile's "Why this therapist ranks here" render these same parts.
+The qualification score is a sum of documented parts, each with a ceiling. It is
+computed from what the site has checked (credentials verified by staff or a
+board roster), what the therapist states about back-pain experience, and what
+clients said in reviews. Nothing a therapist can pay for enters it. Reviews that
+do not exist earn nothing: the three review parts grow with each review and
+count in full from REVIEWS_FOR_FULL_WEIGHT reviews.
+
+`sort=best` near a place ranks by the best match: the qualification score plus
+closeness points, which fall with distance (closeness_points()). The "How we
+rank" page and every profile's "Why this therapist ranks here" render these same
+parts, in these words.
 """
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import models
+from django.db.models import FloatField, Value
+from django.db.models.functions import Greatest, Sqrt
 
 # What clients say weighs as much as what we checked: a therapist with every
 # credential but poor reviews should not top the list.
@@ -28,17 +34,22 @@ RECOMMEND_POINTS_MAX = 10
 MAX_SCORE = LICENCE_POINTS + CREDENTIAL_POINTS_MAX + EXPERIENCE_POINTS_MAX
 MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX + RECOMMEND_POINTS_MAX
 
-# How many "virtual" reviews at the site mean a rating is blended with, so that
-# one five-star review does not outrank forty reviews averaging 4.8.
-PRIOR_REVIEWS = 5
+# The review parts count a tenth of their weight per review until there are ten,
+# so one five-star review cannot outrank forty reviews averaging 4.8, and a
+# therapist with no reviews gets no review points at all.
+REVIEWS_FOR_FULL_WEIGHT = 10
+# Below this many reviews no verdict on them is given ("Too few reviews to
+# judge"); reviews.stats uses it for the "consistently positive" indicator too.
+REVIEWS_TO_JUDGE = 5
 # Nearly every therapist averages between 3 and 5 stars, so that is the range the
 # rating part spreads its points over.
 RATING_FLOOR = 3.0
-DEFAULT_SITE_MEAN = 4.0
-SITE_MEAN_CACHE_KEY = "ranking:site-mean-rating"
-SITE_MEAN_TIMEOUT = 60 * 60 * 24
-# z for a 90% one-sided Wilson lower bound on the share of 4-5 star reviews.
-WILSON_Z = 1.2816
+
+# Closeness, added to the qualification score when a search names a place: full
+# points at the place, one fewer per mile, none from 25 miles on.
+CLOSENESS_POINTS_MAX = 25
+CLOSENESS_POINTS_LOST_PER_MILE = 1
+MAX_BEST_MATCH = MAX_SCORE + CLOSENESS_POINTS_MAX
 
 
 class Sort(models.TextChoices):
@@ -60,6 +71,8 @@ SORT_ORDERS = {
     Sort.PRICE: ("session_price", "id"),
     Sort.EXPERIENCE: ("-back_pain_years", "-years_in_practice", "-id"),
 }
+# Sort.BEST when the search names a place: TherapistQuerySet.near() sets best_match.
+BEST_NEAR_ORDER = ("-best_match", "-id")
 # The one default: a search without `sort`, and Therapist.Meta.ordering.
 DEFAULT_SORT = Sort.BEST
 DEFAULT_ORDER = SORT_ORDERS[DEFAULT_SORT]
@@ -71,7 +84,10 @@ class ScorePart:
     label: str
     points: float
     maximum: int
+    # The rule, the same for everyone (How we rank).
     explanation: str
+    # What the rule makes of this therapist's figures, in words (the profile).
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,39 +102,94 @@ class RankingInputs:
     recommend_count: int = 0
 
 
-def adjusted_rating(rating_sum: int, rating_count: int, site_mean: float) -> float:
-    """Average pulled towards the site mean while there are few reviews."""
-    return (PRIOR_REVIEWS * site_mean + rating_sum) / (PRIOR_REVIEWS + rating_count)
+def review_weight(count: int) -> float:
+    """How much of the review parts counts: a tenth per review, all from ten."""
+    return min(count, REVIEWS_FOR_FULL_WEIGHT) / REVIEWS_FOR_FULL_WEIGHT
 
 
-def rating_fraction(adjusted: float) -> float:
-    """Where a rating sits between the floor (0) and five stars (1)."""
-    return min(1.0, max(0.0, (adjusted - RATING_FLOOR) / (5 - RATING_FLOOR)))
+def rating_fraction(average: float) -> float:
+    """Where an average sits between the floor (0) and five stars (1)."""
+    return min(1.0, max(0.0, (average - RATING_FLOOR) / (5 - RATING_FLOOR)))
 
 
-def positive_share_lower_bound(positive: int, total: int) -> float:
-    """Wilson lower bound of the share of 4-5 star reviews (0 with none)."""
-    if total == 0:
-        return 0.0
-    z2 = WILSON_Z * WILSON_Z
-    share = positive / total
-    centre = share + z2 / (2 * total)
-    spread = WILSON_Z * math.sqrt((share * (1 - share) + z2 / (4 * total)) / total)
-    return max(0.0, (centre - spread) / (1 + z2 / total))
+def _reviews(count: int) -> str:
+    return f"{count} review{'' if count == 1 else 's'}"
 
 
-def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
-    """Every part of the score, in the order the profile shows them."""
+def _so_far(count: int) -> str:
+    """The words on how much of a review part counts yet."""
+    if count >= REVIEWS_FOR_FULL_WEIGHT:
+        return ""
+    return (
+        f"; counts in full from {REVIEWS_FOR_FULL_WEIGHT} reviews "
+        f"({count} of {REVIEWS_FOR_FULL_WEIGHT} so far)"
+    )
+
+
+def _review_parts(inputs: RankingInputs) -> list[ScorePart]:
+    count = inputs.rating_count
+    weight = review_weight(count)
+    average = inputs.rating_sum / count if count else 0.0
+    positive_share = inputs.positive_count / count if count else 0.0
+    recommend_share = inputs.recommend_count / count if count else 0.0
+    full = f"counts in full from {REVIEWS_FOR_FULL_WEIGHT} reviews"
+    if count:
+        rating_detail = f"Average {average:.1f} stars from {_reviews(count)}"
+        positive_detail = (
+            f"{inputs.positive_count} of {count} rated 4 or 5 stars"
+            if count >= REVIEWS_TO_JUDGE
+            else f"Too few reviews to judge yet ({inputs.positive_count} of "
+            f"{count} rated 4 or 5 stars)"
+        )
+        recommend_detail = f"{inputs.recommend_count} of {count} would recommend"
+        so_far = _so_far(count)
+    else:
+        rating_detail = positive_detail = recommend_detail = "No reviews yet"
+        so_far = ", so no points"
+    return [
+        ScorePart(
+            "rating",
+            "Review rating",
+            round(weight * rating_fraction(average) * RATING_POINTS_MAX, 2),
+            RATING_POINTS_MAX,
+            f"The average star rating: {RATING_FLOOR:g} stars or less earns "
+            f"nothing, 5 stars earns all {RATING_POINTS_MAX} points; {full}, "
+            "a tenth per review before that.",
+            rating_detail + so_far + ".",
+        ),
+        ScorePart(
+            "consistency",
+            "Consistently positive reviews",
+            round(weight * positive_share * CONSISTENCY_POINTS_MAX, 2),
+            CONSISTENCY_POINTS_MAX,
+            f"The share of reviews with 4 or 5 stars; {full}, a tenth per review "
+            f"before that. Below {REVIEWS_TO_JUDGE} reviews we say there are too "
+            "few to judge.",
+            positive_detail + so_far + ".",
+        ),
+        ScorePart(
+            "recommend",
+            "Clients who would recommend",
+            round(weight * recommend_share * RECOMMEND_POINTS_MAX, 2),
+            RECOMMEND_POINTS_MAX,
+            f"The share of reviewers who would recommend the therapist; {full}, "
+            "a tenth per review before that.",
+            recommend_detail + so_far + ".",
+        ),
+    ]
+
+
+def score_parts(inputs: RankingInputs) -> list[ScorePart]:
+    """Every part of the qualification score, in the order the profile shows them."""
     credential_points = min(
         CREDENTIAL_POINTS_MAX,
         inputs.verified_certifications * CERTIFICATION_POINTS_EACH
         + inputs.other_verified_credentials * OTHER_CREDENTIAL_POINTS_EACH,
     )
-    adjusted = adjusted_rating(inputs.rating_sum, inputs.rating_count, site_mean)
-    lower_bound = positive_share_lower_bound(inputs.positive_count, inputs.rating_count)
-    recommend_bound = positive_share_lower_bound(
-        inputs.recommend_count, inputs.rating_count
+    experience_points = min(
+        EXPERIENCE_POINTS_MAX, inputs.back_pain_years * EXPERIENCE_POINTS_PER_YEAR
     )
+    years = inputs.back_pain_years
     return [
         ScorePart(
             "licence",
@@ -127,6 +198,9 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
             LICENCE_POINTS,
             "A current massage therapy licence checked by our staff or against "
             "the state board's roster.",
+            "A current licence, verified."
+            if inputs.verified_licences
+            else "No verified current licence yet.",
         ),
         ScorePart(
             "certifications",
@@ -136,48 +210,35 @@ def score_parts(inputs: RankingInputs, site_mean: float) -> list[ScorePart]:
             f"{CERTIFICATION_POINTS_EACH} points per current board certification, "
             f"{OTHER_CREDENTIAL_POINTS_EACH} per other verified certificate, "
             f"up to {CREDENTIAL_POINTS_MAX}.",
+            _credentials_detail(inputs),
         ),
         ScorePart(
             "experience",
             "Back-pain experience",
-            min(
-                EXPERIENCE_POINTS_MAX,
-                inputs.back_pain_years * EXPERIENCE_POINTS_PER_YEAR,
-            ),
+            experience_points,
             EXPERIENCE_POINTS_MAX,
             f"{EXPERIENCE_POINTS_PER_YEAR} point per year spent treating back pain, "
             f"up to {EXPERIENCE_POINTS_MAX // EXPERIENCE_POINTS_PER_YEAR} years.",
+            f"{years} year{'' if years == 1 else 's'} treating back pain.",
         ),
-        ScorePart(
-            "rating",
-            "Review rating",
-            round(rating_fraction(adjusted) * RATING_POINTS_MAX, 2),
-            RATING_POINTS_MAX,
-            f"The average rating blended with {PRIOR_REVIEWS} reviews at the site "
-            f"average ({site_mean:.2f}), so a handful of reviews cannot dominate; "
-            f"{RATING_FLOOR:g} stars or less earns nothing, 5 stars earns it all.",
-        ),
-        ScorePart(
-            "consistency",
-            "Consistently positive reviews",
-            round(lower_bound * CONSISTENCY_POINTS_MAX, 2),
-            CONSISTENCY_POINTS_MAX,
-            "The share of 4 and 5 star reviews, counted cautiously: a 90% "
-            "lower confidence bound, which grows with the number of reviews.",
-        ),
-        ScorePart(
-            "recommend",
-            "Clients who would recommend",
-            round(recommend_bound * RECOMMEND_POINTS_MAX, 2),
-            RECOMMEND_POINTS_MAX,
-            "The share of reviewers who would recommend the therapist, counted "
-            "the same cautious way.",
-        ),
+        *_review_parts(inputs),
     ]
 
 
-def qualification_score(inputs: RankingInputs, site_mean: float) -> float:
-    return round(sum(part.points for part in score_parts(inputs, site_mean)), 2)
+def _credentials_detail(inputs: RankingInputs) -> str:
+    found = []
+    if n := inputs.verified_certifications:
+        found.append(f"{n} board certification{'' if n == 1 else 's'}")
+    if n := inputs.other_verified_credentials:
+        found.append(f"{n} other certificate{'' if n == 1 else 's'}")
+    if not found:
+        return "No verified certifications yet."
+    return " and ".join(found) + ", verified."
+
+
+def qualification_score(inputs: RankingInputs) -> float:
+    """The sum of the parts, as stored on the therapist (two decimals)."""
+    return round(sum(part.points for part in score_parts(inputs)), 2)
 
 
 def inputs_of(therapist) -> RankingInputs:
@@ -208,33 +269,84 @@ INPUT_FIELDS = (
 )
 
 
-def score_of(therapist, site_mean: float) -> float:
+def score_of(therapist) -> float:
     """A therapist's qualification score, from its stored columns."""
-    return qualification_score(inputs_of(therapist), site_mean)
+    return qualification_score(inputs_of(therapist))
 
 
-def breakdown(therapist, site_mean: float) -> list[ScorePart]:
-    """Why a therapist ranks where it does: each part of its score."""
-    return score_parts(inputs_of(therapist), site_mean)
+# --- closeness and the best match near a place ---------------------------------
+def closeness_points(miles: float) -> float:
+    """Points for being `miles` from the searched place: the most at the place,
+    one fewer per mile, never below 0."""
+    return max(0.0, CLOSENESS_POINTS_MAX - CLOSENESS_POINTS_LOST_PER_MILE * miles)
 
 
-def cached_site_mean(compute: Callable[[], float | None]) -> float:
-    """The site-wide average rating from the shared cache, so every worker
-    scores with the same mean; on a miss, `compute()` it and store it for a day
-    (`manage.py rerank` stores a fresh one and rescores everyone with it)."""
-    value = cache.get(SITE_MEAN_CACHE_KEY)
-    if value is None:
-        value = store_site_mean(compute())
-    return value
+def best_match(score: float, distance_sq: float) -> float:
+    """The best-match value the search sorts on, from a stored score and the
+    squared distance in miles (the arithmetic the database does, in its order)."""
+    return score + closeness_points(math.sqrt(distance_sq))
 
 
-def store_site_mean(value: float | None) -> float:
-    """Put a freshly computed site mean (None: no reviews yet) in the cache."""
-    value = DEFAULT_SITE_MEAN if value is None else value
-    cache.set(SITE_MEAN_CACHE_KEY, value, timeout=SITE_MEAN_TIMEOUT)
-    return value
+def best_match_expression(score, distance_sq):
+    """best_match() in SQL, from a score and a squared distance expression."""
+    return score + Greatest(
+        Value(0.0),
+        Value(float(CLOSENESS_POINTS_MAX))
+        - Value(float(CLOSENESS_POINTS_LOST_PER_MILE)) * Sqrt(distance_sq),
+        output_field=FloatField(),
+    )
 
 
-def forget_site_mean() -> None:
-    """Drop the cached site mean, e.g. after a bulk import of reviews."""
-    cache.delete(SITE_MEAN_CACHE_KEY)
+CLOSENESS_EXPLANATION = (
+    f"Only when you search near a place: {CLOSENESS_POINTS_MAX} points at the "
+    f"place, {CLOSENESS_POINTS_LOST_PER_MILE} fewer for each mile, none from "
+    f"{CLOSENESS_POINTS_MAX // CLOSENESS_POINTS_LOST_PER_MILE} miles on."
+)
+
+
+def closeness_part(miles: float, place: str = "") -> ScorePart:
+    """The closeness part of a best match, for a therapist `miles` away."""
+    where = f" from {place}" if place else ""
+    return ScorePart(
+        "closeness",
+        "Closeness",
+        round(closeness_points(miles), 2),
+        CLOSENESS_POINTS_MAX,
+        CLOSENESS_EXPLANATION,
+        f"{miles:,.1f} miles{where}.",
+    )
+
+
+def breakdown(therapist) -> list[ScorePart]:
+    """Why a therapist ranks where it does: each part of its stored score."""
+    return score_parts(inputs_of(therapist))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a therapist ranks where it does, as its profile shows it: each part
+    of the score and, when a place was searched, the closeness that makes the
+    best match."""
+
+    parts: list[ScorePart]
+    score: float
+    closeness: ScorePart | None = None
+    closeness_maximum: int = CLOSENESS_POINTS_MAX
+    best_match_maximum: int = MAX_BEST_MATCH
+
+    @property
+    def best_match(self) -> float | None:
+        """The qualification score plus closeness (None without a place)."""
+        if self.closeness is None:
+            return None
+        return round(self.score + self.closeness.points, 2)
+
+
+def explain(therapist, *, miles: float | None = None, place: str = "") -> Explanation:
+    """Why a therapist ranks where it does, `miles` from a searched `place`
+    (closeness only when `miles` is given)."""
+    return Explanation(
+        parts=breakdown(therapist),
+        score=therapist.qualification_score,
+        closeness=None if miles is None else closeness_part(miles, place),
+    )

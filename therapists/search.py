@@ -8,7 +8,9 @@ Each parameter narrows the therapists through one TherapistQuerySet method
 circle carry copies of the columns the most common filters read (publication,
 badge, techniques), so those filters are decided inside the geo index first and
 not applied again (`Matches.settled`); when nothing else narrows the search,
-the circle alone also gives the capped count.
+the circle alone also gives the capped count. Sorted by best match near a
+place, the search lists only the therapists who can reach the page asked for
+(`reach`; PracticeLocationQuerySet.contending()).
 
 `treatments_of()` loads one therapist's techniques and conditions for a profile;
 `measure()` notes, for each therapist on a page, the location nearest to the
@@ -106,7 +108,7 @@ def search(
     if nothing:
         found = Matches(Therapist.objects.none(), count=0)
     else:
-        found = matches(params, cap=cap)
+        found = matches(params, cap=cap, reach=reach_of(page_number, per_page, cap))
     paginator = CappedPaginator(found.therapists, per_page, cap=cap, count=found.count)
     page = paginator.get_page(page_number)
     point = params.get("near")
@@ -120,40 +122,77 @@ def search(
     )
 
 
+def reach_of(page_number: object, per_page: int, cap: int) -> int:
+    """How many leading matches the page a raw ?page= value shows can reach: its
+    end, or the cap's (the last page, which Paginator.get_page() shows for a
+    page out of range) when it is not a page within the cap."""
+    try:
+        number = int(str(page_number))
+    except ValueError:
+        return per_page  # get_page() shows the first page
+    if 1 <= number and number * per_page <= cap:
+        return number * per_page
+    return cap + 1
+
+
 def matches(
     params: Mapping[str, Any],
     *,
     therapists: TherapistQuerySet | None = None,
     cap: int = MIN_COUNT_CAP,
+    reach: int | None = None,
 ) -> Matches:
     """The published therapists (or `therapists`) matching `params`, in the
-    requested order (DEFAULT_SORT when none)."""
+    requested order (DEFAULT_SORT when none).
+
+    Sorted by best match, only the matches that can be among the first `reach`
+    (default: the cap's worth, all a capped paginator shows) are listed, in
+    exact order; see TherapistQuerySet.near().
+    """
     if therapists is None:
         therapists = Therapist.objects.published().for_listing()
     sort = params.get("sort") or DEFAULT_SORT
     active = {name for name in NARROWERS if params.get(name) not in EMPTY_VALUES}
     count, settled = None, frozenset()
     if (point := params.get("near")) is not None:
-        circle, settled = _circle(params, active)
-        dense = False
+        locations, settled = _circle(params, active)
+    for name, narrow in NARROWERS.items():
+        if name in active and name not in settled:
+            therapists = narrow(therapists, params[name])
+    if point is not None:
+        miles = radius_of(params)
+        circle = locations.within(point, miles)
         if active <= settled:
             # The location rows alone decide the matches: count them there,
             # no further than the cap, and let the count choose the plan.
             count = circle.therapist_count(limit=cap + 1)
-            # Walking the sort order only pays for orders an index keeps.
-            dense = count > cap and sort != Sort.DISTANCE
+        elif sort == Sort.BEST:
+            # Counted here, as the paginator would, to choose the plan.
+            in_circle = therapists.filter(pk__in=circle.values("therapist_id"))
+            count = in_circle.order_by().values("pk")[: cap + 1].count()
+        dense, contending = count is not None and count > cap, None
+        if sort == Sort.BEST:
+            # Only those who can reach the page: found down the scores in a
+            # dense circle, through the geo index in a sparse one.
+            contending = min(reach or cap + 1, cap + 1)
+        else:
+            # Walking the sort order only pays for orders an index keeps, and
+            # when the locations alone decide the matches.
+            dense = dense and active <= settled and sort != Sort.DISTANCE
         therapists = therapists.near(
-            point, radius_of(params), circle=circle, dense=dense
+            point,
+            miles,
+            locations,
+            dense=dense,
+            reach=contending,
+            settled=active <= settled,
         )
-    for name, narrow in NARROWERS.items():
-        if name in active and name not in settled:
-            therapists = narrow(therapists, params[name])
     return Matches(therapists.sorted_by(sort), count=count, settled=settled)
 
 
 def _circle(params: Mapping[str, Any], active: set[str]):
-    """The listed locations within the radius, narrowed by the copies they
-    carry, and which filters those copies decided exactly."""
+    """The listed locations, narrowed by the copies they carry (the caller
+    draws the circle), and which filters those copies decided exactly."""
     locations = PracticeLocation.objects.listed()
     settled = set()
     if "verified" in active:
@@ -167,8 +206,7 @@ def _circle(params: Mapping[str, Any], active: set[str]):
         locations = locations.offering_any(ids)
         if all(technique_bits_are_exact(pk, every_id.values()) for pk in ids):
             settled.add("technique")
-    circle = locations.within(params["near"], radius_of(params))
-    return circle, frozenset(settled)
+    return locations, frozenset(settled)
 
 
 def measure(therapists, point: GeoPoint | None) -> None:
@@ -227,3 +265,11 @@ def treatments_of(therapist) -> tuple[list, list]:
         entry.chosen, entry.years = chosen, years
         found[kind].append(entry)
     return found["technique"], found["condition"]
+
+
+def count_matches(params: Mapping[str, Any], *, cap: int = MIN_COUNT_CAP) -> int:
+    """How many therapists the search `params` finds, counting no further than
+    `cap` + 1, in one query: what a suggestion on a search that found nobody
+    would give (TherapistFilter.suggestions())."""
+    found = matches(params, cap=cap)
+    return CappedPaginator(found.therapists, PER_PAGE, cap=cap, count=found.count).count

@@ -1,6 +1,6 @@
 from django.views.generic import TemplateView
 
-from therapists.filters import TherapistFilter
+from therapists.filters import Searched, TherapistFilter
 from therapists.search import PER_PAGE, search
 
 
@@ -15,17 +15,23 @@ class TherapistListView(TemplateView):
         # No parameters is a search too (everyone, best first); a search with
         # a bad parameter runs nothing and shows what to correct.
         valid = filterset.is_valid() if filterset.is_bound else True
+        asked = filterset.is_bound and valid
         results = search(
-            filterset.params() if filterset.is_bound and valid else {},
+            filterset.params() if asked else {},
             self.request.GET.get("page"),
             per_page=self.paginate_by,
             nothing=not valid,
         )
+        found_nobody = asked and results.paginator.count == 0
         return super().get_context_data(
             filter=filterset,
             search=results,
             page_obj=results.page,
             paginator=results.paginator,
             radius=results.radius,
+            searched=filterset.searched() if asked else Searched(),
+            active_filters=filterset.active_filters() if asked else [],
+            # Counted only when the search found nobody (a few more queries).
+            suggestions=filterset.suggestions() if found_nobody else [],
             **kwargs,
         )

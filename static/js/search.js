@@ -1,16 +1,14 @@
 // Progressive enhancement for the search page; everything works without it.
+// Changing "Sort by" does not re-run the search by itself (WCAG 2.2, 3.2.2
+// On Input): the Sort button beside it does.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
   if (!form) return;
 
-  // Changing the sort order re-runs the search straight away.
-  var sort = form.querySelector("#id_sort");
-  if (sort) {
-    sort.addEventListener("change", function () { form.requestSubmit(); });
-    var sortButton = form.querySelector(".sort-control .button");
-    if (sortButton) sortButton.hidden = true;
-  }
+  // A search that could not run: take the reader to the list of what to fix.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
 
   // Shareable URLs: leave empty fields out of the query string.
   form.addEventListener("submit", function () {
@@ -27,9 +25,14 @@
     });
   });
 
-  // On narrow screens the filter panel starts folded so results come first.
+  // On narrow screens the filter panel starts folded so results come first
+  // (unless a filter has an error to correct).
   var filters = form.querySelector("details.filters");
-  if (filters && window.matchMedia("(max-width: 860px)").matches) {
+  if (
+    filters &&
+    window.matchMedia("(max-width: 860px)").matches &&
+    !filters.querySelector(".field__error")
+  ) {
     filters.open = false;
   }
 })();

@@ -1,7 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from tests import factories
 from therapists import ranking
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +33,30 @@ def test_home_guide_links_each_point_to_a_working_search(client, link):
 def test_how_we_rank_lists_every_part_with_its_ceiling(client):
     html = client.get(reverse("how-we-rank")).content.decode()
     assert "Rank can never be bought" in html
-    for part in ranking.score_parts(
-        ranking.RankingInputs(0, 0, 0, 0, 0, 0, 0), ranking.DEFAULT_SITE_MEAN
-    ):
+    for part in ranking.score_parts(ranking.RankingInputs(0, 0, 0, 0, 0, 0, 0)):
         assert part.label in html
         assert f"<td>{part.maximum}</td>" in html
+    assert f"<td>{ranking.CLOSENESS_POINTS_MAX}</td>" in html
 
 
-def test_how_we_rank_shows_the_current_site_mean(client):
-    therapist = factories.make_therapist()
-    factories.make_review(therapist, rating=3)
-    ranking.forget_site_mean()
+def test_how_we_rank_explains_closeness_with_its_numbers(client):
     html = client.get(reverse("how-we-rank")).content.decode()
-    assert "site average (3.00)" in html
+    rule = "25 points at the place, 1 fewer for each mile, none from 25 miles on"
+    assert rule in html
+    assert '<tr><th scope="row">10 miles</th><td>15</td></tr>' in html
+    assert '<tr><th scope="row">40 miles</th><td>0</td></tr>' in html
+    # The case: well qualified but far loses to nearly as good nearby.
+    assert "82.0, 17.6 miles away: 82.0 + 7.4 = <strong>89.4</strong>" in html
+    assert "75.0, 1.2 miles away: 75.0 + 23.8 = <strong>98.8</strong>" in html
+
+
+def test_how_we_rank_says_how_reviews_count(client):
+    html = client.get(reverse("how-we-rank")).content.decode()
+    assert "No reviews, no review points." in html
+    assert "count in full from 10 reviews" in html
+    assert "Below 5 reviews" in html
+    assert "Too few reviews to judge" in html
+    # The one-review example: a tenth of each review part, said in words.
+    assert (
+        "1 of 1 would recommend; counts in full from 10 reviews (1 of 10 so far)."
+    ) in html

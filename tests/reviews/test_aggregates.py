@@ -36,7 +36,7 @@ def assert_matches_recount(therapist):
     }
     assert {field: getattr(stored, field) for field in expected} == expected
     assert stored.qualification_score == ranking.qualification_score(
-        ranking.inputs_of(stored), Therapist.objects.site_mean_rating()
+        ranking.inputs_of(stored)
     )
     return stored
 

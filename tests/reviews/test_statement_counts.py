@@ -1,5 +1,6 @@
 """How many SQL statements a review costs: a review POST recounts only what a
-review can move (the therapist's review totals and score), in one UPDATE."""
+review can move (the therapist's review totals and score, in one UPDATE, and the
+score's copy on its locations, in another)."""
 
 import pytest
 from django.db import connection
@@ -8,7 +9,6 @@ from django.urls import reverse
 
 from reviews.models import Review
 from tests import factories
-from therapists.models import Therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,13 @@ def statements(queries) -> list[str]:
 
 @pytest.fixture
 def shared_cache(settings):
-    """The site's own cache, a database table, with the site mean in it."""
+    """The site's own cache, a database table (the rate limits count there)."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
         }
     }
-    Therapist.objects.site_mean_rating()
 
 
 def test_one_review_post_runs_at_most_15_statements(
@@ -51,17 +50,21 @@ def test_one_review_post_runs_at_most_15_statements(
     assert (therapist.rating_count, therapist.rating_sum) == (2, 8)
     sql = statements(queries.captured_queries)
     assert len(sql) <= 15, "\n".join(sql)
-    # Nothing a review cannot move is recounted: no credential, location or
-    # full-text work.
-    untouched = (
-        "therapists_credential",
-        "therapists_practicelocation",
-        "therapists_search",
-    )
+    # Nothing a review cannot move is recounted: no credential or full-text
+    # work, and on the locations only the copy of the score.
+    untouched = ("therapists_credential", "therapists_search")
     assert not [s for s in sql if any(f'"{table}"' in s for table in untouched)]
+    locations = [s for s in sql if '"therapists_practicelocation"' in s]
+    assert len(locations) == 1, locations
+    assert locations[0].startswith('UPDATE "therapists_practicelocation" SET')
+    assert 'SET "qualification_score"' in locations[0]
 
 
-def test_replacing_a_review_costs_no_more(client, client_user, therapist, shared_cache):
+def test_replacing_a_review_costs_one_more_to_carry_the_response_over(
+    client, client_user, therapist, shared_cache
+):
+    """The one extra statement moves the therapist's response (if any) from the
+    replaced review to the new one (reviews.writing.carry_response())."""
     factories.make_review(therapist, author=client_user, rating=2)
     client.force_login(client_user)
     url = reverse("reviews:write", args=[therapist.slug])
@@ -71,4 +74,6 @@ def test_replacing_a_review_costs_no_more(client, client_user, therapist, shared
 
     therapist.refresh_from_db()
     assert (therapist.rating_count, therapist.rating_sum) == (1, 4)
-    assert len(statements(queries.captured_queries)) <= 15
+    sql = statements(queries.captured_queries)
+    assert len(sql) <= 16, "\n".join(sql)
+    assert len([s for s in sql if '"reviews_reviewresponse"' in s]) == 1

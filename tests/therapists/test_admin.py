@@ -116,6 +116,7 @@ def therapist_form(therapist, credentials=(), **overrides):
         "session_price": therapist.session_price,
         "accepting_new_clients": "on",
         "accepting_confirmed_on": "",
+        "client_contact": therapist.client_contact,
         "is_published": "on",
     }
     for prefix in ("technique_links", "languages", "locations"):

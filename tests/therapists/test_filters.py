@@ -2,6 +2,7 @@ import pytest
 from django.http import QueryDict
 
 from tests import factories
+from therapists import filters
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
 
@@ -110,26 +111,80 @@ def test_unchecked_checkbox_does_not_filter(people):
     [
         ("near=00000", "near", "We could not find “00000”"),
         ("near=Atlantis,+ZZ", "near", "We could not find"),
-        ("radius=-3", "radius", "greater than or equal to 1"),
-        ("radius=abc", "radius", "Enter a whole number"),
-        ("radius=100000", "radius", "less than or equal to 250"),
-        ("min_rating=abc", "min_rating", "Enter a number"),
-        ("min_rating=9", "min_rating", "less than or equal to 5"),
-        ("min_reviews=-1", "min_reviews", "greater than or equal to 0"),
-        ("max_price=0", "max_price", "greater than or equal to 1"),
-        ("technique=not-a-technique", "technique", "not one of the available choices"),
-        ("condition=flu", "condition", "not one of the available choices"),
-        ("gender=robot", "gender", "not one of the available choices"),
-        ("language=xx", "language", "not one of the available choices"),
-        ("sort=cheapest", "sort", "not one of the available choices"),
+        ("near=" + "x" * 61, "near", "Enter a 5-digit ZIP code or a city and state"),
+        ("radius=-3", "radius", "Enter a radius between 1 and 250 miles."),
+        ("radius=abc", "radius", "Enter a radius between 1 and 250 miles."),
+        ("radius=2.5", "radius", "Enter a radius between 1 and 250 miles."),
+        ("radius=100000", "radius", "Enter a radius between 1 and 250 miles."),
+        ("min_rating=abc", "min_rating", "Enter a rating between 1 and 5 stars."),
+        ("min_rating=9", "min_rating", "Enter a rating between 1 and 5 stars."),
+        ("min_rating=0", "min_rating", "Enter a rating between 1 and 5 stars."),
+        ("min_reviews=-1", "min_reviews", "Enter a whole number of reviews"),
+        ("min_reviews=1.5", "min_reviews", "Enter a whole number of reviews"),
+        ("max_price=0", "max_price", "Enter a price in dollars between 1 and"),
+        ("max_price=lots", "max_price", "Enter a price in dollars between 1 and"),
+        ("technique=not-a-technique", "technique", "Choose techniques from the list."),
+        ("condition=flu", "condition", "Choose what hurts from the list."),
+        ("gender=robot", "gender", "Choose a gender from the list, or Any."),
+        ("language=xx", "language", "Choose a language from the list, or Any."),
+        ("sort=cheapest", "sort", "Choose an order from the list."),
         ("sort=distance", "sort", "to sort by distance"),
-        ("q=" + "x" * 101, "q", "at most 100 characters"),
+        ("q=" + "x" * 101, "q", "Use 100 characters or fewer (this has 101)."),
     ],
 )
 def test_bad_input_is_a_form_error_on_its_field(people, query, field, message):
     filterset, found = run(query)
     assert found is None
     assert message in " ".join(filterset.form.errors[field])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "radius=-3",
+        "radius=abc",
+        "min_rating=abc",
+        "min_rating=9",
+        "min_reviews=-1",
+        "min_reviews=1.5",
+        "max_price=0",
+        "max_price=99999999999",
+        "technique=flu",
+        "condition=flu",
+        "gender=robot",
+        "language=xx",
+        "sort=cheapest",
+        "q=" + "x" * 101,
+        "near=" + "x" * 61,
+    ],
+)
+def test_no_message_is_djangos_stock_wording(people, query):
+    filterset, _ = run(query)
+    messages = " ".join(m for ms in filterset.form.errors.values() for m in ms)
+    assert messages
+    for stock in ("Ensure ", "Select a valid choice", "Enter a number", "Enter a list"):
+        assert stock not in messages
+
+
+def test_fields_are_in_the_order_of_the_page():
+    filterset = TherapistFilter(QueryDict(""), queryset=Therapist.objects.none())
+    assert list(filterset.form.fields) == [
+        "q",
+        "near",
+        "radius",
+        "condition",
+        "technique",
+        "verified",
+        "accepting",
+        "mobile",
+        "accessible",
+        "min_rating",
+        "min_reviews",
+        "max_price",
+        "gender",
+        "language",
+        "sort",
+    ]
 
 
 def test_taxonomy_choices_cost_one_query(django_assert_num_queries):
@@ -140,3 +195,156 @@ def test_taxonomy_choices_cost_one_query(django_assert_num_queries):
             "technique"
         ].choices
         assert ("sciatica", "Sciatica") in form.fields["condition"].choices
+
+
+def chips(query: str):
+    filterset, _ = run(query)
+    return filterset.active_filters()
+
+
+def test_active_filters_name_each_value_in_the_panels_order(people):
+    query = (
+        "q=ruiz&near=10001&radius=&technique=trigger-point&technique=deep-tissue"
+        "&verified=on&accepting=on&mobile=on&accessible=on&min_rating=4.50"
+        "&min_reviews=1&max_price=120&gender=non_binary&language=es"
+        "&condition=sciatica&sort=price&page=3"
+    )
+    assert [chip.label for chip in chips(query)] == [
+        "“ruiz”",
+        "Sciatica",
+        "Trigger point therapy",
+        "Deep tissue massage",
+        "Verified licence",
+        "Accepting new clients",
+        "Home visits",
+        "Wheelchair accessible",
+        "Rated 4.5 or more",
+        "At least 1 review",
+        "Up to $120",
+        "Non-binary therapist",
+        "Speaks Spanish",
+    ]
+
+
+def test_an_active_filter_links_to_the_same_search_without_it(people):
+    query = (
+        "near=10001&radius=&technique=deep-tissue&technique=trigger-point"
+        "&verified=on&sort=rating&page=2"
+    )
+    found = {chip.label: QueryDict(chip.query.lstrip("?")) for chip in chips(query)}
+    without_deep_tissue = found["Deep tissue massage"]
+    assert without_deep_tissue.getlist("technique") == ["trigger-point"]
+    assert without_deep_tissue["verified"] == "on"
+    assert without_deep_tissue["near"] == "10001"
+    assert without_deep_tissue["sort"] == "rating"
+    # From the first page, and empty fields stay out of the link.
+    assert "page" not in without_deep_tissue
+    assert "radius" not in without_deep_tissue
+    without_verified = found["Verified licence"]
+    assert "verified" not in without_verified
+    assert without_verified.getlist("technique") == ["deep-tissue", "trigger-point"]
+
+
+def test_the_last_filter_removed_leaves_the_place_and_the_sort(people):
+    (chip,) = chips("near=10001&verified=on&sort=distance")
+    assert chip.query == "?near=10001&sort=distance"
+    (chip,) = chips("verified=on")
+    assert chip.query == ""
+
+
+@pytest.mark.parametrize("query", ["", "near=10001", "sort=price&radius=30&page=2"])
+def test_a_search_without_filters_has_no_chips(people, query):
+    assert chips(query) == []
+
+
+def suggestions(query: str):
+    filterset, found = run(query)
+    assert found == [], "a suggestion is only for a search that found nobody"
+    return filterset.suggestions()
+
+
+def test_suggestions_widen_the_radius_and_drop_a_filter_with_real_counts(people):
+    # Ben (trigger point) practises in Brooklyn, about 4 miles from 10001.
+    offered = suggestions("near=10001&radius=1&technique=trigger-point&sort=rating")
+    assert [(s.label, s.count_label) for s in offered] == [
+        ("Widen to 10 miles", "1 therapist"),
+        ("Without “Trigger point therapy”", "1 therapist"),
+    ]
+    widen, without = (QueryDict(s.query.lstrip("?")) for s in offered)
+    assert widen["radius"] == "10" and widen["technique"] == "trigger-point"
+    assert widen["sort"] == "rating"
+    assert "technique" not in without and without["radius"] == "1"
+    # Following a suggestion finds what it said.
+    assert run(offered[0].query.lstrip("?"))[1] == ["ben"]
+    assert run(offered[1].query.lstrip("?"))[1] == ["ana"]
+
+
+def test_a_filter_with_several_values_is_dropped_whole(people):
+    offered = suggestions(
+        "near=10001&radius=1&technique=trigger-point&technique=swedish&verified=on"
+    )
+    # Nobody verified offers them within 25 miles either: no wider radius.
+    assert [(s.label, s.count_label) for s in offered] == [
+        ("Any technique", "1 therapist")
+    ]
+
+
+def test_each_filter_is_tried_without_the_others_being_dropped(people):
+    # Ben is a man without a verified licence; Ana is verified.
+    offered = suggestions("near=10001&radius=10&gender=man&verified=on")
+    assert [s.label for s in offered] == [
+        "Without “Verified licence”",
+        "Without “Man therapist”",
+    ]
+
+
+def test_no_suggestion_finds_nobody(people):
+    # Cy, alone in Los Angeles, offers neither deep tissue nor a verified licence.
+    assert suggestions("near=90012&radius=1&technique=deep-tissue&verified=on") == []
+
+
+def test_suggestions_cost_a_bounded_number_of_queries(
+    people, django_assert_max_num_queries
+):
+    filterset, found = run(
+        "q=nobody&near=10001&radius=1&technique=swedish&condition=neck-pain"
+        "&verified=on&accepting=on&mobile=on&accessible=on&min_rating=5"
+        "&min_reviews=9&max_price=10&gender=man&language=fr"
+    )
+    assert found == []
+    limit = filters.RADII_TRIED + filters.FILTERS_TRIED
+    with django_assert_max_num_queries(limit):
+        filterset.suggestions()
+
+
+def test_searched_says_what_the_cards_mark(people):
+    filterset, _ = run(
+        "near=Brooklyn,++NY&technique=deep-tissue&condition=sciatica"
+        "&condition=neck-pain"
+    )
+    searched = filterset.searched()
+    assert searched.techniques == {"deep-tissue"}
+    assert searched.conditions == ("Neck pain", "Sciatica")
+    assert searched.place == "Brooklyn, NY"
+    assert searched.profile_query == "?near=Brooklyn%2C+NY"
+    assert run("technique=swedish")[0].searched().profile_query == ""
+
+
+def test_the_radius_widens_until_someone_is_found(people):
+    far = factories.make_therapist(slug="far")
+    factories.add_technique(far, "prenatal")
+    factories.make_location(far, "07081")  # Springfield, NJ: about 17 miles
+    offered = suggestions("near=10001&radius=5&technique=prenatal")
+    assert [(s.label, s.count_label) for s in offered][0] == (
+        "Widen to 25 miles",
+        "1 therapist",
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [(1, "1 therapist"), (2, "2 therapists"), (1000, "1,000 therapists")],
+)
+def test_counts_in_words_stop_at_the_cap(count, words):
+    assert filters.therapists_found(count) == words
+    assert filters.therapists_found(1001) == "1,000+ therapists"

@@ -75,7 +75,9 @@ def make_matches(count):
 
 
 def result_slugs(response) -> list[str]:
-    return re.findall(r'href="/therapists/([\w-]+)/"', response.content.decode())
+    """The profiles a result page links to, in order (links carry the place)."""
+    card_link = r'class="result__name"><a href="/therapists/([\w-]+)/'
+    return re.findall(card_link, response.content.decode())
 
 
 def test_a_dense_circle_is_counted_to_the_cap_and_pages_like_an_exact_one(
@@ -96,6 +98,7 @@ def test_a_dense_circle_is_counted_to_the_cap_and_pages_like_an_exact_one(
     assert "3+ therapists within 25 miles" in page
     assert "Page 1 of 1+" in page
     # The same first page as the exact search, in the same order.
+    assert len(result_slugs(exact)) == 7
     assert result_slugs(dense) == result_slugs(exact)[:2]
     second = client.get(url, SEARCH | {"sort": "best", "page": "2"})
     assert result_slugs(second) == result_slugs(exact)[2:4]
@@ -113,6 +116,7 @@ def test_a_dense_circle_sorted_by_distance_uses_the_listed_plan(client, monkeypa
     url = reverse("therapists:list")
     first = client.get(url, SEARCH | {"sort": "distance"})
     assert "2+ therapists" in first.content.decode()
+    assert len(result_slugs(first)) == 2
     assert "brooklyn" not in result_slugs(first)
     last = client.get(url, SEARCH | {"sort": "distance", "page": "3"})
     assert "5 therapists" in last.content.decode()

@@ -1,23 +1,14 @@
 import datetime
+import math
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test import override_settings
+from django.db.models import Value
 from django.utils import timezone
 
 from tests import factories
 from therapists import ranking
 from therapists.models import Therapist
 from verification.models import Credential
-
-SITE_MEAN = 4.0
-DATABASE_CACHE = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    }
-}
 
 
 def inputs(**overrides):
@@ -34,14 +25,16 @@ def inputs(**overrides):
     return ranking.RankingInputs(**fields)
 
 
-def points(ranking_inputs, key, site_mean=SITE_MEAN):
-    parts = ranking.score_parts(ranking_inputs, site_mean)
-    return next(part.points for part in parts if part.key == key)
+def part(ranking_inputs, key):
+    return next(p for p in ranking.score_parts(ranking_inputs) if p.key == key)
+
+
+def points(ranking_inputs, key):
+    return part(ranking_inputs, key).points
 
 
 def breakdown_points(therapist, key):
-    parts = ranking.breakdown(therapist, Therapist.objects.site_mean_rating())
-    return next(part.points for part in parts if part.key == key)
+    return next(p.points for p in ranking.breakdown(therapist) if p.key == key)
 
 
 # --- the parts -----------------------------------------------------------------
@@ -50,7 +43,7 @@ def test_max_score_is_100():
 
 
 def test_part_maxima_add_up_to_max_score():
-    parts = ranking.score_parts(inputs(), SITE_MEAN)
+    parts = ranking.score_parts(inputs())
 
     assert [part.key for part in parts] == [
         "licence",
@@ -123,11 +116,8 @@ def test_credentials_changed_counts_only_current_verified_credentials():
     assert therapist.verified_licence_count == 1
     assert therapist.verified_certification_count == 1
     assert therapist.other_verified_credential_count == 1
-    # licence, one board cert (10) and one other (5), plus the review prior
-    parts = {
-        part.key: part.points
-        for part in ranking.breakdown(therapist, Therapist.objects.site_mean_rating())
-    }
+    # licence, one board cert (10) and one other (5); no reviews, no points
+    parts = {part.key: part.points for part in ranking.breakdown(therapist)}
     assert parts["licence"] == 25
     assert parts["certifications"] == 15
     assert therapist.qualification_score == pytest.approx(sum(parts.values()), abs=0.01)
@@ -140,17 +130,90 @@ def test_experience_part_is_1_point_a_year_capped_at_15(years, expected):
     assert points(inputs(back_pain_years=years), "experience") == expected
 
 
-@pytest.mark.parametrize("site_mean", [3.0, 4.0, 4.6, 5.0])
-def test_rating_part_with_no_reviews_is_the_site_mean_prior(site_mean):
-    expected = round((site_mean - 3) / 2 * ranking.RATING_POINTS_MAX, 2)
+# --- the review parts ------------------------------------------------------------
+def test_no_reviews_earn_no_review_points_and_say_so():
+    for key in ("rating", "consistency", "recommend"):
+        assert points(inputs(), key) == 0
+        assert part(inputs(), key).detail == "No reviews yet, so no points."
 
-    assert points(inputs(), "rating", site_mean) == expected
+
+def test_review_parts_count_a_tenth_per_review_until_ten():
+    one_five = inputs(rating_count=1, rating_sum=5, positive_count=1, recommend_count=1)
+
+    assert points(one_five, "rating") == ranking.RATING_POINTS_MAX / 10
+    assert points(one_five, "consistency") == ranking.CONSISTENCY_POINTS_MAX / 10
+    assert points(one_five, "recommend") == ranking.RECOMMEND_POINTS_MAX / 10
+    ten_fives = inputs(
+        rating_count=10, rating_sum=50, positive_count=10, recommend_count=10
+    )
+    assert points(ten_fives, "rating") == ranking.RATING_POINTS_MAX
+    assert points(ten_fives, "consistency") == ranking.CONSISTENCY_POINTS_MAX
+    assert points(ten_fives, "recommend") == ranking.RECOMMEND_POINTS_MAX
 
 
-def test_rating_part_is_full_for_many_five_star_reviews_on_a_five_star_site():
-    many_fives = inputs(rating_count=1000, rating_sum=5000, positive_count=1000)
+@pytest.mark.parametrize(
+    ("count", "weight"), [(0, 0), (1, 0.1), (4, 0.4), (9, 0.9), (10, 1), (400, 1)]
+)
+def test_review_weight_grows_a_tenth_per_review(count, weight):
+    assert ranking.review_weight(count) == pytest.approx(weight)
 
-    assert points(many_fives, "rating", site_mean=5.0) == ranking.RATING_POINTS_MAX
+
+def test_rating_part_is_the_weighted_average_between_three_and_five_stars():
+    # 11 reviews averaging 4.1: (4.1 - 3) / 2 of 25 points, in full.
+    eleven = inputs(rating_count=11, rating_sum=45, positive_count=8)
+    average = 45 / 11
+
+    assert points(eleven, "rating") == round((average - 3) / 2 * 25, 2)
+    assert part(eleven, "rating").detail == "Average 4.1 stars from 11 reviews."
+
+
+def test_a_therapist_with_no_reviews_scores_below_one_with_eleven_fair_ones():
+    # The issue: "Review rating 14.6/25" with no reviews beat 11 averaging 4.1.
+    nobody = inputs(verified_licences=1, back_pain_years=5)
+    eleven = inputs(
+        verified_licences=1,
+        back_pain_years=5,
+        rating_count=11,
+        rating_sum=45,
+        positive_count=8,
+        recommend_count=9,
+    )
+
+    assert points(nobody, "rating") == 0
+    assert points(nobody, "rating") < points(eleven, "rating")
+    assert ranking.qualification_score(nobody) < ranking.qualification_score(eleven)
+
+
+def test_one_good_review_reads_sensibly_beside_its_points():
+    one = inputs(rating_count=1, rating_sum=5, positive_count=1, recommend_count=1)
+
+    assert part(one, "rating").detail == (
+        "Average 5.0 stars from 1 review; counts in full from 10 reviews "
+        "(1 of 10 so far)."
+    )
+    # Never a negative verdict on a single good review.
+    assert part(one, "consistency").detail == (
+        "Too few reviews to judge yet (1 of 1 rated 4 or 5 stars); counts in "
+        "full from 10 reviews (1 of 10 so far)."
+    )
+    # "100% would recommend" elsewhere on the page, and here why only 1 point.
+    assert part(one, "recommend").detail == (
+        "1 of 1 would recommend; counts in full from 10 reviews (1 of 10 so far)."
+    )
+    assert points(one, "recommend") == 1.0
+
+
+def test_from_five_reviews_consistency_is_judged_and_from_ten_counts_fully():
+    four = inputs(rating_count=4, rating_sum=20, positive_count=4)
+    five = inputs(rating_count=5, rating_sum=21, positive_count=4, recommend_count=5)
+    twelve = inputs(rating_count=12, rating_sum=55, positive_count=11)
+
+    assert part(four, "consistency").detail.startswith("Too few reviews to judge")
+    assert part(five, "consistency").detail == (
+        "4 of 5 rated 4 or 5 stars; counts in full from 10 reviews (5 of 10 so far)."
+    )
+    assert part(twelve, "consistency").detail == "11 of 12 rated 4 or 5 stars."
+    assert points(twelve, "consistency") == round(11 / 12 * 10, 2)
 
 
 def test_consistency_part_is_0_with_no_reviews():
@@ -166,9 +229,9 @@ def test_qualification_score_is_the_sum_of_the_parts():
         rating_sum=45,
         positive_count=9,
     )
-    parts = ranking.score_parts(ranking_inputs, SITE_MEAN)
+    parts = ranking.score_parts(ranking_inputs)
 
-    score = ranking.qualification_score(ranking_inputs, SITE_MEAN)
+    score = ranking.qualification_score(ranking_inputs)
 
     assert score == pytest.approx(sum(part.points for part in parts))
     assert 25 + 10 + 3 < score <= ranking.MAX_SCORE
@@ -179,32 +242,13 @@ def test_a_perfect_profile_scores_max_score():
         verified_licences=1,
         verified_certifications=2,
         back_pain_years=15,
-        rating_count=100_000,
-        rating_sum=500_000,
-        positive_count=100_000,
-        recommend_count=100_000,
+        rating_count=10,
+        rating_sum=50,
+        positive_count=10,
+        recommend_count=10,
     )
 
-    score = ranking.qualification_score(perfect, site_mean=5.0)
-
-    assert score == pytest.approx(ranking.MAX_SCORE, abs=0.01)
-
-
-# --- blending the rating with the site mean --------------------------------------
-def test_adjusted_rating_with_no_reviews_is_the_site_mean():
-    assert ranking.adjusted_rating(0, 0, 4.2) == pytest.approx(4.2)
-
-
-def test_adjusted_rating_pulls_one_five_star_review_towards_the_site_mean():
-    adjusted = ranking.adjusted_rating(5, 1, SITE_MEAN)
-
-    assert SITE_MEAN < adjusted < 4.5
-
-
-def test_adjusted_rating_approaches_the_real_average_with_many_reviews():
-    adjusted = ranking.adjusted_rating(4800, 1000, SITE_MEAN)
-
-    assert adjusted == pytest.approx(4.8, abs=0.01)
+    assert ranking.qualification_score(perfect) == ranking.MAX_SCORE
 
 
 def test_one_five_star_review_scores_lower_than_forty_averaging_four_point_eight():
@@ -213,9 +257,7 @@ def test_one_five_star_review_scores_lower_than_forty_averaging_four_point_eight
     forty = inputs(rating_count=40, rating_sum=192, positive_count=40)
 
     assert points(one_five, "rating") < points(forty, "rating")
-    assert ranking.qualification_score(
-        one_five, SITE_MEAN
-    ) < ranking.qualification_score(forty, SITE_MEAN)
+    assert ranking.qualification_score(one_five) < ranking.qualification_score(forty)
 
 
 @pytest.mark.django_db
@@ -224,8 +266,6 @@ def test_one_five_star_review_ranks_below_forty_averaging_four_point_eight():
     factories.make_review(one_review, rating=5)
     forty_reviews = factories.make_therapist()
     factories.make_reviews(forty_reviews, [5] * 32 + [4] * 8)
-    ranking.forget_site_mean()
-    Therapist.objects.rerank()
 
     one_review.refresh_from_db()
     forty_reviews.refresh_from_db()
@@ -235,107 +275,58 @@ def test_one_five_star_review_ranks_below_forty_averaging_four_point_eight():
     assert list(Therapist.objects.all()) == [forty_reviews, one_review]
 
 
-# --- Wilson lower bound ----------------------------------------------------------
-def test_wilson_lower_bound_is_0_with_no_reviews():
-    assert ranking.positive_share_lower_bound(0, 0) == 0
-
-
-def test_wilson_lower_bound_rises_with_more_reviews_at_the_same_share():
-    bounds = [
-        ranking.positive_share_lower_bound(8 * n, 10 * n) for n in (1, 10, 100, 1000)
-    ]
-
-    assert bounds == sorted(bounds)
-    assert len(set(bounds)) == len(bounds)
-    assert all(0 < bound < 0.8 for bound in bounds)
-    assert bounds[-1] == pytest.approx(0.8, abs=0.02)
-
-
-def test_wilson_lower_bound_is_0_when_every_review_is_negative():
-    assert ranking.positive_share_lower_bound(0, 50) == pytest.approx(0, abs=1e-9)
-
-
-def test_wilson_lower_bound_stays_below_one_for_all_positive_reviews():
-    assert 0 < ranking.positive_share_lower_bound(3, 3) < 1
-
-
-# --- the site mean ---------------------------------------------------------------
-@pytest.mark.django_db
-def test_site_mean_falls_back_to_default_with_no_reviews():
-    factories.make_therapist()
-    ranking.forget_site_mean()
-
-    assert Therapist.objects.site_mean_rating() == ranking.DEFAULT_SITE_MEAN
-
-
-@pytest.mark.django_db
-def test_site_mean_is_total_stars_over_total_reviews():
-    first = factories.make_therapist()
-    factories.make_reviews(first, [5, 5, 3])
-    second = factories.make_therapist()
-    factories.make_review(second, rating=2)
-    factories.make_review(second, rating=5, is_published=False)
-    ranking.forget_site_mean()
-
-    # Published reviews only: (5 + 5 + 3 + 2) / 4, not the mean of the averages.
-    assert Therapist.objects.site_mean_rating() == pytest.approx(15 / 4)
-
-
-@pytest.mark.django_db
-def test_site_mean_reads_the_stored_sums_not_the_reviews():
-    therapist = factories.make_therapist()
-    Therapist.objects.filter(pk=therapist.pk).update(rating_sum=9, rating_count=2)
-    # Saving a therapist already cached the mean of a site with no reviews.
-    ranking.forget_site_mean()
-
-    assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
-
-
-@pytest.mark.django_db
-def test_site_mean_is_cached_until_forgotten():
-    therapist = factories.make_therapist()
-    Therapist.objects.filter(pk=therapist.pk).update(rating_sum=9, rating_count=2)
-    # Saving a therapist already cached the mean of a site with no reviews.
-    ranking.forget_site_mean()
-    assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
-    assert cache.get(ranking.SITE_MEAN_CACHE_KEY) == pytest.approx(4.5)
-
-    Therapist.objects.filter(pk=therapist.pk).update(rating_sum=6, rating_count=2)
-
-    assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
-    ranking.forget_site_mean()
-    assert cache.get(ranking.SITE_MEAN_CACHE_KEY) is None
-    assert Therapist.objects.site_mean_rating() == pytest.approx(3.0)
-
-
-@pytest.mark.django_db
-def test_site_mean_comes_from_the_cache_without_a_query(django_assert_num_queries):
-    cache.set(ranking.SITE_MEAN_CACHE_KEY, 3.7)
-
-    with django_assert_num_queries(0):
-        assert Therapist.objects.site_mean_rating() == 3.7
-
-
-@pytest.mark.django_db
-def test_site_mean_is_shared_through_the_database_cache():
-    therapist = factories.make_therapist()
-    Therapist.objects.filter(pk=therapist.pk).update(rating_sum=9, rating_count=2)
-    # The site's own cache: one table every worker reads, not one per process.
-    with override_settings(CACHES=DATABASE_CACHE):
-        ranking.forget_site_mean()
-        assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
-
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT cache_key FROM django_cache")
-            keys = [key for (key,) in cursor.fetchall()]
-        Therapist.objects.filter(pk=therapist.pk).update(rating_sum=6, rating_count=2)
-
-        assert any(key.endswith(ranking.SITE_MEAN_CACHE_KEY) for key in keys)
-        assert Therapist.objects.site_mean_rating() == pytest.approx(4.5)
-
-
 @pytest.mark.parametrize(
-    ("adjusted", "fraction"), [(1.0, 0), (3.0, 0), (4.0, 0.5), (4.5, 0.75), (5.0, 1)]
+    ("average", "fraction"), [(1.0, 0), (3.0, 0), (4.0, 0.5), (4.5, 0.75), (5.0, 1)]
 )
-def test_rating_points_spread_between_three_and_five_stars(adjusted, fraction):
-    assert ranking.rating_fraction(adjusted) == pytest.approx(fraction)
+def test_rating_points_spread_between_three_and_five_stars(average, fraction):
+    assert ranking.rating_fraction(average) == pytest.approx(fraction)
+
+
+# --- closeness and the best match --------------------------------------------------
+@pytest.mark.parametrize(
+    ("miles", "expected"),
+    [(0, 25), (0.4, 24.6), (1, 24), (2.7, 22.3), (17.6, 7.4), (25, 0), (40, 0)],
+)
+def test_closeness_is_25_points_less_one_a_mile_never_below_0(miles, expected):
+    assert ranking.closeness_points(miles) == pytest.approx(expected)
+
+
+def test_best_match_adds_closeness_from_the_squared_distance():
+    assert ranking.best_match(70.0, 9.0) == 70.0 + 22.0
+    assert ranking.best_match(70.0, 30.0**2) == 70.0
+
+
+@pytest.mark.django_db
+def test_best_match_in_sql_equals_the_python_formula_exactly():
+    therapist = factories.make_therapist()
+    for distance_sq in (0.0, 0.16, 2.0, 7.29, 309.76, 624.9, 1000.0):
+        found = (
+            Therapist.objects.filter(pk=therapist.pk)
+            .annotate(
+                best=ranking.best_match_expression(Value(61.37), Value(distance_sq))
+            )
+            .get()
+        )
+        assert found.best == ranking.best_match(61.37, distance_sq)
+
+
+def test_explain_without_a_place_has_no_closeness():
+    therapist = Therapist(qualification_score=61.5, back_pain_years=3)
+
+    explanation = ranking.explain(therapist)
+
+    assert explanation.closeness is None
+    assert explanation.best_match is None
+    assert [p.key for p in explanation.parts][0] == "licence"
+
+
+def test_explain_near_a_place_adds_closeness_to_the_score():
+    therapist = Therapist(qualification_score=61.5, back_pain_years=3)
+
+    explanation = ranking.explain(therapist, miles=2.7, place="10001")
+
+    assert explanation.closeness.points == pytest.approx(22.3)
+    assert explanation.closeness.detail == "2.7 miles from 10001."
+    assert explanation.best_match == pytest.approx(83.8)
+    assert explanation.best_match_maximum == 125
+    assert math.isclose(explanation.score, 61.5)

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests import factories
+from therapists import filters
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +63,25 @@ def test_search_page_runs_at_most_five_queries(
     client, django_assert_max_num_queries, query
 ):
     make_listed(45, verified=True)
+    # Someone for the search with every filter, so that no shape here finds
+    # nobody (which counts suggestions: see the zero-result budget below).
+    everything = factories.make_therapist(
+        gender="woman",
+        session_price=120,
+        offers_mobile_visits=True,
+        wheelchair_accessible=True,
+    )
+    factories.add_technique(everything)
+    factories.add_technique(everything, "swedish")
+    everything.conditions.add(factories.condition("sciatica"))
+    factories.add_language(everything, "es")
+    factories.make_location(everything, "10001")
+    factories.make_review(everything, rating=5)
     with django_assert_max_num_queries(5):
         response = client.get(f"{LIST_URL}?{query}")
     assert response.status_code == 200
+    if "00000" not in query:
+        assert result_names(response)
 
 
 def test_query_count_does_not_grow_with_matches(client, django_assert_num_queries):
@@ -121,8 +138,10 @@ def test_invalid_values_show_form_errors_not_500(client):
     response = client.get(f"{LIST_URL}?radius=-3&min_rating=abc")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ensure this value is greater than or equal to 1." in html
-    assert "Enter a number." in html
+    assert "Enter a radius between 1 and 250 miles." in html
+    assert "Enter a rating between 1 and 5 stars." in html
+    assert "Ensure this value" not in html
+    assert "Enter a number." not in html
     assert "We could not run this search" in html
 
 
@@ -284,3 +303,176 @@ def test_result_cards_escape_what_therapists_write(client):
         assert "&lt;script&gt;alert(" in page
         assert '<script>alert("x")' not in page
         assert "<img src=x" not in page
+
+
+# --- the search page: what a search asked for, bad input, nobody found -------
+
+
+def test_error_summary_tops_the_form_in_field_order_linked_to_each_field(client):
+    query = "sort=cheapest&min_rating=abc&radius=-3&technique=flu&q=" + "x" * 101
+    response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    form = html.index('id="search-form"')
+    summary = html.index('id="error-summary"')
+    assert form < summary < html.index('class="search-form__main"')
+    assert summary < html.index('class="sort-control"')
+    links = re.findall(r'<li><a href="#([a-z_0-9]+)">', html[summary:])
+    assert links == ["id_q", "id_radius", "id_technique_0", "id_min_rating", "id_sort"]
+    for field in ("q", "radius", "min_rating", "sort"):
+        widget = re.search(rf'<(?:input|select)[^>]*id="id_{field}"[^>]*>', html)
+        assert 'aria-invalid="true"' in widget.group(0), field
+        assert f'aria-describedby="id_{field}_error"' in widget.group(0), field
+        assert f'id="id_{field}_error"' in html, field
+    box = re.search(r'<input[^>]*id="id_technique_0"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in box
+    assert 'aria-describedby="id_technique_error"' in box
+    assert 'id="id_technique_error"' in html
+    assert "Enter a radius between 1 and 250 miles." in html
+    assert result_names(response) == []
+
+
+def test_active_filters_show_as_chips_that_remove_themselves(client):
+    make_listed(2, verified=True)
+    response = client.get(f"{LIST_URL}?technique=deep-tissue&verified=on&page=1")
+    html = response.content.decode()
+    chip = re.search(
+        r'<a class="chip chip--remove" href="([^"]*)" '
+        r'aria-label="Remove filter: Deep tissue massage">',
+        html,
+    )
+    assert chip, "a chip for each active filter"
+    assert html.index("chip--remove") < html.index('class="result-list"')
+    href = chip.group(1).replace("&amp;", "&")
+    assert href == f"{LIST_URL}?verified=on"
+    after = client.get(href).content.decode()
+    assert "Remove filter: Deep tissue massage" not in after
+    assert "Remove filter: Verified licence" in after
+
+
+def test_a_search_that_finds_nobody_offers_changes_that_would_with_counts(client):
+    make_listed(1, zip_code="11201")  # Brooklyn: about 4 miles from 10001
+    response = client.get(f"{LIST_URL}?near=10001&radius=1&technique=deep-tissue")
+    html = response.content.decode()
+    assert "No therapists match all of these filters." in html
+    offered = [(s.label, s.count_label) for s in response.context["suggestions"]]
+    assert offered == [("Widen to 10 miles", "1 therapist")]
+    link = re.search(r'<a class="suggestion" href="([^"]+)">Widen to 10 miles', html)
+    assert '<span class="suggestion__count">1 therapist</span>' in html
+    wider = client.get(link.group(1).replace("&amp;", "&"))
+    assert len(result_names(wider)) == 1
+
+
+def test_suggestions_are_counted_only_when_a_search_finds_nobody(client):
+    make_listed(1)
+    response = client.get(f"{LIST_URL}?near=10001&radius=1&technique=deep-tissue")
+    assert result_names(response)
+    assert response.context["suggestions"] == []
+    assert "suggestion" not in response.content.decode()
+
+
+def test_a_search_that_finds_nobody_stays_within_a_bounded_budget(
+    client, django_assert_max_num_queries
+):
+    make_listed(5, verified=True)
+    query = (
+        "q=nobody&near=10001&radius=1&technique=swedish&condition=neck-pain"
+        "&verified=on&accepting=on&mobile=on&accessible=on&min_rating=5"
+        "&min_reviews=9&max_price=10&gender=man&language=fr"
+    )
+    # The page's own five, and one count per suggestion tried.
+    with django_assert_max_num_queries(5 + filters.RADII_TRIED + filters.FILTERS_TRIED):
+        response = client.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 200
+    assert result_names(response) == []
+
+
+def card_of(html: str, name: str) -> str:
+    start = html.index(f">{name}</a>")
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_card_shows_what_was_searched_first_and_at_most_three_chips(client):
+    therapist = factories.make_therapist(display_name="Mara Chips")
+    for slug in ("deep-tissue", "swedish", "trigger-point", "myofascial-release"):
+        factories.add_technique(therapist, slug, years=5)
+    factories.add_technique(therapist, "sports", years=1)
+    therapist.conditions.add(factories.condition("sciatica"))
+    factories.make_location(therapist, "10001")
+    html = client.get(
+        f"{LIST_URL}?technique=sports&condition=sciatica"
+    ).content.decode()
+    card = card_of(html, "Mara Chips")
+    chips = re.findall(r'<li class="chip[^"]*">(.*?)</li>', card)
+    plain = [re.sub(r"<[^>]+>", "", chip) for chip in chips]
+    assert plain[:2] == [
+        "✓ Matches your search: Sports massage",
+        "✓ Matches your search: Sciatica",
+    ]
+    assert len(plain) == 4 and plain[3] == "+3 more techniques"
+    assert 'aria-label="Techniques and conditions"' in card
+    unsearched = client.get(LIST_URL).content.decode()
+    card = card_of(unsearched, "Mara Chips")
+    assert "Matches your search" not in card
+    assert "+2 more techniques" in re.sub(r"<[^>]+>", "", card)
+
+
+def test_a_card_says_back_pain_experience_in_words(client):
+    seasoned = factories.make_therapist(
+        display_name="Sam Seasoned",
+        years_in_practice=9,
+        back_pain_years=6,
+        back_pain_caseload_percent=30,
+    )
+    new = factories.make_therapist(
+        display_name="Nia New", back_pain_years=0, back_pain_caseload_percent=0
+    )
+    one = factories.make_therapist(
+        display_name="Oli One", back_pain_years=1, back_pain_caseload_percent=100
+    )
+    for therapist in (seasoned, new, one):
+        factories.add_technique(therapist)
+        factories.make_location(therapist, "10001")
+    html = client.get(LIST_URL).content.decode()
+    assert (
+        "Has treated back pain for 6 years; about 30% of clients come with back pain"
+        in card_of(html, "Sam Seasoned")
+    )
+    new_card = card_of(html, "Nia New")
+    assert "Treating back pain for less than a year" in new_card
+    assert "%" not in new_card
+    assert "Has treated back pain for 1 year;" in card_of(html, "Oli One")
+    assert " yrs" not in html
+
+
+def test_a_cards_profile_link_carries_the_searched_place(client):
+    therapist = make_listed(1, zip_code="11201")[0]
+    url = therapist.get_absolute_url()
+    html = client.get(f"{LIST_URL}?near=Brooklyn,++NY").content.decode()
+    assert f'href="{url}?near=Brooklyn%2C+NY"' in html
+    html = client.get(LIST_URL).content.decode()
+    assert f'href="{url}"' in html
+    assert "?near=" not in html
+
+
+def test_the_sort_button_shows_without_script(client):
+    make_listed(1)
+    html = client.get(f"{LIST_URL}?sort=price").content.decode()
+    control = html[html.index('class="sort-control"') :]
+    button = re.search(r"<button[^>]*>Sort</button>", control).group(0)
+    assert 'type="submit"' in button and "hidden" not in button
+
+
+@pytest.mark.parametrize("who", ["anonymous", "client", "therapist", "staff"])
+def test_the_nav_offers_sign_up_to_visitors_only(
+    client, client_user, therapist, staff_user, who
+):
+    users = {"client": client_user, "therapist": therapist.user, "staff": staff_user}
+    if who in users:
+        client.force_login(users[who])
+    html = client.get(LIST_URL).content.decode()
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    assert '<summary class="site-nav__toggle">' in nav
+    sign_up = f'href="{reverse("accounts:signup")}?role=client"'
+    assert (sign_up in nav) == (who == "anonymous")
+    assert ("Log in" in nav) == (who == "anonymous")

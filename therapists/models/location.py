@@ -5,10 +5,11 @@ from typing import Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from therapists import geocoding
+from therapists import geocoding, ranking
 from therapists.geocoding import GeoPoint
 from therapists.indexing import distance_sq_expression, technique_bit
 
@@ -30,6 +31,12 @@ US_STATES = [
     ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
     ("WI", "Wisconsin"), ("WY", "Wyoming"),
 ]  # fmt: skip
+
+
+# How many of the circle's highest-scored locations per place a page reaches
+# bound the best match (contending()): on the demo data 4 gives the exact
+# bound; fewer lets more therapists contend, more costs more to read.
+LEADERS_PER_REACH = 4
 
 
 class PracticeLocationQuerySet(models.QuerySet):
@@ -55,6 +62,74 @@ class PracticeLocationQuerySet(models.QuerySet):
         """How many therapists these locations belong to, counting at most
         `limit` (read from the geo index alone when narrowed by it)."""
         return self.values("therapist_id").distinct().order_by()[:limit].count()
+
+    def around(self, point: GeoPoint, miles: float) -> Self:
+        """Locations within `miles` of a point by distance alone, without the
+        geo index's box, so that another index (the score's) can be walked."""
+        min_lat, max_lat, _, _ = point.bounding_box(miles)
+        # Latitude first: two comparisons turn most locations away before any
+        # arithmetic. (Not longitude too, which would lure the planner to skip
+        # through the geo index.)
+        return self.alias(distance_sq=distance_sq_expression(point)).filter(
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            distance_sq__lte=miles * miles,
+        )
+
+    def contending(
+        self,
+        point: GeoPoint,
+        miles: float,
+        reach: int,
+        matching: models.QuerySet | None = None,
+        dense: bool = True,
+    ) -> Self:
+        """Those of these locations (narrowed, not yet within()) whose therapists
+        can be among the first `reach` by best match near a point: a superset
+        of them, found without ranking every location in the circle.
+        `matching` is the therapists the search matches (its other filters).
+
+        Closeness adds at most CLOSENESS_POINTS_MAX, so a therapist scoring more
+        than that below the reach-th best match cannot get there. The matches
+        among the LEADERS_PER_REACH x `reach` highest-scored locations in the
+        circle give a lower bound of that best match. In a `dense` circle both
+        steps walk the score index (location_best_idx) from the top and stop
+        early; a sparse one is read whole through the geo index, which is
+        cheaper than walking the country's scores to find a few.
+        """
+        around = self.around(point, miles) if dense else self.within(point, miles)
+        best = ranking.best_match_expression(F("qualification_score"), F("distance_sq"))
+        leaders = around
+        if matching is not None:
+            # A probe with LIMIT, not EXISTS, which PostgreSQL would turn into
+            # a join over every match instead of stopping with the walk.
+            match = matching.order_by().filter(pk=OuterRef("therapist_id"))
+            leaders = leaders.alias(match=Subquery(match.values("pk")[:1])).filter(
+                match__isnull=False
+            )
+        leaders = leaders.order_by("-qualification_score").values("pk")
+        # Each leader's best match from its leading locations alone: no more
+        # than its real one, so the bound stays a lower one.
+        reached = (
+            PracticeLocation.objects.filter(pk__in=leaders[: LEADERS_PER_REACH * reach])
+            .alias(distance_sq=distance_sq_expression(point))
+            .values("therapist_id")
+            .annotate(best=Max(best))
+            .order_by("-best")
+            .values("best")[reach - 1 : reach]
+        )
+        # Fewer leaders than `reach` (locations shared by one therapist, or a
+        # filter few of them pass): every location in the circle contends.
+        floor = Coalesce(Subquery(reached), Value(0.0)) - Value(
+            float(ranking.CLOSENESS_POINTS_MAX)
+        )
+        # The ceiling changes nothing, but a range bounded on both sides is one
+        # PostgreSQL's planner (and SQLite's, without statistics) takes for the
+        # narrow one it is, and so reaches each contender by its key.
+        return around.filter(
+            qualification_score__gte=floor,
+            qualification_score__lte=ranking.MAX_SCORE,
+        )
 
     def within(self, point: GeoPoint, miles: float) -> Self:
         """Locations within `miles` of a point, found through the geo index."""
@@ -100,6 +175,10 @@ class PracticeLocation(models.Model):
     listed = models.BooleanField(default=False, editable=False)
     badge_valid_until = models.DateField(null=True, editable=False)
     technique_bits = models.BigIntegerField(default=0, editable=False)
+    # A copy of the therapist's qualification score, so that a best-match
+    # search walks the circle's highest scores (contending()) in an index.
+    # Written by copy_to_locations(), and with the score wherever it is stored.
+    qualification_score = models.FloatField(default=0, editable=False)
 
     objects = PracticeLocationQuerySet.as_manager()
 
@@ -120,6 +199,21 @@ class PracticeLocation(models.Model):
                     "therapist",
                 ],
                 name="location_search_idx",
+            ),
+            # Covers a best-match search's walk down the scores: the same
+            # columns, led by the score instead of the box.
+            models.Index(
+                fields=[
+                    "listed",
+                    "qualification_score",
+                    "lat_band",
+                    "longitude",
+                    "latitude",
+                    "badge_valid_until",
+                    "technique_bits",
+                    "therapist",
+                ],
+                name="location_best_idx",
             ),
         ]
         constraints = [

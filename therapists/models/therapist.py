@@ -3,14 +3,20 @@ answers every question about many therapists. Search, ranking and the badge read
 the stored columns here; see docs/architecture.md for who writes which."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Self
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.db import connection, models
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
+    F,
     FloatField,
     OuterRef,
     Prefetch,
@@ -32,6 +38,7 @@ from therapists.geocoding import GeoPoint
 from therapists.indexing import (
     SEARCH_INDEXES,
     TECHNIQUE_BIT_SQL,
+    distance_sq_expression,
     search_document,
     search_words,
 )
@@ -162,38 +169,63 @@ class TherapistQuerySet(models.QuerySet):
         self,
         point: GeoPoint,
         miles: float,
-        circle: models.QuerySet | None = None,
+        locations: models.QuerySet | None = None,
+        *,
         dense: bool = False,
+        reach: int | None = None,
+        settled: bool = False,
     ) -> Self:
         """Therapists with a location within `miles`; sorted_by("distance") orders
-        them by the nearest one (search.measure() shows it on a page).
+        them by the nearest one (search.measure() shows it on a page), and
+        sorted_by("best") by their best match (therapists.ranking).
 
-        `circle` is the locations to use, already `within(point, miles)` and
-        narrowed (e.g. `.listed().of_verified()`), so that a dense circle costs
-        the matches, not every therapist in it; the caller still applies the
-        exact filters.
+        `locations` are the locations to use, narrowed (e.g.
+        `.listed().of_verified()`), so that a dense circle costs the matches,
+        not every therapist in it; the caller still applies the exact filters.
 
         `dense` says the circle holds more matches than a page will ever reach:
         the page is then found by walking the sort order and probing each
         therapist's locations (stopping after a page), instead of listing every
-        match first; for a sparse circle the list is the fast way.
+        match first; for a sparse circle the list is the fast way. With
+        `reach`, for a best-match order, only the therapists who can be among
+        the first `reach` by best match are listed (contending(), which walks
+        the scores when `dense`): pages up to `reach` are exact, later rows
+        missing. `settled` says the locations' copies decide every filter of
+        these therapists, so contending() need not check them.
         """
-        if circle is None:
-            circle = PracticeLocation.objects.within(point, miles)
-        if dense:
+        if locations is None:
+            locations = PracticeLocation.objects.all()
+        if reach is not None:
+            contenders = locations.contending(
+                point, miles, reach, matching=None if settled else self, dense=dense
+            )
+            queryset = self.filter(pk__in=contenders.values("therapist_id"))
+        elif dense:
             # A scalar subquery with LIMIT, not EXISTS: PostgreSQL turns EXISTS
             # into a join over every match, while this stays a probe per row
             # of the sort index on both databases.
+            circle = locations.within(point, miles)
             first = circle.filter(therapist=OuterRef("pk")).values("pk")[:1]
             queryset = self.alias(probe=Subquery(first)).filter(probe__isnull=False)
         else:
+            circle = locations.within(point, miles)
             queryset = self.filter(pk__in=circle.values("therapist_id"))
-        # An alias, not an annotation: computed only when a distance sort
-        # needs it, never for every match of a search sorted another way.
-        nearest = circle.filter(therapist=OuterRef("pk")).order_by("distance_sq")
+        # An alias, not an annotation: computed only when a distance or best
+        # match sort needs it, never for every match of a search sorted another
+        # way. Over all the therapist's locations, found by its foreign key
+        # alone: for a match the nearest of them is in the circle anyway.
+        nearest = (
+            PracticeLocation.objects.filter(therapist=OuterRef("pk"))
+            .annotate(distance_sq=distance_sq_expression(point))
+            .order_by("distance_sq")
+        )
         return queryset.alias(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()
+            )
+        ).alias(
+            best_match=ranking.best_match_expression(
+                F("qualification_score"), F("distance_sq")
             )
         )
 
@@ -229,12 +261,13 @@ class TherapistQuerySet(models.QuerySet):
 
     # --- ordering and loading ------------------------------------------------
     def sorted_by(self, sort: str) -> Self:
-        """Order by one of the Sort choices (distance needs near() first)."""
-        if (
-            sort == ranking.Sort.DISTANCE
-            and "distance_sq" not in self.query.annotations
-        ):
+        """Order by one of the Sort choices (distance needs near() first; best
+        after near() is the best match, closeness included)."""
+        near = "distance_sq" in self.query.annotations
+        if sort == ranking.Sort.DISTANCE and not near:
             sort = ranking.DEFAULT_SORT
+        if sort == ranking.Sort.BEST and near:
+            return self.order_by(*ranking.BEST_NEAR_ORDER)
         return self.order_by(*ranking.SORT_ORDERS.get(sort, ranking.DEFAULT_ORDER))
 
     def with_badge(self, on: datetime.date | None = None) -> Self:
@@ -291,32 +324,26 @@ class TherapistQuerySet(models.QuerySet):
         )
 
     # --- derived data owned here: score, location copies, search rows -------
-    def measured_site_mean(self) -> float | None:
-        """The mean of every counted review on the site, from stored sums."""
-        totals = self.aggregate(total=Sum("rating_sum"), count=Sum("rating_count"))
-        if not totals["count"]:
-            return None
-        return totals["total"] / totals["count"]
-
-    def site_mean_rating(self) -> float:
-        """The site mean from the shared cache (measured on a miss)."""
-        return ranking.cached_site_mean(Therapist.objects.measured_site_mean)
-
-    def copy_to_locations(self) -> int:
-        """Copy publication, badge expiry and techniques onto these therapists'
-        locations (the columns the radius search filters on), in one UPDATE."""
+    def copy_to_locations(self, *, only_score: bool = False) -> int:
+        """Copy publication, badge expiry, techniques and score onto these
+        therapists' locations (the columns the radius search filters and ranks
+        on), in one UPDATE; `only_score` for what a review or a rescore moves."""
         therapist = Therapist.objects.filter(pk=OuterRef("therapist_id"))
+        locations = PracticeLocation.objects.filter(therapist__in=self.values("pk"))
+        score = Subquery(therapist.values("qualification_score"))
+        if only_score:
+            return locations.update(qualification_score=score)
         bits = (
             TherapistTechnique.objects.filter(therapist_id=OuterRef("therapist_id"))
             .values("therapist_id")
             .annotate(bits=Sum(TECHNIQUE_BIT_SQL, distinct=True))
             .values("bits")
         )
-        locations = PracticeLocation.objects.filter(therapist__in=self.values("pk"))
         return locations.update(
             listed=Subquery(therapist.values("is_published")),
             badge_valid_until=Subquery(therapist.values("badge_valid_until")),
             technique_bits=Coalesce(Subquery(bits), 0),
+            qualification_score=score,
         )
 
     def forget_search_documents(self) -> None:
@@ -349,20 +376,31 @@ class TherapistQuerySet(models.QuerySet):
                 )
 
     def rerank(self, batch_size: int = 2000) -> int:
-        """Recompute the stored qualification score (see therapists.ranking)
-        with the shared site mean; returns how many scores changed."""
-        site_mean = self.site_mean_rating()
+        """Recompute the stored qualification score (see therapists.ranking) and
+        its copies on the locations; returns how many scores changed."""
         changed = []
         fields = ["pk", "qualification_score", *ranking.INPUT_FIELDS]
         for therapist in self.only(*fields).order_by().iterator(chunk_size=batch_size):
-            score = ranking.score_of(therapist, site_mean)
+            score = ranking.score_of(therapist)
             if score != therapist.qualification_score:
                 therapist.qualification_score = score
                 changed.append(therapist)
-        Therapist.objects.bulk_update(
-            changed, ["qualification_score"], batch_size=batch_size
-        )
+        for start in range(0, len(changed), batch_size):
+            batch = changed[start : start + batch_size]
+            Therapist.objects.bulk_update(batch, ["qualification_score"])
+            Therapist.objects.filter(pk__in=[t.pk for t in batch]).copy_to_locations(
+                only_score=True
+            )
         return len(changed)
+
+
+@dataclass(frozen=True)
+class ClientContactDetail:
+    """One way to reach a therapist: "Phone", "+1 212 555 0100", "tel:+12125550100"."""
+
+    kind: str
+    value: str
+    href: str
 
 
 class Therapist(models.Model):
@@ -370,6 +408,11 @@ class Therapist(models.Model):
         WOMAN = "woman", "Woman"
         MAN = "man", "Man"
         NON_BINARY = "non_binary", "Non-binary"
+
+    class ClientContact(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        BOOKING = "booking", "Online booking link"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist"
@@ -411,6 +454,23 @@ class Therapist(models.Model):
     offers_mobile_visits = models.BooleanField("home/mobile visits", default=False)
     wheelchair_accessible = models.BooleanField(
         "wheelchair-accessible premises", default=False
+    )
+    # How a client whose interview request the therapist accepted reaches them;
+    # shown to those clients only, never on the public profile.
+    client_contact = models.CharField(
+        "how clients you accept can reach you",
+        max_length=10,
+        choices=ClientContact,
+        default=ClientContact.EMAIL,
+    )
+    contact_phone = models.CharField(
+        "phone number for clients", max_length=30, blank=True
+    )
+    booking_url = models.URLField(
+        "online booking link",
+        max_length=300,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
     )
     is_published = models.BooleanField("published", default=False)
     techniques = models.ManyToManyField(
@@ -505,21 +565,42 @@ class Therapist(models.Model):
                     "Years treating back pain cannot exceed years in practice."
                 ),
             ),
+            models.CheckConstraint(
+                condition=~Q(client_contact="phone", contact_phone="")
+                & ~Q(client_contact="booking", booking_url=""),
+                name="therapist_client_contact_filled_in",
+                violation_error_message=(
+                    "Give the phone number or booking link clients should use."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.display_name
 
     def save(self, **kwargs):
-        # The score is a function of this row's own stored columns (and the
-        # cached site mean), so a new or edited profile is ranked at once.
-        self.qualification_score = ranking.score_of(
-            self, Therapist.objects.site_mean_rating()
-        )
+        # The score is a function of this row's own stored columns, so a new or
+        # edited profile is ranked at once (its locations' copy of it is
+        # written by the change function that follows: therapists.changes).
+        self.qualification_score = ranking.score_of(self)
         super().save(**kwargs)
 
     def get_absolute_url(self):
         return reverse("profiles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def contact_for_clients(self) -> "ClientContactDetail":
+        """How a client whose request this therapist accepted reaches them."""
+        if self.client_contact == self.ClientContact.PHONE:
+            digits = "".join(c for c in self.contact_phone if c.isdigit() or c == "+")
+            return ClientContactDetail("Phone", self.contact_phone, f"tel:{digits}")
+        if self.client_contact == self.ClientContact.BOOKING:
+            return ClientContactDetail(
+                "Online booking", self.booking_url, self.booking_url
+            )
+        return ClientContactDetail(
+            "Email", self.user.email, f"mailto:{self.user.email}"
+        )
 
     @property
     def spoken_languages(self) -> list[str]:

@@ -7,6 +7,7 @@ Django template engine, twenty cards cost more than the rest of the search page
 """
 
 import math
+from dataclasses import dataclass
 from functools import cache
 
 from django import template
@@ -65,15 +66,72 @@ def badge_markup() -> SafeString:
     )
 
 
+def back_pain_words(therapist) -> str:
+    """The card's back-pain experience in a sentence, not a code."""
+    years, percent = therapist.back_pain_years, therapist.back_pain_caseload_percent
+    if years:
+        words = f"Has treated back pain for {years} year{plural(years)}"
+    else:
+        words = "Treating back pain for less than a year"
+    if percent:
+        words += f"; about {percent}% of clients come with back pain"
+    return words
+
+
+@dataclass(frozen=True)
+class Chip:
+    words: str
+    # What the visitor searched for: shown first, with a tick.
+    searched: bool = False
+    # A condition treated, not a technique.
+    condition: bool = False
+
+
+# A card names at most this many techniques and conditions, then "+N more".
+MAX_CHIPS = 3
+
+
+def card_chips(therapist, searched=None) -> tuple[list[Chip], int]:
+    """The chips a card shows (searched techniques and conditions first) and
+    how many techniques it leaves out. Reads the prefetched techniques only."""
+    wanted = searched.techniques if searched else frozenset()
+    techniques = [link.technique for link in therapist.technique_links.all()]
+    chips = [Chip(t.name, searched=True) for t in techniques if t.slug in wanted]
+    if searched and searched.conditions:
+        # Every match treats at least one searched condition (the filter is
+        # "any of"): saying so needs no query per card.
+        first, *others = searched.conditions
+        words = " or ".join([first, *(name.lower() for name in others)])
+        chips.append(Chip(words, searched=True, condition=True))
+    chips += [Chip(t.name) for t in techniques if t.slug not in wanted]
+    return chips[:MAX_CHIPS], max(len(chips) - MAX_CHIPS, 0)
+
+
 # The search form's renderer instance holds the Jinja2 engine for app templates.
 CARDS = Jinja2()
-CARD_HELPERS = {"average_stars": average_stars, "plural": plural, "badge": badge}
+CARD_HELPERS = {
+    "average_stars": average_stars,
+    "plural": plural,
+    "badge": badge,
+    "back_pain_words": back_pain_words,
+}
 
 
 @register.simple_tag
-def result_card(therapist) -> SafeString:
-    """`{% result_card therapist %}`: one search result (autoescaped by Jinja2)."""
+def result_card(therapist, searched=None) -> SafeString:
+    """`{% result_card therapist searched %}`: one search result (autoescaped by
+    Jinja2); `searched` (therapists.filters.Searched) marks what the visitor
+    searched for and carries their place to the profile."""
     card = CARDS.get_template("therapists/result_card.html")
+    chips, more = card_chips(therapist, searched or None)
     return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
-        card.render({"therapist": therapist, **CARD_HELPERS})
+        card.render(
+            {
+                "therapist": therapist,
+                "chips": chips,
+                "more_chips": more,
+                "profile_query": searched.profile_query if searched else "",
+                **CARD_HELPERS,
+            }
+        )
     )

@@ -24,6 +24,7 @@ SHAPES = [
     "near=10001&radius=25&technique=deep-tissue&verified=on",
     "near=10001&radius=25&technique=deep-tissue&verified=on&sort=distance",
     "near=10001&radius=100&sort=rating",
+    "near=10001&radius=25&accepting=on&sort=best",
     "technique=deep-tissue&technique=trigger-point",
     "condition=sciatica&sort=reviews",
     "verified=on&sort=price",
@@ -60,13 +61,14 @@ def shape_queries(query: str):
     filterset = TherapistFilter(QueryDict(query))
     if not filterset.is_valid():
         raise CommandError(f"{query!r} is not a valid search: {filterset.errors}")
-    # The search page's own call; its paginator holds the ordered matches.
-    queryset = search(filterset.params(), 1).paginator.object_list
-    count = queryset.order_by().values("pk")
+    # The search page's own calls; a paginator holds the ordered matches (for
+    # a best match in a dense circle, those that can reach the page asked for).
+    first = search(filterset.params(), 1).paginator.object_list
+    fiftieth = search(filterset.params(), 50).paginator.object_list
     return [
-        ("count", count),
-        ("page 1", queryset[:20]),
-        ("page 50", queryset[980:1000]),
+        ("count", first.order_by().values("pk")),
+        ("page 1", first[:20]),
+        ("page 50", fiftieth[980:1000]),
     ]
 
 
