@@ -152,22 +152,12 @@ class Searched:
         return f"?{urlencode({'near': self.place})}" if self.place else ""
 
 
-# The filters a search can drop, in the panel's order, and how a chip names the
-# on/off ones; a search box with words is a filter too.
-FILTER_ORDER = (
-    "q",
-    "condition",
-    "technique",
-    "verified",
-    "accepting",
-    "mobile",
-    "accessible",
-    "min_rating",
-    "min_reviews",
-    "max_price",
-    "gender",
-    "language",
+# The filters a search can drop, in the panel's order (a search box with words is
+# a filter too): the form's order, less the fields that shape the search.
+FILTER_ORDER = tuple(
+    name for name in TherapistSearchForm.field_order if name in search.NARROWERS
 )
+# How a chip names an on/off filter.
 FLAG_WORDS = {
     "verified": "Verified licence",
     "accepting": "Accepting new clients",
