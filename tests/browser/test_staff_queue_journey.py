@@ -160,3 +160,20 @@ def test_demo_profiles_show_their_generated_photos(page, audit, screenshot):
     expect(photo).to_have_js_property("naturalWidth", 240)
     audit(page, "demo profile with its photo")
     screenshot(page, "demo-profile-photo")
+
+
+def test_a_staff_nav_stays_one_row_behind_menu_at_any_width(page):
+    # Staff have the longest nav (Verify, Staff, Conversations, Account...):
+    # wider than the page's 1180 px column, so it folds behind "Menu".
+    log_in_as_verifier(page)
+    header = page.locator(".site-header")
+    menu = page.locator(".site-nav summary")
+    verify = page.get_by_role("link", name="Verify", exact=True)
+    for width in (390, 1280, 1600):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/staff/credentials/")
+        assert header.bounding_box()["height"] < 90, f"one row at {width} px"
+        expect(menu).to_be_visible()
+        expect(verify).to_be_hidden()
+        menu.click()
+        expect(verify).to_be_visible()

@@ -55,6 +55,8 @@ def test_staff_approve_a_licence_and_the_badge_appears(page, audit, screenshot):
     page.get_by_label("Email").fill("verifier@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # A staff member's nav sits behind "Menu" at every width.
+    page.locator(".site-nav summary").click()
     page.get_by_role("link", name="Verify").click()
     expect(page.get_by_role("heading", name="Credentials to verify")).to_be_visible()
     audit(page, "verification queue")
@@ -96,6 +98,7 @@ def test_staff_approve_a_licence_and_the_badge_appears(page, audit, screenshot):
     card = page.locator("article", has_text="Quinn Alvarez")
     expect(card.get_by_text("Verified", exact=True)).to_be_visible()
 
+    page.locator(".site-nav summary").click()
     page.get_by_role("button", name="Log out").click()
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(therapist.user.username)
