@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from accounts.forms import StaffLoginForm
 from accounts.views import (
@@ -14,6 +15,11 @@ from directory import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("how-we-rank/", views.HowWeRankView.as_view(), name="how-we-rank"),
+    path(
+        "what-massage-can-do/",
+        TemplateView.as_view(template_name="massage_evidence.html"),
+        name="massage-evidence",
+    ),
     path("therapists/", include("therapists.urls")),
     path("therapists/", include("profiles.urls")),
     path("", include("reviews.urls")),
