@@ -11,6 +11,7 @@ search finds nobody, the nearest searches that would (suggestions()).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 import django_filters
@@ -146,10 +147,20 @@ class Searched:
     conditions: tuple[str, ...] = ()
     place: str = ""
 
-    @property
+    # Worked out once per page, not once per card.
+    @cached_property
     def profile_query(self) -> str:
         """The query string a card's profile link carries ("?near=10001")."""
         return f"?{urlencode({'near': self.place})}" if self.place else ""
+
+    @cached_property
+    def condition_words(self) -> str:
+        """The searched conditions as a card's chip says them: every match
+        treats at least one of them (the filter is "any of")."""
+        if not self.conditions:
+            return ""
+        first, *others = self.conditions
+        return " or ".join([first, *(name.lower() for name in others)])
 
 
 # The filters a search can drop, in the panel's order (a search box with words is

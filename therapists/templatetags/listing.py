@@ -98,11 +98,8 @@ def card_chips(therapist, searched=None) -> tuple[list[Chip], int]:
     techniques = [link.technique for link in therapist.technique_links.all()]
     chips = [Chip(t.name, searched=True) for t in techniques if t.slug in wanted]
     if searched and searched.conditions:
-        # Every match treats at least one searched condition (the filter is
-        # "any of"): saying so needs no query per card.
-        first, *others = searched.conditions
-        words = " or ".join([first, *(name.lower() for name in others)])
-        chips.append(Chip(words, searched=True, condition=True))
+        # Saying so needs no query per card: every match treats one of them.
+        chips.append(Chip(searched.condition_words, searched=True, condition=True))
     chips += [Chip(t.name) for t in techniques if t.slug not in wanted]
     return chips[:MAX_CHIPS], max(len(chips) - MAX_CHIPS, 0)
 
