@@ -509,6 +509,14 @@ class Therapist(models.Model):
     other_verified_credential_count = models.PositiveSmallIntegerField(
         default=0, editable=False
     )
+    # Reviews that count as from a verified client (reviews.stats owns them).
+    verified_review_count = models.PositiveIntegerField(default=0, editable=False)
+    verified_rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    verified_rating_average = models.FloatField(default=0, editable=False)
+    # Current recommendations from verified clinicians (recommendations owns it).
+    clinician_recommendation_count = models.PositiveSmallIntegerField(
+        default=0, editable=False
+    )
     qualification_score = models.FloatField(default=0, editable=False)
 
     objects = TherapistQuerySet.as_manager()
@@ -542,6 +550,15 @@ class Therapist(models.Model):
                 name="therapist_experience_idx",
             ),
             models.Index(
+                fields=[
+                    "is_published",
+                    "-verified_rating_average",
+                    "-verified_review_count",
+                    "-id",
+                ],
+                name="therapist_verified_rating_idx",
+            ),
+            models.Index(
                 fields=["is_published", "badge_valid_until"],
                 name="therapist_badge_idx",
             ),
@@ -557,6 +574,12 @@ class Therapist(models.Model):
             models.CheckConstraint(
                 condition=Q(rating_average__gte=0, rating_average__lte=5),
                 name="therapist_rating_average_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    verified_rating_average__gte=0, verified_rating_average__lte=5
+                ),
+                name="therapist_verified_rating_average_range",
             ),
             models.CheckConstraint(
                 condition=Q(back_pain_years__lte=models.F("years_in_practice")),
