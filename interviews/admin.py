@@ -42,6 +42,8 @@ class InterviewRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "reported_at"]
     search_fields = ["therapist__display_name", "report_reason"]
     list_select_related = ["therapist", "client"]
+    # Passed on to the therapist alone: a report does not open them to staff.
+    exclude = ["health_notes"]
     inlines = [InterviewQuestionInline, InterviewMessageInline]
 
     def get_queryset(self, request):

@@ -15,6 +15,7 @@ def interview_data(interview: InterviewRequest, for_therapist: bool = False) -> 
         "concerns": interview.concerns,
         "contact_method": interview.contact_method,
         "phone": interview.phone if shares_phone else "",
+        "health_notes": interview.health_note_labels,
         "therapist_message": interview.therapist_message,
         "created_at": interview.created_at,
         "questions": [

@@ -1,10 +1,45 @@
 from django import forms
 
-from interviews.models import MESSAGE_MAX, STANDARD_QUESTIONS, InterviewRequest
+from interviews.models import (
+    MESSAGE_MAX,
+    STANDARD_QUESTIONS,
+    HealthNote,
+    InterviewRequest,
+)
+from interviews.safety import RED_FLAGS, RedFlag, flags_answered_yes
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class SafetyScreenForm(forms.Form):
+    """The red flags, each answered yes or no, neither chosen beforehand. Never
+    saved: the view shows the advice for any "yes" (interviews.safety)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for flag in RED_FLAGS:
+            self.fields[flag.name] = forms.ChoiceField(
+                label=flag.question,
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Answer yes or no.",
+                    "invalid_choice": "Answer yes or no.",
+                },
+            )
+
+    def answered(self) -> bool:
+        """Whether the data holds an answer to any of the questions."""
+        return self.is_bound and any(name in self.data for name in self.fields)
+
+    def red_flags(self) -> list[RedFlag]:
+        """The flags answered "yes"; call after is_valid()."""
+        return flags_answered_yes(self.cleaned_data)
 
 
 class InterviewRequestForm(forms.ModelForm):
-    """A client's request. The caps on open requests are checked when it is sent
+    """A client's request, with the health notes they agree to pass on. The caps
+    on open requests are checked when it is sent
     (interviews.writing.send_request()), inside the write's lock."""
 
     own_question = forms.CharField(
@@ -22,6 +57,16 @@ class InterviewRequestForm(forms.ModelForm):
             "invalid_choice": "Choose email or phone.",
         },
     )
+    health_notes = forms.MultipleChoiceField(
+        label="Things a therapist must know",
+        choices=HealthNote.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose only from the list."},
+    )
+    share_health_notes = forms.BooleanField(required=False)
+    # Proof of a clean red-flag screen (interviews.safety); checked by the view.
+    screen_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = InterviewRequest
@@ -32,6 +77,7 @@ class InterviewRequestForm(forms.ModelForm):
             "concerns",
             "contact_method",
             "phone",
+            "health_notes",
         ]
         labels = {"phone": "Phone number (only if you prefer a call)"}
         widgets = {
@@ -39,8 +85,12 @@ class InterviewRequestForm(forms.ModelForm):
             "concerns": forms.Textarea(attrs={"rows": 3, "maxlength": 1500}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, therapist, **kwargs):
         super().__init__(*args, **kwargs)
+        self.therapist = therapist
+        self.fields[
+            "share_health_notes"
+        ].label = f"Pass these on to {therapist.display_name}"
         for index, text in enumerate(STANDARD_QUESTIONS):
             self.fields[f"question_{index}"] = forms.CharField(
                 label=f"Question {index + 1}",
@@ -60,8 +110,23 @@ class InterviewRequestForm(forms.ModelForm):
         asked.append(" ".join(self.cleaned_data.get("own_question", "").split()))
         return [question for question in asked if question]
 
+    def clean_health_notes(self) -> list[str]:
+        ticked = set(self.cleaned_data["health_notes"])
+        return [value for value in HealthNote.values if value in ticked]
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("health_notes") and not cleaned.get("share_health_notes"):
+            # Never dropped silently: the client decides, one way or the other.
+            self.add_error(
+                "share_health_notes",
+                forms.ValidationError(
+                    f"You ticked health notes: tick “Pass these on to "
+                    f"{self.therapist.display_name}” to send them, or untick "
+                    "them to send your questions without them.",
+                    code="consent_required",
+                ),
+            )
         if not self.questions():
             raise forms.ValidationError(
                 "Ask at least one question.", code="no_questions"

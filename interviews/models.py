@@ -49,6 +49,25 @@ class InterviewRequestQuerySet(models.QuerySet):
 REPORT_REASON_MAX = 2000
 
 
+class HealthNote(models.TextChoices):
+    """What a therapist must know before massaging a client: passed on with the
+    client's consent, never asked for otherwise (interviews.safety holds the
+    red-flag screen, which is never stored)."""
+
+    BLOOD_THINNERS = "blood_thinners", "Blood thinners (anticoagulants)"
+    RECENT_SURGERY = "recent_surgery", "Recent surgery"
+    BLOOD_CLOTS = (
+        "blood_clots",
+        "A history of blood clots (such as a DVT or a pulmonary embolism)",
+    )
+    OSTEOPOROSIS = "osteoporosis", "Osteoporosis (fragile bones)"
+    PREGNANCY = "pregnancy", "Pregnancy"
+    SKIN = (
+        "skin",
+        "A skin condition, or broken skin, where the massage would be",
+    )
+
+
 class InterviewRequest(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Waiting for an answer"
@@ -79,6 +98,9 @@ class InterviewRequest(models.Model):
         "How should the therapist contact you?", max_length=10, choices=Contact
     )
     phone = models.CharField(max_length=30, blank=True)
+    # HealthNote values the client ticked and agreed to pass on; [] without
+    # consent. Shown to the two parties only: not to staff, not in email.
+    health_notes = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     therapist_message = models.TextField(max_length=1500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -113,6 +135,12 @@ class InterviewRequest(models.Model):
     def shares_contact(self) -> bool:
         """Contact details travel only once the therapist accepts."""
         return self.status == self.Status.ACCEPTED
+
+    @property
+    def health_note_labels(self) -> list[str]:
+        """The health notes passed on, in words, in the form's order."""
+        passed = set(self.health_notes)
+        return [label for value, label in HealthNote.choices if value in passed]
 
     @property
     def client_name(self) -> str:

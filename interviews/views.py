@@ -10,11 +10,13 @@ from django.views.decorators.http import require_POST
 
 from core import notifications
 from core.ratelimit import RateLimited, client_ip
+from interviews import safety
 from interviews.forms import (
     AbuseReportForm,
     AnswerForm,
     InterviewRequestForm,
     MessageForm,
+    SafetyScreenForm,
 )
 from interviews.models import REPORT_REASON_MAX, InterviewMessage, InterviewRequest
 from interviews.writing import (
@@ -39,13 +41,47 @@ def notify(request, *, to: str, subject: str, body: str, link: str) -> None:
 
 @login_required
 def request_interview(request, slug):
+    """Ask a therapist before booking, in two steps: the red-flag screen, then
+    the request. Only a clean screen leads on, proven on the request's POST by a
+    signed token (or, once it has expired, by the screen answered again on the
+    same page), so a crafted POST cannot skip it. Any "yes" stops everything:
+    nothing is stored or sent, and the page says what to do instead."""
     therapist = get_object_or_404(
         Therapist.objects.published().select_related("user"), slug=slug
     )
     if therapist.user_id == request.user.pk:
         raise PermissionDenied("You cannot interview yourself.")
-    form = InterviewRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render_screen(request, therapist, SafetyScreenForm())
+    screen = SafetyScreenForm(request.POST)
+    if request.POST.get("step") == "screen":
+        if not screen.is_valid():
+            return render_screen(request, therapist, screen)
+        if screen.red_flags():
+            return render_stop(request, therapist, screen.red_flags())
+        return render_request(
+            request, therapist, InterviewRequestForm(therapist=therapist)
+        )
+
+    if screen.answered() and screen.is_valid() and screen.red_flags():
+        # A "yes" given now outweighs a clean screen before.
+        return render_stop(request, therapist, screen.red_flags())
+    form = InterviewRequestForm(request.POST, therapist=therapist)
+    token = form.data.get("screen_token", "")
+    clear = safety.is_clear_screen_token(
+        token, client=request.user, therapist=therapist
+    ) or (screen.answered() and screen.is_valid())
+    if not clear:
+        # Validated all the same, so every error shows at once.
+        form.is_valid()
+        return render_request(
+            request,
+            therapist,
+            form,
+            screen=screen if screen.answered() else SafetyScreenForm(),
+            screen_expired=bool(token),
+        )
+    if form.is_valid():
         try:
             REQUESTS.hit(f"user:{request.user.pk}", client_ip(request))
             interview = send_request(
@@ -56,20 +92,79 @@ def request_interview(request, slug):
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
+            # Health notes stay on the site: email is not private.
+            notes = (
+                " They passed on health notes for you: read them on the site "
+                "before you answer."
+                if interview.health_notes
+                else ""
+            )
             notify(
                 request,
                 to=therapist.user.email,
                 subject="A client would like to ask you some questions",
                 body=f"{request.user.first_name or 'A client'} sent you an interview "
-                "request about their back pain.",
+                f"request about their back pain.{notes}",
                 link=interview.get_absolute_url(),
             )
             messages.success(
                 request, "Your questions are sent. We will email you the answers."
             )
             return redirect(interview.get_absolute_url())
+    return render_request(request, therapist, form)
+
+
+def render_screen(request, therapist, screen: SafetyScreenForm):
+    """Step 1: the red-flag questions."""
     return render(
-        request, "interviews/request_form.html", {"form": form, "therapist": therapist}
+        request,
+        "interviews/request_form.html",
+        {"step": "screen", "screen": screen, "therapist": therapist},
+    )
+
+
+def render_request(
+    request,
+    therapist,
+    form: InterviewRequestForm,
+    *,
+    screen: SafetyScreenForm | None = None,
+    screen_expired: bool = False,
+):
+    """Step 2: the request. Without `screen`, after a clean screen: it carries a
+    fresh token. With it, the screen is asked again above the request."""
+    if screen is None:
+        token = safety.clear_screen_token(client=request.user, therapist=therapist)
+        if form.is_bound:
+            form.data = form.data.copy()  # the request's QueryDict is immutable
+            form.data["screen_token"] = token
+        else:
+            form.initial["screen_token"] = token
+    return render(
+        request,
+        "interviews/request_form.html",
+        {
+            "step": "request",
+            "form": form,
+            "screen": screen,
+            "screen_expired": screen_expired,
+            "therapist": therapist,
+        },
+    )
+
+
+def render_stop(request, therapist, flags: list[safety.RedFlag]):
+    """A "yes" to a red flag: what to do instead. Nothing was stored or sent."""
+    urgency = safety.urgency_of(flags)
+    return render(
+        request,
+        "interviews/safety_stop.html",
+        {
+            "therapist": therapist,
+            "flags": flags,
+            "emergency": urgency == safety.Urgency.EMERGENCY,
+            "advice": [flag.advice for flag in flags if flag.advice],
+        },
     )
 
 

@@ -1,9 +1,11 @@
 """Shortlist therapists, and compare them side by side."""
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -76,4 +78,26 @@ def compare(request):
         request,
         "shortlist/compare.html",
         {"comparison": comparison, "share_url": share_url},
+    )
+
+
+def compare_print(request):
+    """The comparison on paper, for a client's doctor: what anyone may see of the
+    therapists, and nothing of the client (no place, no answers to their
+    questions, whoever is logged in). Its link names the therapists alone."""
+    slugs = chosen_slugs(request.GET.getlist("t")) or shortlisted_slugs(
+        session.therapist_ids(request)
+    )
+    comparison = compare_therapists(slugs, "", AnonymousUser())
+    return render(
+        request,
+        "shortlist/compare_print.html",
+        {
+            "comparison": comparison,
+            "share_url": request.build_absolute_uri(
+                f"{reverse('shortlist:compare')}?{comparison.slugs_query}"
+            ),
+            "site_url": request.build_absolute_uri("/").rstrip("/"),
+            "printed_on": timezone.localdate(),
+        },
     )

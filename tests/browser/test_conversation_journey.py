@@ -58,6 +58,10 @@ def test_a_conversation_ends_in_contact(page, audit, screenshot):
     log_in(page, lee)
     page.goto(ada.get_absolute_url())
     page.get_by_role("link", name="Ask before booking").click()
+    # First the safety check (issue 15): "no" to every red flag.
+    for answer in page.get_by_role("radio", name="No", exact=True).all():
+        answer.check()
+    page.get_by_role("button", name="Continue").click()
     contact = page.get_by_role("group", name="How should the therapist contact you?")
     expect(contact.get_by_role("radio")).to_have_count(2)
     expect(contact.get_by_role("radio", checked=True)).to_have_count(0)

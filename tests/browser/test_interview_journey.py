@@ -59,6 +59,10 @@ def test_client_shortlists_compares_and_reads_answers(page, audit, screenshot):
 
     # Ask Ada before booking.
     page.get_by_role("link", name="Ask Ada Moreno").click()
+    # First the safety check (issue 15): "no" to every red flag.
+    for answer in page.get_by_role("radio", name="No", exact=True).all():
+        answer.check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Question 6").fill("")
     page.get_by_label("Where does it hurt?").fill("Lower back, left side")
     page.get_by_label("Since when?").fill("Since March")

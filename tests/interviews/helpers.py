@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from interviews.models import STANDARD_QUESTIONS, InterviewRequest
+from interviews.safety import RED_FLAGS
 
 QUESTIONS = [
     "How many clients with sciatica have you treated?",
@@ -14,9 +15,25 @@ def page(response) -> str:
     return response.content.decode()
 
 
+def clear_screen() -> dict:
+    """A "no" to every red flag of the safety screen."""
+    return {flag.name: "no" for flag in RED_FLAGS}
+
+
+def screened(client, therapist):
+    """The request form, as shown after a clean safety screen."""
+    url = reverse("interviews:request", kwargs={"slug": therapist.slug})
+    response = client.post(url, {"step": "screen", **clear_screen()})
+    assert response.status_code == 200
+    assert 'name="screen_token"' in page(response)
+    return response
+
+
 def request_data(**overrides) -> dict:
-    """What a client posts on the request form: every standard question kept."""
-    data = {f"question_{i}": text for i, text in enumerate(STANDARD_QUESTIONS)}
+    """What a client posts on the request form: every standard question kept,
+    and, on the same page, "no" to every red flag (as after an expired screen)."""
+    data = clear_screen()
+    data.update({f"question_{i}": text for i, text in enumerate(STANDARD_QUESTIONS)})
     data.update(
         {
             "own_question": "",

@@ -187,9 +187,11 @@ def test_client_does_not_see_answers_before_the_therapist_sends_them(
     assert "Waiting for an answer" in html
 
 
-def test_review_after_an_accepted_interview_is_from_a_verified_client(
+def test_review_after_an_accepted_interview_alone_is_not_from_a_verified_client(
     client, therapist, client_user, interview
 ):
+    # Accepting shows they talked, not that a session took place: that takes
+    # an invitation or a session both record (tests/reviews/test_sessions.py).
     client.force_login(therapist.user)
     client.post(interview.get_absolute_url(), answer_data(interview))
 
@@ -197,7 +199,7 @@ def test_review_after_an_accepted_interview_is_from_a_verified_client(
     response = client.post(review_url(therapist), factories.make_review_form_data())
     assert response.status_code == 302
     review = Review.objects.get(therapist=therapist, author=client_user)
-    assert review.is_verified_client is True
+    assert review.is_verified_client is False
 
 
 def test_review_after_a_declined_interview_is_not_from_a_verified_client(

@@ -26,8 +26,8 @@ def request_url(therapist):
     return reverse("interviews:request", kwargs={"slug": therapist.slug})
 
 
-def valid_form() -> InterviewRequestForm:
-    form = InterviewRequestForm(request_data())
+def valid_form(therapist) -> InterviewRequestForm:
+    form = InterviewRequestForm(request_data(), therapist=therapist)
     assert form.is_valid(), form.errors
     return form
 
@@ -39,7 +39,7 @@ def valid_form() -> InterviewRequestForm:
 def test_open_cap_is_checked_inside_the_write(client_user, therapist):
     """A form validated before other requests were saved (as by a request sent
     at the same moment) is still refused when it is written."""
-    form = valid_form()
+    form = valid_form(therapist)
     for _ in range(MAX_OPEN_REQUESTS):
         factories.make_interview(client=client_user)
 
@@ -54,7 +54,7 @@ def test_open_cap_is_checked_inside_the_write(client_user, therapist):
 def test_second_open_request_to_one_therapist_is_checked_inside_the_write(
     client_user, therapist
 ):
-    form = valid_form()
+    form = valid_form(therapist)
     factories.make_interview(therapist=therapist, client=client_user)
 
     with pytest.raises(ValidationError):
@@ -68,7 +68,9 @@ def test_open_requests_are_counted_after_the_clients_row_is_locked(
     client_user, therapist
 ):
     with CaptureQueriesContext(connection) as queries:
-        writing.send_request(therapist=therapist, client=client_user, form=valid_form())
+        writing.send_request(
+            therapist=therapist, client=client_user, form=valid_form(therapist)
+        )
 
     sql = [query["sql"] for query in queries.captured_queries]
     lock = next(

@@ -14,7 +14,7 @@ from interviews.models import (
 )
 from tests import factories
 from tests.accounts.helpers import field_error
-from tests.interviews.helpers import page, request_data
+from tests.interviews.helpers import page, request_data, screened
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,9 @@ def request_url(therapist):
 
 
 def top_errors(response) -> str:
-    """The errors shown above the form, not next to one field."""
+    """The errors shown above the form: its summary."""
     html = page(response)
-    start = html.find('<div class="notice notice--error" role="alert">')
+    start = html.find('<div class="notice notice--error error-summary"')
     return "" if start < 0 else html[start : html.index("</div>", start)]
 
 
@@ -62,7 +62,7 @@ def test_draft_therapist_cannot_be_asked(client, client_user):
 
 def test_form_offers_the_standard_questions_to_edit(client, client_user, therapist):
     client.force_login(client_user)
-    response = client.get(request_url(therapist))
+    response = screened(client, therapist)
     html = page(response)
     assert response.status_code == 200
     assert "Ask Dana Owner before booking" in html
@@ -198,7 +198,7 @@ def test_contact_question_offers_only_email_and_phone_none_chosen(
     client, client_user, therapist
 ):
     client.force_login(client_user)
-    response = client.get(request_url(therapist))
+    response = screened(client, therapist)
     radios = contact_radios(response)
     assert [re.search(r'value="([^"]*)"', r).group(1) for r in radios] == [
         "email",

@@ -1,7 +1,16 @@
-// The compare page's "Copy link" button. Without JavaScript the link sits in a
-// read-only field that can be selected and copied by hand.
+// Print and Copy link buttons (the compare page, the pages for a doctor). Without
+// JavaScript the page says how to print, and the link sits in a read-only field
+// that can be selected and copied by hand.
 (function () {
   "use strict";
+  var print = document.querySelector("[data-print]");
+  if (print && typeof window.print === "function") {
+    print.hidden = false;
+    var fallback = document.querySelector("[data-print-fallback]");
+    if (fallback) fallback.hidden = true;
+    print.addEventListener("click", function () { window.print(); });
+  }
+
   var button = document.querySelector("[data-copy]");
   if (!button) return;
   var field = document.getElementById(button.getAttribute("data-copy"));
