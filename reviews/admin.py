@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from reviews import stats
+from reviews import sessions, stats
 from reviews.forms import MODERATE_OWN, ReviewAdminForm
-from reviews.models import Review
+from reviews.models import Review, SessionRecord
 
 
 @admin.register(Review)
@@ -73,3 +73,53 @@ class ReviewAdmin(admin.ModelAdmin):
         therapist_ids = set(queryset.values_list("therapist_id", flat=True))
         super().delete_queryset(request, queryset)
         stats.reviews_changed(therapist_ids)
+
+
+@admin.register(SessionRecord)
+class SessionRecordAdmin(admin.ModelAdmin):
+    """Session records are made by the client and the therapist; staff only
+    read them, and delete one that is false (the client's review is then marked
+    afresh: reviews.sessions.forget_sessions())."""
+
+    list_display = [
+        "therapist",
+        "client",
+        "session_date",
+        "recorded_by_client_at",
+        "recorded_by_therapist_at",
+    ]
+    list_filter = ["session_date"]
+    search_fields = ["therapist__display_name", "client__username", "client__email"]
+    list_select_related = ["therapist", "client"]
+    date_hierarchy = "session_date"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Not one's own: the staff member's sessions as client or therapist.
+        if obj is not None and request.user.pk in (
+            obj.client_id,
+            obj.therapist.user_id,
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        ids = [record.pk for record in objs]
+        if SessionRecord.objects.filter(pk__in=ids).involving(request.user).exists():
+            perms_needed.add("session records of your own")
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        sessions.forget_sessions(SessionRecord.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        sessions.forget_sessions(queryset)

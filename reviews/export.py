@@ -1,6 +1,6 @@
 """Reviews as plain data, for a person's data export."""
 
-from reviews.models import Review
+from reviews.models import Review, SessionRecord
 
 
 def reviews_written(user) -> list[dict]:
@@ -34,4 +34,36 @@ def reviews_received(therapist) -> list[dict]:
             "created_at": review.created_at,
         }
         for review in Review.objects.filter(therapist=therapist).counted()
+    ]
+
+
+def sessions_recorded(user) -> list[dict]:
+    """The sessions a person recorded with their therapists, or that a
+    therapist recorded with them, and who has recorded each."""
+    return [
+        {
+            "therapist": record.therapist.display_name,
+            "session_date": record.session_date,
+            "recorded_by_client_at": record.recorded_by_client_at,
+            "recorded_by_therapist_at": record.recorded_by_therapist_at,
+        }
+        for record in SessionRecord.objects.filter(client=user).select_related(
+            "therapist"
+        )
+    ]
+
+
+def sessions_with_clients(therapist) -> list[dict]:
+    """The sessions a therapist and their clients recorded (the client by the
+    name the therapist already knows from the accepted request)."""
+    return [
+        {
+            "client": record.client.get_full_name(),
+            "session_date": record.session_date,
+            "recorded_by_client_at": record.recorded_by_client_at,
+            "recorded_by_therapist_at": record.recorded_by_therapist_at,
+        }
+        for record in SessionRecord.objects.filter(therapist=therapist).select_related(
+            "client"
+        )
     ]

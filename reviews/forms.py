@@ -1,6 +1,16 @@
-from django import forms
+import datetime
 
-from reviews.models import ASPECTS, Review, ReviewReport, ReviewResponse
+from django import forms
+from django.utils import timezone
+
+from reviews.models import (
+    ASPECTS,
+    SESSION_RECORD_DAYS,
+    Review,
+    ReviewReport,
+    ReviewResponse,
+)
+from reviews.sessions import clients_of, date_problem
 from therapists.models import Condition
 
 STARS = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
@@ -145,9 +155,15 @@ class ModerationForm(forms.Form):
 
 
 class ReviewListForm(forms.Form):
-    """Filter and sort the reviews on a profile (`?condition=...&sort=...`)."""
+    """Filter and sort the reviews on a profile
+    (`?condition=...&sort=...&reviews=verified`)."""
 
     condition = forms.ChoiceField(required=False, label="People with")
+    # Shown as two links (all, verified only), not as a field of the form.
+    reviews = forms.ChoiceField(
+        choices=[("", "All reviews"), ("verified", "Verified clients only")],
+        required=False,
+    )
     sort = forms.ChoiceField(
         choices=[
             ("newest", "Newest"),
@@ -166,3 +182,55 @@ class ReviewListForm(forms.Form):
             ("", "All conditions"),
             *((condition.slug, condition.name) for condition in conditions),
         ]
+
+
+class SessionRecordForm(forms.Form):
+    """A client's "I had a session on <date>" (reviews.sessions)."""
+
+    session_date = forms.DateField(
+        label="Date of the session",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the session.",
+            "invalid": "Enter the date as year-month-day, such as 2026-03-14.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        earliest = today - datetime.timedelta(days=SESSION_RECORD_DAYS)
+        self.fields["session_date"].widget.attrs.update(
+            min=earliest.isoformat(), max=today.isoformat()
+        )
+
+    def clean_session_date(self):
+        day = self.cleaned_data["session_date"]
+        if problem := date_problem(day):
+            raise forms.ValidationError(problem, code="date_out_of_range")
+        return day
+
+
+class ClientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+class TherapistSessionForm(SessionRecordForm):
+    """A therapist's "I had a session with <client> on <date>": clients whose
+    request to ask before booking they accepted."""
+
+    client = ClientChoiceField(
+        queryset=None,
+        label="Client",
+        empty_label="Choose a client…",
+        error_messages={
+            "required": "Choose the client you saw.",
+            "invalid_choice": "Choose a client from the list.",
+        },
+    )
+    field_order = ["client", "session_date"]
+
+    def __init__(self, *args, therapist, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients_of(therapist)

@@ -50,6 +50,10 @@ class ReviewQuerySet(models.QuerySet):
             return self
         return self.filter(condition__slug=condition_slug)
 
+    def from_verified_clients(self, only: bool = True) -> Self:
+        """Reviews from verified clients (all when `only` is False)."""
+        return self.filter(is_verified_client=True) if only else self
+
     def sorted_by(self, sort: str) -> Self:
         """Order by newest, helpful, highest or lowest (newest breaks ties)."""
         orders = {
@@ -335,3 +339,82 @@ class ReviewInvitation(models.Model):
     def get_absolute_url(self):
         url = reverse("reviews:write", kwargs={"slug": self.therapist.slug})
         return f"{url}?invite={self.token}"
+
+
+# A session is recorded at most this many days after it took place.
+SESSION_RECORD_DAYS = 365
+
+
+class SessionRecordQuerySet(models.QuerySet):
+    def confirmed(self) -> Self:
+        """Sessions both the client and the therapist recorded."""
+        return self.filter(
+            recorded_by_client_at__isnull=False, recorded_by_therapist_at__isnull=False
+        )
+
+    def awaiting_therapist(self) -> Self:
+        """Sessions the client recorded and the therapist has not yet."""
+        return self.filter(recorded_by_therapist_at__isnull=True)
+
+    def awaiting_client(self) -> Self:
+        """Sessions the therapist recorded and the client has not yet."""
+        return self.filter(recorded_by_client_at__isnull=True)
+
+    def involving(self, user) -> Self:
+        """Records the user is a party to, as client or as therapist."""
+        return self.filter(Q(client=user) | Q(therapist__user=user))
+
+
+class SessionRecord(models.Model):
+    """A session that took place, as its client and its therapist each record
+    it. Recorded by both, it makes the client's review of the therapist one
+    from a verified client (reviews.sessions): we check that both say so, not
+    what happened in it."""
+
+    therapist = models.ForeignKey(
+        "therapists.Therapist",
+        on_delete=models.CASCADE,
+        related_name="session_records",
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_records",
+    )
+    session_date = models.DateField("date of the session")
+    recorded_by_client_at = models.DateTimeField(null=True, blank=True)
+    recorded_by_therapist_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-session_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist", "client", "session_date"],
+                name="one_session_record_per_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(recorded_by_client_at__isnull=False)
+                | Q(recorded_by_therapist_at__isnull=False),
+                name="session_record_recorded_by_someone",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["client", "-session_date"], name="session_record_client_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"Session with {self.therapist} on {self.session_date}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Recorded by both the client and the therapist."""
+        return bool(self.recorded_by_client_at and self.recorded_by_therapist_at)
+
+    def awaits(self, side: str) -> bool:
+        """Whether this side ("client" or "therapist") has yet to record it."""
+        return getattr(self, f"recorded_by_{side}_at") is None

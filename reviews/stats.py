@@ -1,6 +1,6 @@
 """Review statistics: the totals stored on each therapist, and what the
 profile and comparison pages read from them (distribution, shares, aspect
-averages, the "consistently positive" rule).
+averages, the share from verified clients, the "consistently positive" rule).
 
 Reviews are this app's rows, so this app recounts what they move, in the same
 transaction as the change: the review totals on the therapist, and its score.
@@ -46,6 +46,15 @@ TOTALS = {
     },
     "recommend_count": Count("pk", filter=Q(would_recommend=True)),
     **{f"{name}_sum": Sum(name, default=0) for name in ASPECTS},
+    # Reviews from verified clients (reviews.sessions says who is one): the
+    # share on cards and profiles, and the average min_verified_rating filters on.
+    "verified_review_count": Count("pk", filter=Q(is_verified_client=True)),
+    "verified_rating_sum": Sum("rating", filter=Q(is_verified_client=True), default=0),
+}
+# Each stored average, and the count and sum it divides.
+AVERAGES = {
+    "rating_average": ("rating_sum", "rating_count"),
+    "verified_rating_average": ("verified_rating_sum", "verified_review_count"),
 }
 
 
@@ -88,11 +97,14 @@ def recount(therapists: QuerySet, *, rescore: bool = True) -> None:
     )
     # The same division as _with_average(): a float divided by an integer.
     therapists.update(
-        rating_average=Case(
-            When(rating_count=0, then=Value(0.0)),
-            default=Cast("rating_sum", FloatField()) / F("rating_count"),
-            output_field=FloatField(),
-        )
+        **{
+            average: Case(
+                When(**{count: 0}, then=Value(0.0)),
+                default=Cast(total, FloatField()) / F(count),
+                output_field=FloatField(),
+            )
+            for average, (total, count) in AVERAGES.items()
+        }
     )
     if rescore:
         therapists.rerank()
@@ -111,9 +123,11 @@ def _totals_by_therapist(therapist_ids) -> dict[int, dict]:
 
 
 def _with_average(totals: dict) -> dict:
-    count = totals["rating_count"]
-    average = totals["rating_sum"] / count if count else 0.0
-    return {**totals, "rating_average": average}
+    averages = {
+        average: totals[total] / totals[count] if totals[count] else 0.0
+        for average, (total, count) in AVERAGES.items()
+    }
+    return {**totals, **averages}
 
 
 def with_recent_negative(therapists: QuerySet) -> QuerySet:
@@ -136,6 +150,21 @@ class ReviewSummary:
     @property
     def average(self) -> float:
         return self.therapist.rating_average
+
+    @property
+    def verified_count(self) -> int:
+        """Counted reviews from verified clients."""
+        return self.therapist.verified_review_count
+
+    @property
+    def verified_average(self) -> float:
+        """The average rating of the reviews from verified clients."""
+        return self.therapist.verified_rating_average
+
+    @property
+    def verified_percent(self) -> int:
+        """Share of counted reviews that come from verified clients."""
+        return round(100 * self.verified_count / self.count) if self.count else 0
 
     @property
     def distribution(self) -> list[dict]:

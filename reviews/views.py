@@ -26,7 +26,7 @@ from reviews.models import (
     ReviewReport,
     ReviewResponse,
 )
-from reviews.writing import REPORTS, moderate, submit_review
+from reviews.writing import REPORTS, author_was_verified, moderate, submit_review
 from therapists.models import Therapist
 
 INVITATION_NOT_VALID = (
@@ -80,6 +80,8 @@ def write_review(request, slug):
             "therapist": therapist,
             "replacing": form.instance if form.instance.pk else current.first(),
             "invitation": invitation,
+            "verified_client": invitation is not None
+            or author_was_verified(therapist, request.user),
         },
     )
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from core.locks import lock_user
 from core.ratelimit import Limit
-from interviews.models import InterviewRequest
 from reviews import moderation, stats
 from reviews.forms import MODERATE_OWN, ReviewForm
 from reviews.models import (
@@ -28,6 +27,7 @@ from reviews.models import (
     Review,
     ReviewInvitation,
     ReviewResponse,
+    SessionRecord,
 )
 from therapists.models import Therapist
 
@@ -158,16 +158,18 @@ def spend_invitation(invitation, *, therapist: Therapist, author) -> bool:
 
 
 def author_was_verified(therapist, author) -> bool:
-    """A verified client: the therapist accepted their interview request, or they
-    once used an invitation from this therapist."""
-    accepted = InterviewRequest.objects.filter(
-        therapist=therapist, client=author, status=InterviewRequest.Status.ACCEPTED
-    )
+    """A verified client: they once used an invitation from this therapist, or
+    they and the therapist both recorded a session together (reviews.sessions).
+    An accepted interview request alone is not enough: it shows they talked,
+    not that a session took place."""
     invited = ReviewInvitation.objects.filter(therapist=therapist, used_by=author)
+    sessions = SessionRecord.objects.confirmed().filter(
+        therapist=therapist, client=author
+    )
     # Both questions in one query.
     return (
         Therapist.objects.filter(pk=therapist.pk)
-        .filter(Exists(accepted) | Exists(invited))
+        .filter(Exists(invited) | Exists(sessions))
         .exists()
     )
 

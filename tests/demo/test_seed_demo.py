@@ -93,6 +93,32 @@ def test_stored_aggregates_equal_a_fresh_recount():
         assert distribution == therapist.rating_count
 
 
+def test_every_verified_review_has_what_makes_it_one():
+    from reviews.models import ReviewInvitation, SessionRecord
+
+    seed()
+    verified = list(
+        Review.objects.filter(is_verified_client=True).values_list(
+            "therapist_id", "author_id"
+        )
+    )
+    invited = set(
+        ReviewInvitation.objects.filter(used_by__isnull=False).values_list(
+            "therapist_id", "used_by_id"
+        )
+    )
+    sessions = set(
+        SessionRecord.objects.confirmed().values_list("therapist_id", "client_id")
+    )
+    assert verified and invited and sessions
+    assert set(verified) == invited | sessions
+    for therapist in Therapist.objects.all():
+        counted = Review.objects.counted().filter(
+            therapist=therapist, is_verified_client=True
+        )
+        assert therapist.verified_review_count == counted.count()
+
+
 def test_search_documents_are_built():
     seed()
     assert Therapist.objects.search("massage").exists()

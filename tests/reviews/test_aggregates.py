@@ -33,12 +33,22 @@ def assert_matches_recount(therapist):
             f"{aspect}_sum": sum(getattr(review, aspect) for review in counted)
             for aspect in ASPECTS
         },
+        **verified_totals(counted),
     }
     assert {field: getattr(stored, field) for field in expected} == expected
     assert stored.qualification_score == ranking.qualification_score(
         ranking.inputs_of(stored)
     )
     return stored
+
+
+def verified_totals(counted) -> dict:
+    verified = [review.rating for review in counted if review.is_verified_client]
+    return {
+        "verified_review_count": len(verified),
+        "verified_rating_sum": sum(verified),
+        "verified_rating_average": sum(verified) / len(verified) if verified else 0.0,
+    }
 
 
 def logged_in_as(user) -> Client:
@@ -253,3 +263,40 @@ def test_figures_match_a_recount_after_every_step(therapist, other_therapist):
     assert stored.rating_count == 2  # Cy's published 3 and Ben's second 3
     assert stored.rating_average == 3.0
     assert Therapist.objects.get(pk=other_therapist.pk).rating_count == 0
+
+
+def test_reviews_from_verified_clients_are_counted_apart(therapist, moderator):
+    invited, sessioned, plain = (factories.make_user() for _ in range(3))
+    invitation = factories.make_invitation(therapist)
+    logged_in_as(invited).post(
+        reverse("reviews:write", kwargs={"slug": therapist.slug})
+        + f"?invite={invitation.token}",
+        factories.make_review_form_data(rating=5),
+    )
+    factories.make_session_record(therapist, sessioned)
+    removed = write(sessioned, therapist, rating=2, would_recommend=None)
+    write(plain, therapist, rating=1, would_recommend=None)
+
+    stored = assert_matches_recount(therapist)
+    assert (stored.verified_review_count, stored.verified_rating_sum) == (2, 7)
+    assert stored.verified_rating_average == 3.5
+    assert stats.summary_of(stored).verified_percent == 67
+
+    factories.make_report(removed)
+    decide(moderator, removed, "remove")
+
+    stored = assert_matches_recount(therapist)
+    assert (stored.verified_review_count, stored.verified_rating_average) == (1, 5.0)
+
+
+def test_a_bulk_recount_gives_the_same_verified_totals(therapist):
+    factories.make_reviews(therapist, [5, 3], is_verified_client=True)
+    factories.make_reviews(therapist, [1])
+    Therapist.objects.filter(pk=therapist.pk).update(
+        verified_review_count=0, verified_rating_sum=0, verified_rating_average=0
+    )
+
+    stats.recount(Therapist.objects.filter(pk=therapist.pk))
+
+    stored = assert_matches_recount(therapist)
+    assert (stored.verified_review_count, stored.verified_rating_average) == (2, 4.0)
