@@ -186,9 +186,10 @@ def test_checklist_is_before_you_publish_only_until_published(client):
     assert "Before you publish" not in response.content.decode()
 
 
-def test_never_confirmed_availability_is_said_plainly(client, owner):
-    owner.accepting_confirmed_on = None
+def test_never_confirmed_details_are_said_plainly(client, owner):
+    owner.details_confirmed_on = None
     owner.save()
     page = client.get(HOME_URL).content.decode()
-    assert "You have not confirmed this yet." in page
-    assert "confirmed this never" not in page
+    assert "You have not confirmed them yet" in page
+    assert "Not confirmed by the therapist yet." in page
+    assert "confirmed them on None" not in page

@@ -70,6 +70,7 @@ ENDPOINTS = [
     Endpoint("credential-evidence", "get", "credential"),
     Endpoint("publish", "post"),
     Endpoint("invite", "post"),
+    Endpoint("confirm-details", "post"),
 ]
 EVIDENCE = Endpoint("credential-evidence", "get", "credential")
 EDITOR_ENDPOINTS = [e for e in ENDPOINTS if e != EVIDENCE]
@@ -312,7 +313,9 @@ def test_owner_can_use_every_dashboard_url(client, world, endpoint):
         assert snapshot() != before
 
 
-@pytest.mark.parametrize("name", ["photo-delete", "publish", "invite"])
+@pytest.mark.parametrize(
+    "name", ["photo-delete", "publish", "invite", "confirm-details"]
+)
 def test_post_only_urls_refuse_get_and_change_nothing(client, world, name):
     client.force_login(world.owner.user)
     before = snapshot()

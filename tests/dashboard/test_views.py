@@ -135,8 +135,8 @@ def profile_data(**overrides) -> dict:
     return data
 
 
-def test_profile_editor_saves_every_field_and_confirms_availability(client, owner):
-    owner.accepting_confirmed_on = days_from_today(-200)
+def test_profile_editor_saves_every_field_and_confirms_details(client, owner):
+    owner.details_confirmed_on = days_from_today(-200)
     owner.save()
     assert not Therapist.objects.search("Quillbrook").exists()
 
@@ -157,7 +157,7 @@ def test_profile_editor_saves_every_field_and_confirms_availability(client, owne
     assert owner.accepting_new_clients is False
     assert owner.offers_mobile_visits is True
     assert owner.wheelchair_accessible is True
-    assert owner.accepting_confirmed_on == today()
+    assert owner.details_confirmed_on == today()
     assert sorted(owner.languages.values_list("code", flat=True)) == ["en", "es"]
     assert sorted(owner.conditions.values_list("slug", flat=True)) == [
         "herniated-disc",
@@ -667,6 +667,8 @@ def test_credential_already_registered_by_anyone_is_refused(
 
 @pytest.fixture
 def verified_credential(owner):
+    # The badge needs a licence from a state where the therapist practises.
+    factories.make_location(owner, "10001")
     credential = factories.make_credential(
         owner,
         issuer="New York State Education Department",
@@ -827,17 +829,17 @@ def test_dashboard_warns_of_an_expired_credential(client, owner):
     ("confirmed_days_ago", "reminded"),
     [(None, True), (61, True), (60, False), (3, False)],
 )
-def test_dashboard_reminds_to_confirm_availability_after_60_days(
+def test_dashboard_asks_to_confirm_details_after_60_days(
     client, owner, confirmed_days_ago, reminded
 ):
-    owner.accepting_confirmed_on = (
+    owner.details_confirmed_on = (
         None if confirmed_days_ago is None else days_from_today(-confirmed_days_ago)
     )
     owner.save()
 
     page = client.get(HOME_URL).content.decode()
 
-    assert ("Are you still accepting new clients?" in page) is reminded
+    assert ("Are your details still right?" in page) is reminded
 
 
 def checklist_state(response) -> dict[str, bool]:

@@ -10,6 +10,7 @@ from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 from therapists import ranking
+from therapists.models import Therapist as LiveTherapist
 
 BATCH = 2000
 
@@ -18,11 +19,21 @@ def rescore_everyone(apps, schema_editor):
     """TherapistQuerySet.rerank() and copy_to_locations(only_score=True), for
     every therapist, on the historical models."""
     therapist_model = apps.get_model("therapists", "Therapist")
-    fields = ["pk", "qualification_score", *ranking.INPUT_FIELDS]
+    # The formula reads columns that later migrations add (issue 15): here they
+    # hold what those migrations first give them, their field's default.
+    known = {field.name for field in therapist_model._meta.get_fields()}
+    later = {
+        name: LiveTherapist._meta.get_field(name).get_default()
+        for name in ranking.INPUT_FIELDS
+        if name not in known
+    }
+    fields = ["pk", "qualification_score", *(set(ranking.INPUT_FIELDS) - set(later))]
     changed = []
     for therapist in (
         therapist_model.objects.only(*fields).order_by("pk").iterator(chunk_size=BATCH)
     ):
+        for name, default in later.items():
+            setattr(therapist, name, default)
         score = ranking.score_of(therapist)
         if score != therapist.qualification_score:
             therapist.qualification_score = score
