@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from accounts.throttling import LockoutMessageMixin
+from clinicians.models import Clinician
+from therapists.models import US_STATES
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -76,6 +78,56 @@ class SignUpForm(BaseUserCreationForm):
         if commit:
             user.save()
         return user
+
+
+class ClinicianSignUpForm(SignUpForm):
+    """Sign up as a clinician who recommends therapists: the account, as any
+    sign-up, and who they are and where they practise. Their licence is
+    submitted once the address is confirmed."""
+
+    role = None
+    display_name = forms.CharField(
+        label="Your name as patients know you",
+        max_length=120,
+        help_text="For example “Dr. Maya Chen” or “Sam Ortiz, DPT”.",
+    )
+    profession = forms.ChoiceField(
+        label="Profession",
+        choices=[("", "Choose…"), *Clinician.Profession.choices],
+        error_messages={"required": "Choose your profession."},
+    )
+    practice_name = forms.CharField(label="Practice or clinic", max_length=160)
+    city = forms.CharField(label="City", max_length=80)
+    state = forms.ChoiceField(
+        label="State",
+        choices=[("", "Choose…"), *US_STATES],
+        error_messages={"required": "Choose the state where you practise."},
+    )
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "display_name",
+        "profession",
+        "practice_name",
+        "city",
+        "state",
+        "email",
+        "password1",
+        "password2",
+    ]
+
+    def clinician(self, user) -> Clinician:
+        """The clinician profile for the new `user`, unsaved."""
+        cleaned = self.cleaned_data
+        return Clinician(
+            user=user,
+            display_name=cleaned["display_name"].strip(),
+            profession=cleaned["profession"],
+            practice_name=cleaned["practice_name"].strip(),
+            city=cleaned["city"].strip(),
+            state=cleaned["state"],
+        )
 
 
 class EmailLoginForm(LockoutMessageMixin, AuthenticationForm):

@@ -22,12 +22,14 @@ from django.views.generic import FormView, TemplateView, View
 from accounts import throttling
 from accounts.data import delete_account, personal_data
 from accounts.forms import (
+    ClinicianSignUpForm,
     DeleteAccountForm,
     EmailLoginForm,
     ResendConfirmationForm,
     SignUpForm,
 )
 from accounts.tokens import email_confirmation_token
+from clinicians.models import Clinician
 from core.notifications import notify
 from shortlist import session as shortlist
 from therapists.models import Therapist
@@ -51,9 +53,12 @@ def send_confirmation_email(request, user) -> None:
 
 @transaction.atomic
 def sign_up(*, form: SignUpForm):
-    """Create the account and, for a therapist, an unpublished draft profile."""
+    """Create the account and, for a therapist, an unpublished draft profile;
+    for a clinician, their clinician profile (not verified yet)."""
     user = form.save()
-    if form.cleaned_data["role"] == "therapist":
+    if isinstance(form, ClinicianSignUpForm):
+        form.clinician(user).save()
+    elif form.cleaned_data["role"] == "therapist":
         Therapist.objects.create_draft(user=user)
     return user
 
@@ -78,6 +83,17 @@ class SignUpView(FormView):
         user = sign_up(form=form)
         send_confirmation_email(self.request, user)
         return render(self.request, "accounts/check_email.html", {"email": user.email})
+
+
+class ClinicianSignUpView(SignUpView):
+    """Sign up as a clinician (linked from the sign-up page): limited, confirmed
+    and mailed as every sign-up."""
+
+    template_name = "accounts/clinician_signup.html"
+    form_class = ClinicianSignUpForm
+
+    def get_initial(self):
+        return {}
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,16 +158,25 @@ class ResendConfirmationView(FormView):
 
 
 def account_home(request):
-    """Where logging in lands: therapists on the dashboard, clients on their account."""
+    """Where logging in lands: therapists on the dashboard, clinicians on their
+    clinician page, clients on their account."""
     if not request.user.is_authenticated:
         return redirect("login")
     if Therapist.objects.of_user(request.user).exists():
         return redirect("dashboard:home")
+    if Clinician.objects.of_user(request.user).exists():
+        return redirect("recommendations:clinician-home")
     return redirect("accounts:me")
 
 
 class MyAccountView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/me.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            own_clinician=Clinician.objects.of_user(self.request.user).first(),
+            **kwargs,
+        )
 
 
 class ExportDataView(LoginRequiredMixin, View):

@@ -1,15 +1,9 @@
 """When a profile may be published: the checklist the dashboard shows, and
 taking a profile out of search once it has a gap."""
 
-import datetime
-
-from django.utils import timezone
-
 from therapists import changes
 from therapists.models import Therapist
 from verification.models import Credential
-
-AVAILABILITY_CHECK_DAYS = 60
 
 
 def checklist(therapist: Therapist) -> list[dict]:
@@ -64,11 +58,3 @@ def unpublish_if_incomplete(therapist: Therapist) -> bool:
         set_published(therapist, False)
         return True
     return False
-
-
-def needs_availability_check(therapist: Therapist) -> bool:
-    """True when "accepting new clients" was last confirmed over 60 days ago."""
-    if therapist.accepting_confirmed_on is None:
-        return True
-    age = timezone.localdate() - therapist.accepting_confirmed_on
-    return age > datetime.timedelta(days=AVAILABILITY_CHECK_DAYS)

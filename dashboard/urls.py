@@ -42,5 +42,6 @@ urlpatterns = [
         name="credential-evidence",
     ),
     path("publish/", dashboard.publish, name="publish"),
+    path("confirm-details/", dashboard.confirm_details, name="confirm-details"),
     path("invitations/", dashboard.invite, name="invite"),
 ]

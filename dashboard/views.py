@@ -24,9 +24,9 @@ from django.views.generic import (
 
 from core.files import delete_on_commit
 from core.ratelimit import RateLimited, client_ip
-from dashboard import publication
+from dashboard import confirmation, publication
 from reviews.writing import INVITATIONS, create_invitation
-from therapists import changes, uploads
+from therapists import changes, freshness, uploads
 from therapists.forms import (
     LocationForm,
     PhotoForm,
@@ -34,7 +34,7 @@ from therapists.forms import (
     TherapistProfileForm,
 )
 from therapists.models import Therapist
-from verification import decisions
+from verification import badges, decisions
 from verification.forms import CredentialForm
 from verification.models import Credential
 
@@ -94,9 +94,10 @@ class DashboardView(OwnerMixin, TemplateView):
             locations=self.therapist.locations.all(),
             invitations=self.therapist.invitations.all()[:10],
             technique_links=self.therapist.technique_links.select_related("technique"),
-            needs_availability_check=publication.needs_availability_check(
-                self.therapist
-            ),
+            needs_confirmation=confirmation.needs_confirmation(self.therapist),
+            confirmation=self.therapist.details_confirmation,
+            stale_from=confirmation.stale_from(self.therapist),
+            fresh_days=freshness.FRESH_DAYS,
             **kwargs,
         )
 
@@ -183,6 +184,8 @@ class LocationCreateView(OwnerMixin, CreateView):
         form.instance.therapist = self.therapist
         form.save()
         changes.locations_changed(self.therapist)
+        # The badge needs a licence from a state where they practise.
+        badges.practice_states_changed([self.therapist.pk])
         return self.finished("The location is added.")
 
 
@@ -198,6 +201,7 @@ class LocationUpdateView(OwnedObjectMixin, UpdateView):
     def form_valid(self, form):
         form.save()
         changes.locations_changed(self.therapist)
+        badges.practice_states_changed([self.therapist.pk])
         return self.finished("The location is saved.")
 
 
@@ -213,6 +217,7 @@ class LocationDeleteView(OwnedObjectMixin, DeleteView):
     def form_valid(self, form):
         self.object.delete()
         changes.locations_changed(self.therapist)
+        badges.practice_states_changed([self.therapist.pk])
         return self.finished("The location is removed.")
 
 
@@ -304,6 +309,22 @@ def invite(request):
         return redirect("dashboard:home")
     link = request.build_absolute_uri(invitation.get_absolute_url())
     messages.success(request, f"Send this one-time link to your client: {link}")
+    return redirect("dashboard:home")
+
+
+@require_POST
+@login_required
+def confirm_details(request):
+    """One click: the therapist confirms every detail clients rely on is still
+    right (therapists.freshness)."""
+    therapist = own_therapist(request)
+    with transaction.atomic():
+        changes.details_confirmed(therapist)
+    messages.success(
+        request,
+        "Thank you: your profile shows your details as confirmed on "
+        f"{freshness.short_date(therapist.details_confirmed_on)}.",
+    )
     return redirect("dashboard:home")
 
 

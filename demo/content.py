@@ -39,6 +39,11 @@ STATE_BOARDS = {
     "AZ": "Arizona State Board of Massage Therapy",
 }
 
+# How the public profile names a board roster the demo's licences were checked
+# against ("per the Colorado roster (DORA open data)"); others are
+# "<State> board roster".
+ROSTER_SOURCES = {"CO": "Colorado roster (DORA open data)"}
+
 FIRST_NAMES = """Maria Sofia Aisha Emily Grace Hannah Olivia Priya Mei Keiko Fatima
 Chloe Isabel Lucia Nadia Rachel Sarah Tara Yuki Zoe Amara Bianca Carmen Dana
 Elena Farah Gabriela Ingrid Jasmine Leah Monica Naomi Rosa Simone Valeria
@@ -139,4 +144,40 @@ TECHNIQUE_CERTIFICATES = [
 ASSOCIATIONS = [
     "American Massage Therapy Association (AMTA)",
     "Associated Bodywork & Massage Professionals (ABMP)",
+]
+
+# Reports of incorrect information waiting for staff (corrections).
+CORRECTION_REPORTS = [
+    (
+        "not_accepting",
+        "I called twice this month and was told they have a waiting list until spring.",
+    ),
+    ("price", "The studio charges $140 for an hour now, not what the profile says."),
+    ("closed", "The Main Street studio has closed; the sign says they moved."),
+    ("other", "The profile says they speak Spanish, but nobody at the studio does."),
+]
+
+# Clinicians who recommend therapists (recommendations): name, profession,
+# practice, city, state, the board that licensed them, and whether staff have
+# verified the licence yet (an unverified one waits in the staff queue).
+CLINICIANS = [
+    ("Dr. Maya Chen", "physician", "Lakeside Spine Clinic", "New York", "NY",
+     "New York State Board for Medicine", True),
+    ("Sam Ortiz, DPT", "physical_therapist", "Ortiz Physical Therapy", "Brooklyn",
+     "NY", "New York State Board for Physical Therapy", True),
+    ("Dr. Priya Natarajan, DC", "chiropractor", "Back in Motion Chiropractic",
+     "Los Angeles", "CA", "California Board of Chiropractic Examiners", True),
+    ("Jordan Blake, NP", "nurse_practitioner", "Eastside Family Health",
+     "Chicago", "IL", "Illinois Department of Financial and Professional "
+     "Regulation", False),
+]  # fmt: skip
+CLINICIAN_STATEMENTS = [
+    "I refer patients with chronic low back pain to this therapist, and they "
+    "come back moving better.",
+    "Several of my patients with sciatica have seen this therapist alongside "
+    "their exercise programme; the notes I get back are careful and useful.",
+    "I have worked with this therapist on post-surgical back patients for years: "
+    "gentle, communicative and knows when to send someone back to me.",
+    "I send patients here once red flags are ruled out; they pace the work well "
+    "with physical therapy.",
 ]

@@ -47,12 +47,16 @@ INSTALLED_APPS = [
     "core",
     # Ground floor, then each floor above it (docs/architecture.md).
     "therapists",
+    "clinicians",
     "verification",
     "interviews",
     "reviews",
+    "recommendations",
     "shortlist",
     "profiles",
+    "states",
     "dashboard",
+    "corrections",
     "accounts",
     "demo",
 ]
@@ -210,6 +214,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Back Care Directory <no-reply@backcare.example>"
 )
+# Where the site is, for links in mail sent outside a request (the daily
+# `remind_stale_details` job).
+SITE_ADDRESS = os.environ.get("DJANGO_SITE_ADDRESS", "http://127.0.0.1:8000")
 if os.environ.get("DJANGO_SMTP_HOST") or not DEBUG:
     MAILERS = {
         "default": {

@@ -1,8 +1,11 @@
 """Site-wide pages: home and how we rank."""
 
+import datetime
+
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from therapists import ranking
+from therapists import freshness, ranking
 from therapists.models import Condition, Technique
 
 
@@ -21,7 +24,9 @@ class HowWeRankView(TemplateView):
     template_name = "how_we_rank.html"
 
     def get_context_data(self, **kwargs):
-        # Two made-up therapists: one well reviewed, one with a single review.
+        # Two made-up therapists: one well reviewed, one with a single review
+        # (and details not confirmed for four months).
+        today = timezone.localdate()
         example = ranking.RankingInputs(
             verified_licences=1,
             verified_certifications=1,
@@ -31,6 +36,7 @@ class HowWeRankView(TemplateView):
             rating_sum=110,
             positive_count=22,
             recommend_count=21,
+            details_confirmed_on=today - datetime.timedelta(days=20),
         )
         newcomer = ranking.RankingInputs(
             verified_licences=1,
@@ -41,6 +47,7 @@ class HowWeRankView(TemplateView):
             rating_sum=5,
             positive_count=1,
             recommend_count=1,
+            details_confirmed_on=today - datetime.timedelta(days=120),
         )
         # Near a place: the issue's case, a high score far away against a
         # lower one around the corner.
@@ -65,6 +72,10 @@ class HowWeRankView(TemplateView):
                 for score, miles in (far, close)
             ],
             full_weight=ranking.REVIEWS_FOR_FULL_WEIGHT,
+            fresh_days=freshness.FRESH_DAYS,
+            freshness_points=ranking.FRESHNESS_POINTS,
+            clinician_points_each=ranking.CLINICIAN_POINTS_EACH,
+            clinician_points_max=ranking.CLINICIAN_POINTS_MAX,
             to_judge=ranking.REVIEWS_TO_JUDGE,
             rating_floor=ranking.RATING_FLOOR,
             example_parts=ranking.score_parts(example),

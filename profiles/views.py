@@ -3,9 +3,14 @@ them (credentials, reviews, ranking, the visitor's shortlist), and how far they
 are from the place the visitor searched near (?near=, carried by the search's
 result cards)."""
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import QueryDict
+from django.utils import timezone
 from django.views.generic import DetailView
 
+from recommendations import writing as recommending
+from recommendations.models import Recommendation
 from reviews import stats
 from reviews.forms import ReviewListForm
 from reviews.models import Review
@@ -19,6 +24,7 @@ from verification.models import Credential
 
 # The longest place the search accepts (TherapistFilter's `near`).
 PLACE_MAX_LENGTH = 60
+REVIEWS_PER_PAGE = 20
 
 
 def searched_place(text: str) -> tuple[str, GeoPoint | None]:
@@ -38,7 +44,9 @@ class TherapistDetailView(DetailView):
     template_name = "profiles/therapist_detail.html"
 
     def get_queryset(self):
-        therapists = Therapist.objects.visible_to(self.request.user).for_profile()
+        user = self.request.user
+        therapists = Therapist.objects.visible_to(user).for_profile()
+        therapists = recommending.with_viewer(therapists, user)
         return stats.with_recent_negative(therapists).prefetch_related(
             Prefetch("credentials", queryset=Credential.objects.for_profile())
         )
@@ -50,19 +58,28 @@ class TherapistDetailView(DetailView):
         review_form.is_valid()
         # A bad value in one field does not throw away the other.
         chosen = getattr(review_form, "cleaned_data", {})
+        verified_only = chosen.get("reviews") == "verified"
         reviews = (
             Review.objects.filter(therapist=therapist)
             .for_profile()
             .about(chosen.get("condition") or None)
+            .from_verified_clients(verified_only)
             .sorted_by(chosen.get("sort") or "newest")
         )
         summary = stats.summary_of(therapist)
+        paginator = Paginator(reviews, REVIEWS_PER_PAGE)
+        if not chosen.get("condition"):
+            # The stored totals count these very reviews: no COUNT query.
+            paginator.count = summary.verified_count if verified_only else summary.count
         place, point = searched_place(self.request.GET.get("near", ""))
         # Sets the nearest location and its distance (none without a place).
         measure([therapist], point)
         states = {location.state for location in therapist.locations.all()}
         return super().get_context_data(
-            recent_reviews=reviews[:20],
+            recommendations=Recommendation.objects.for_profile_of(therapist),
+            recommender=recommending.viewer_of(therapist, self.request.user),
+            recent_reviews=paginator.get_page(self.request.GET.get("page")),
+            verified_only=verified_only,
             conditions_treated=[c for c in conditions if c.chosen],
             techniques_offered=sorted(
                 (t for t in techniques if t.chosen),
@@ -76,9 +93,33 @@ class TherapistDetailView(DetailView):
                 therapist, miles=therapist.distance_miles, place=place
             ),
             licence_notes=jurisdictions.licence_notes(states),
+            practice_states=jurisdictions.states_of(states),
             on_shortlist=therapist.pk in shortlist.therapist_ids(self.request),
             # By id: comparing users would load the owner's account row.
             is_owner=therapist.user_id is not None
             and therapist.user_id == self.request.user.pk,
+            **kwargs,
+        )
+
+
+class TherapistPrintView(TherapistDetailView):
+    """The profile on paper, for a client to take or send to their doctor: what
+    anyone may see of a published profile, and nothing of the visitor (not the
+    place they searched, not their filters: the address is read for the slug
+    alone), with the public profile's address and the date printed."""
+
+    template_name = "profiles/therapist_print.html"
+
+    def setup(self, request, *args, **kwargs):
+        request.GET = QueryDict()
+        super().setup(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            printed_on=timezone.localdate(),
+            public_url=self.request.build_absolute_uri(self.object.get_absolute_url()),
             **kwargs,
         )

@@ -80,6 +80,10 @@ class Column:
     def other_location_count(self) -> int:
         return max(len(self.therapist.locations.all()) - 1, 0)
 
+    @property
+    def score_maximum(self) -> int:
+        return ranking.MAX_SCORE
+
 
 @dataclass
 class Comparison:
@@ -117,6 +121,12 @@ class Comparison:
         """The query string of the share link: slugs and the place, nothing else."""
         pairs = [("t", column.therapist.slug) for column in self.columns]
         return urlencode(pairs + ([("near", self.place)] if self.place else []))
+
+    @property
+    def slugs_query(self) -> str:
+        """The query string of the page for a doctor and of its link: the
+        therapists alone, not even the place."""
+        return urlencode([("t", column.therapist.slug) for column in self.columns])
 
 
 def compare_therapists(slugs: list[str], near: str, user) -> Comparison:

@@ -127,7 +127,13 @@ def make_location(therapist=None, zip_code="10001", **overrides):
     }
     fields.update(overrides)
     location = PracticeLocation.objects.create(**fields)
-    _upkeep(therapist, lambda: changes.locations_changed(therapist))
+
+    def recount():
+        # As the dashboard does: the badge depends on where they practise.
+        changes.locations_changed(therapist)
+        badges.practice_states_changed([therapist.pk])
+
+    _upkeep(therapist, recount)
     return location
 
 
@@ -351,6 +357,86 @@ def make_interview(
         for position, (text, a) in enumerate(zip(texts, answers, strict=True))
     )
     return interview
+
+
+def make_session_record(therapist=None, client=None, *, confirmed=True, **overrides):
+    """A session record: recorded by the client, and by the therapist too
+    unless `confirmed` is False. Marks nothing: see reviews.sessions."""
+    from reviews.models import SessionRecord
+
+    now = timezone.now()
+    fields = {
+        "therapist": therapist or make_therapist(),
+        "client": client or make_user(),
+        "session_date": timezone.localdate() - datetime.timedelta(days=7),
+        "recorded_by_client_at": now,
+        "recorded_by_therapist_at": now if confirmed else None,
+    }
+    fields.update(overrides)
+    return SessionRecord.objects.create(**fields)
+
+
+def make_clinician(verified=True, **overrides):
+    """A clinician; `verified` gives them a current, verified state licence
+    (recounted as the site does, so their verified date is stored)."""
+    from clinicians.models import Clinician
+
+    fields = {
+        "display_name": "Dr. Maya Chen",
+        "profession": Clinician.Profession.PHYSICIAN,
+        "practice_name": "Lakeside Spine Clinic",
+        "city": "Denver",
+        "state": "CO",
+    }
+    fields.update(overrides)
+    if "user" not in fields:
+        fields["user"] = make_user()
+    clinician = Clinician.objects.create(**fields)
+    if verified:
+        make_licence(clinician)
+    return clinician
+
+
+def make_licence(clinician, **overrides):
+    """A clinician's state licence, verified unless a status is given;
+    recounts the clinician (and reloads it)."""
+    n = next(_counter)
+    fields = {
+        "clinician": clinician,
+        "kind": Credential.Kind.STATE_LICENCE,
+        "issuer": "Colorado Medical Board",
+        "number": f"DR-{n:06d}",
+        "jurisdiction": clinician.state,
+        "expires_on": timezone.localdate() + datetime.timedelta(days=365),
+        "status": Credential.Status.VERIFIED,
+    }
+    fields.update(overrides)
+    if fields["status"] == Credential.Status.VERIFIED:
+        fields.setdefault("verified_at", timezone.now())
+        fields.setdefault("verification_method", Credential.Method.DOCUMENT_REVIEW)
+    licence = Credential.objects.create(**fields)
+    badges.clinicians_changed([clinician.pk])
+    clinician.refresh_from_db()
+    return licence
+
+
+def make_recommendation(
+    clinician=None,
+    therapist=None,
+    statement="I refer patients with chronic low back pain to them.",
+):
+    """A current recommendation, written and recounted as the site does (the
+    therapist is reloaded)."""
+    from recommendations import writing
+
+    therapist = therapist or make_therapist()
+    recommendation = writing.recommend(
+        clinician=clinician or make_clinician(),
+        therapist=therapist,
+        statement=statement,
+    )
+    therapist.refresh_from_db()
+    return recommendation
 
 
 def make_shortlist_entry(user=None, therapist=None):

@@ -1,18 +1,25 @@
 """Every stored derived value equals a recount from scratch, whatever happened.
 
 A random sequence of the changes people make through the site (reviews written,
-replaced, moderated and deleted; credentials submitted, edited, decided, deleted
-and expired; locations and techniques edited; profiles published and
-unpublished; accounts deleted) goes through the same views and commands as on
-the site. Afterwards every derived column is recomputed from the source rows and
-compared with what is stored: the review totals and the badge on each therapist,
-the score, the copies on each location (the score's too), each review's helpful
-count and the full-text search row. Runs on SQLite and on PostgreSQL (make
-test-postgres).
+replaced, moderated and deleted; credentials submitted, edited, decided, deleted,
+expired and checked against a board roster; locations and techniques edited
+(the badge follows the practice states); profiles published and
+unpublished; accounts deleted; sessions recorded by client and therapist;
+clinicians recommending, withdrawing and editing their licence) goes
+through the same views and commands as on the site. Afterwards every derived
+column is recomputed from the source rows and compared with what is stored: the
+review totals (those from verified clients too), the badge and the count of
+clinicians' recommendations on each therapist, each clinician's verified date,
+the score, the copies on each location (the score's too), each
+review's helpful count and verified-client mark, and the full-text search row.
+Runs on SQLite and on PostgreSQL (make test-postgres).
 """
 
 import datetime
+import io
 import itertools
+import tempfile
+from pathlib import Path
 
 import hypothesis.strategies as st
 from django.contrib.auth import get_user_model
@@ -25,7 +32,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis.extra.django import TestCase
 
-from reviews.models import HelpfulVote, Review
+from clinicians.models import Clinician
+from recommendations.models import Recommendation
+from reviews.models import HelpfulVote, Review, ReviewInvitation, SessionRecord
 from tests import factories
 from therapists import ranking
 from therapists.indexing import SEARCH_INDEXES, search_document, technique_bit
@@ -34,10 +43,13 @@ from verification.models import Credential
 
 User = get_user_model()
 PASSWORD = "correct-horse-battery"
-ZIPS = ["10001", "11211", "07081", "90012"]
+# New York (twice), New Jersey, California and Kansas: the badge follows the
+# practice states (a New York licence; a board certification in CA or KS).
+ZIPS = ["10001", "11211", "07081", "90012", "66044"]
 TECHNIQUES = ["deep-tissue", "myofascial-release", "trigger-point", "swedish"]
 THERAPISTS = 3
 CLIENTS = 3
+CLINICIANS = 2
 
 small = st.integers(min_value=0, max_value=20)
 stars = st.integers(min_value=1, max_value=5)
@@ -46,7 +58,18 @@ operations = st.one_of(
     st.tuples(st.just("moderate"), small, st.booleans()),
     st.tuples(st.just("delete_review"), small),
     st.tuples(st.just("vote"), small, small),
-    st.tuples(st.just("submit_credential"), small, st.booleans(), st.booleans()),
+    st.tuples(st.just("record_session"), small, small, st.booleans()),
+    st.tuples(
+        st.just("submit_credential"),
+        small,
+        st.sampled_from(["licence", "certification", "technique"]),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.just("roster_check"),
+        small,
+        st.sampled_from(["Active", "Expired", "Probation"]),
+    ),
     st.tuples(st.just("edit_credential"), small),
     st.tuples(st.just("decide_credential"), small, st.booleans()),
     st.tuples(st.just("delete_credential"), small),
@@ -56,8 +79,13 @@ operations = st.one_of(
     st.tuples(st.just("delete_location"), small),
     st.tuples(st.just("edit_techniques"), small, st.sets(st.sampled_from(TECHNIQUES))),
     st.tuples(st.just("edit_profile"), small, st.integers(0, 9)),
+    st.tuples(st.just("confirm_details"), small),
+    st.tuples(st.just("remind_stale_details")),
     st.tuples(st.just("publish"), small, st.booleans()),
     st.tuples(st.just("delete_account"), small),
+    st.tuples(st.just("recommend"), small, small),
+    st.tuples(st.just("withdraw_recommendation"), small),
+    st.tuples(st.just("edit_licence"), small),
 )
 
 
@@ -88,6 +116,14 @@ class World:
             factories.make_credential(therapist)
             self.therapist_users.append(therapist.user)
         self.clients = [factories.make_user() for _ in range(CLIENTS)]
+        # Clinicians with verified licences, one lapsing within the expiry
+        # job's reach.
+        self.clinician_users = []
+        for n in range(CLINICIANS):
+            clinician = factories.make_clinician(verified=False)
+            lasts = datetime.timedelta(days=30 + 400 * n)
+            factories.make_licence(clinician, expires_on=timezone.localdate() + lasts)
+            self.clinician_users.append(clinician.user)
 
     def client_for(self, user) -> Client:
         client = Client()
@@ -155,24 +191,44 @@ class World:
             return
         self.client_for(voter).post(reverse("reviews:helpful", args=[review.pk]))
 
+    def record_session(self, who, whom, therapist_first):
+        """A session both sides record (the therapist having accepted the
+        client's request): it marks the client's current review verified."""
+        client = self.client_user(who)
+        therapist = pick(self.therapists(), whom)
+        if client is None or therapist is None:
+            return
+        factories.make_interview(therapist=therapist, client=client, status="accepted")
+        day = str(timezone.localdate() - datetime.timedelta(days=next(self.numbers)))
+        sides = [
+            (client, reverse("reviews:client-sessions", args=[therapist.slug])),
+            (therapist.user, reverse("reviews:sessions")),
+        ]
+        for user, url in sides[::-1] if therapist_first else sides:
+            self.client_for(user).post(url, {"session_date": day, "client": client.pk})
+
     # --- credentials -------------------------------------------------------------
-    def submit_credential(self, whom, badge_kind, expires_soon):
+    def submit_credential(self, whom, what, expires_soon):
         owner = self.owner(whom)
         if owner is None:
             return
-        kind = (
-            Credential.Kind.STATE_LICENCE
-            if badge_kind
-            else Credential.Kind.TECHNIQUE_CERTIFICATE
-        )
+        kind, issuer, jurisdiction = {
+            "licence": (
+                Credential.Kind.STATE_LICENCE,
+                "New York State Education Department",
+                "NY",
+            ),
+            "certification": (Credential.Kind.BOARD_CERTIFICATION, "NCBTMB", "US"),
+            "technique": (Credential.Kind.TECHNIQUE_CERTIFICATE, "A school", "NY"),
+        }[what]
         days = 30 if expires_soon else 700
         self.client_for(owner).post(
             reverse("dashboard:credential-add"),
             {
                 "kind": kind,
-                "issuer": "New York State Education Department",
+                "issuer": issuer,
                 "number": f"MT-{next(self.numbers):06d}",
-                "jurisdiction": "NY",
+                "jurisdiction": jurisdiction,
                 "issued_on": "2020-01-15",
                 "expires_on": str(timezone.localdate() + datetime.timedelta(days)),
                 "evidence": SimpleUploadedFile(
@@ -184,7 +240,7 @@ class World:
         )
 
     def edit_credential(self, which):
-        credential = pick(Credential.objects.order_by("pk"), which)
+        credential = pick(Credential.objects.of_therapists().order_by("pk"), which)
         if credential is None:
             return
         self.client_for(credential.therapist.user).post(
@@ -213,12 +269,48 @@ class World:
         )
 
     def delete_credential(self, which):
-        credential = pick(Credential.objects.order_by("pk"), which)
+        credential = pick(Credential.objects.of_therapists().order_by("pk"), which)
         if credential is None:
             return
         self.client_for(credential.therapist.user).post(
             reverse("dashboard:credential-delete", args=[credential.pk])
         )
+
+    def roster_check(self, which, status):
+        """The New York board's roster shows one licence active, expired or
+        on probation (import_roster): a lapse or discipline withholds the
+        badge until staff decide (decide_credential)."""
+        credential = pick(
+            Credential.objects.of_therapists()
+            .filter(kind=Credential.Kind.STATE_LICENCE, jurisdiction="NY")
+            .order_by("pk"),
+            which,
+        )
+        if credential is None:
+            return
+        user = credential.therapist.user
+        expires = credential.expires_on or timezone.localdate()
+        discipline = "Probation" if status == "Probation" else ""
+        row = (
+            f"{credential.number},{user.first_name},{user.last_name},"
+            f"{'Active' if discipline else status},{expires.isoformat()},{discipline}"
+        )
+        output = io.StringIO()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "roster.csv"
+            path.write_text(
+                f"number,first_name,last_name,status,expires,discipline\n{row}\n",
+                encoding="utf-8",
+            )
+            call_command(
+                "import_roster",
+                str(path),
+                issuer="New York State Education Department",
+                jurisdiction="NY",
+                format="generic",
+                stdout=output,
+                stderr=output,
+            )
 
     def expire_credentials(self, days_ahead):
         today = timezone.localdate() + datetime.timedelta(days=days_ahead)
@@ -287,6 +379,14 @@ class World:
             },
         )
 
+    def confirm_details(self, whom):
+        owner = self.owner(whom)
+        if owner is not None:
+            self.client_for(owner).post(reverse("dashboard:confirm-details"))
+
+    def remind_stale_details(self):
+        call_command("remind_stale_details", stdout=io.StringIO())
+
     def publish(self, whom, on):
         owner = self.owner(whom)
         if owner is not None:
@@ -296,13 +396,79 @@ class World:
             )
 
     def delete_account(self, who):
-        people = [u.pk for u in [*self.clients, *self.therapist_users]]
+        people = [
+            u.pk for u in [*self.clients, *self.therapist_users, *self.clinician_users]
+        ]
         user = pick(User.objects.filter(pk__in=people).order_by("pk"), who)
         if user is None:
             return
         self.client_for(user).post(
             reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"}
         )
+
+    # --- clinicians and their recommendations ----------------------------------
+    def recommend(self, who, whom):
+        clinician = pick(Clinician.objects.order_by("pk"), who)
+        therapist = pick(self.therapists().filter(is_published=True), whom)
+        if clinician is None or therapist is None:
+            return
+        self.client_for(clinician.user).post(
+            reverse("recommendations:recommend", args=[therapist.slug]),
+            {"statement": f"I refer patients to them ({next(self.numbers)})."},
+        )
+
+    def withdraw_recommendation(self, which):
+        recommendation = pick(Recommendation.objects.current().order_by("pk"), which)
+        if recommendation is not None:
+            self.client_for(recommendation.clinician.user).post(
+                reverse("recommendations:withdraw", args=[recommendation.pk])
+            )
+
+    def edit_licence(self, which):
+        """A clinician changes their licence's number: back to staff."""
+        licence = pick(Credential.objects.of_clinicians().order_by("pk"), which)
+        if licence is None:
+            return
+        self.client_for(licence.clinician.user).post(
+            reverse("recommendations:licence-edit", args=[licence.pk]),
+            {
+                "issuer": licence.issuer,
+                "number": f"{licence.number}-R",
+                "jurisdiction": licence.jurisdiction,
+                "issued_on": "",
+                "expires_on": str(licence.expires_on),
+                "evidence": SimpleUploadedFile(
+                    "licence.pdf",
+                    factories.make_pdf_bytes(),
+                    content_type="application/pdf",
+                ),
+            },
+        )
+
+
+def recommendation_count(therapist: Therapist) -> dict:
+    today = timezone.localdate()
+    return {
+        "clinician_recommendation_count": sum(
+            r.clinician.verified_until is not None
+            and r.clinician.verified_until >= today
+            for r in Recommendation.objects.current().filter(therapist=therapist)
+        )
+    }
+
+
+def clinician_verified_until(clinician: Clinician):
+    today = timezone.localdate()
+    return max(
+        (
+            c.expires_on
+            for c in Credential.objects.filter(clinician=clinician)
+            if c.status == Credential.Status.VERIFIED
+            and c.kind == Credential.Kind.STATE_LICENCE
+            and c.expires_on >= today
+        ),
+        default=None,
+    )
 
 
 def review_totals(therapist: Therapist) -> dict:
@@ -319,7 +485,31 @@ def review_totals(therapist: Therapist) -> dict:
             for aspect in ("pain_relief", "communication", "technique")
             + ("professionalism",)
         },
+        **verified_totals(counted),
     }
+
+
+def verified_totals(counted: list[Review]) -> dict:
+    """The totals of the counted reviews from verified clients, each of whose
+    marks an invitation or a session both sides recorded must back."""
+    verified = [review.rating for review in counted if review.is_verified_client]
+    return {
+        "verified_review_count": len(verified),
+        "verified_rating_sum": sum(verified),
+        "verified_rating_average": sum(verified) / len(verified) if verified else 0.0,
+    }
+
+
+def verified_by_rule(review: Review) -> bool:
+    """A current review is from a verified client when its author used the
+    therapist's invitation or both recorded a session (reviews.sessions)."""
+    pair = {"therapist_id": review.therapist_id}
+    return (
+        ReviewInvitation.objects.filter(**pair, used_by_id=review.author_id).exists()
+        or SessionRecord.objects.confirmed()
+        .filter(**pair, client_id=review.author_id)
+        .exists()
+    )
 
 
 def badge_columns(therapist: Therapist) -> dict:
@@ -331,9 +521,27 @@ def badge_columns(therapist: Therapist) -> dict:
         and (c.expires_on is None or c.expires_on >= today)
     ]
     badge_kinds = {Credential.Kind.STATE_LICENCE, Credential.Kind.BOARD_CERTIFICATION}
+    # The badge rule from scratch: a licence from a state where they practise
+    # that licenses massage therapists (Vermont registers them), or a national
+    # board certification where they practise in one that does not; neither
+    # lapsed nor disciplined on a board roster unless staff kept the badge.
+    practising = set(therapist.locations.values_list("state", flat=True))
+    licensing_nobody = {"CA", "KS", "MN", "WY"}
+
+    def earns_badge(c: Credential) -> bool:
+        if c.board_status in ("lapsed", "disciplined") and c.board_review != "kept":
+            return False
+        if c.kind == Credential.Kind.STATE_LICENCE:
+            return c.jurisdiction in practising - licensing_nobody
+        return (
+            c.kind == Credential.Kind.BOARD_CERTIFICATION
+            and c.jurisdiction == "US"
+            and bool(practising & licensing_nobody)
+        )
+
     return {
         "badge_valid_until": max(
-            (c.expires_on for c in current if c.kind in badge_kinds), default=None
+            (c.expires_on for c in current if earns_badge(c)), default=None
         ),
         "verified_licence_count": sum(
             c.kind == Credential.Kind.STATE_LICENCE for c in current
@@ -359,7 +567,11 @@ def differences() -> list[str]:
     """Every derived value that is not what a recount from scratch gives."""
     found = []
     for therapist in Therapist.objects.order_by("pk"):
-        expected = {**review_totals(therapist), **badge_columns(therapist)}
+        expected = {
+            **review_totals(therapist),
+            **badge_columns(therapist),
+            **recommendation_count(therapist),
+        }
         for name, value in expected.items():
             if getattr(therapist, name) != value:
                 found.append(
@@ -397,6 +609,14 @@ def differences() -> list[str]:
         if review.helpful_count != votes:
             found.append(
                 f"review {review.pk}: helpful {review.helpful_count} != {votes}"
+            )
+        if review.is_current and review.is_verified_client != verified_by_rule(review):
+            found.append(f"review {review.pk}: verified {review.is_verified_client}")
+    for clinician in Clinician.objects.order_by("pk"):
+        if clinician.verified_until != clinician_verified_until(clinician):
+            found.append(
+                f"{clinician}: verified_until {clinician.verified_until} != "
+                f"{clinician_verified_until(clinician)}"
             )
     if connection.vendor in SEARCH_INDEXES:
         stored = stored_search_documents()

@@ -78,6 +78,8 @@ class TherapistAdmin(admin.ModelAdmin):
         "rating_average",
         "badge_valid_until",
         "qualification_score",
+        # Only the therapist confirms their own details, never staff.
+        "details_confirmed_on",
         "created_at",
         "updated_at",
     ]

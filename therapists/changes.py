@@ -7,6 +7,8 @@ search columns (and score) on every location. Review totals and the badge are
 recounted by the apps that own reviews and credentials (docs/architecture.md).
 """
 
+from django.utils import timezone
+
 from therapists.models import Therapist
 
 
@@ -20,6 +22,17 @@ def profile_edited(therapist: Therapist) -> None:
     therapists = _only(therapist)
     therapists.refresh_search_documents()
     therapists.copy_to_locations(only_score=True)
+
+
+def details_confirmed(therapist: Therapist) -> None:
+    """The therapist confirmed in one click that their details are still right
+    (therapists.freshness): the date, the score that save() derives from it,
+    and the score's copies on the locations."""
+    therapist.details_confirmed_on = timezone.localdate()
+    therapist.save(
+        update_fields=["details_confirmed_on", "qualification_score", "updated_at"]
+    )
+    _only(therapist).copy_to_locations(only_score=True)
 
 
 def techniques_changed(therapist: Therapist) -> None:

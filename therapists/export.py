@@ -18,7 +18,7 @@ def profile_data(therapist: Therapist) -> dict:
         "back_pain_caseload_percent": therapist.back_pain_caseload_percent,
         "session_price": therapist.session_price,
         "accepting_new_clients": therapist.accepting_new_clients,
-        "accepting_confirmed_on": therapist.accepting_confirmed_on,
+        "details_confirmed_on": therapist.details_confirmed_on,
         "offers_mobile_visits": therapist.offers_mobile_visits,
         "wheelchair_accessible": therapist.wheelchair_accessible,
         "client_contact": therapist.client_contact,

@@ -1,8 +1,9 @@
 """The search's parameters: names, labels, widgets and validation.
 
 Parameter names are part of the public URL contract: q, near, radius,
-technique, condition, verified, min_rating, min_reviews, accepting, max_price,
-gender, language, mobile, accessible, sort. What each one does is decided in
+technique, condition, verified, recommended, min_rating, min_reviews,
+min_verified_rating, accepting, max_price, gender, language, mobile,
+accessible, sort. What each one does is decided in
 one place, therapists.search (NARROWERS and matches()); this FilterSet turns a
 query string into the cleaned parameters it takes, and says in words what a
 search asked for: the chips above the results (active_filters()) and, when a
@@ -46,10 +47,12 @@ class TherapistSearchForm(forms.Form):
         "condition",
         "technique",
         "verified",
+        "recommended",
         "accepting",
         "mobile",
         "accessible",
         "min_rating",
+        "min_verified_rating",
         "min_reviews",
         "max_price",
         "gender",
@@ -171,6 +174,7 @@ FILTER_ORDER = tuple(
 # How a chip names an on/off filter.
 FLAG_WORDS = {
     "verified": "Verified licence",
+    "recommended": "Recommended by a clinician",
     "accepting": "Accepting new clients",
     "mobile": "Home visits",
     "accessible": "Wheelchair accessible",
@@ -237,11 +241,20 @@ class TherapistFilter(django_filters.FilterSet):
         ),
     )
     verified = CheckboxFilter(label="Verified licence or board certification")
+    recommended = CheckboxFilter(label="Recommended by a clinician")
     accepting = CheckboxFilter(label="Accepting new clients")
     mobile = CheckboxFilter(label="Offers home visits")
     accessible = CheckboxFilter(label="Wheelchair-accessible premises")
     min_rating = django_filters.NumberFilter(
         label="Minimum rating",
+        min_value=1,
+        max_value=5,
+        error_messages=plain_messages(
+            "Enter a rating between 1 and 5 stars.", *NUMBER_CODES
+        ),
+    )
+    min_verified_rating = django_filters.NumberFilter(
+        label="Minimum rating from verified clients",
         min_value=1,
         max_value=5,
         error_messages=plain_messages(
@@ -382,6 +395,8 @@ class TherapistFilter(django_filters.FilterSet):
                 words = f"“{value}”"
             elif name == "min_rating":
                 words = f"Rated {number_words(value)} or more"
+            elif name == "min_verified_rating":
+                words = f"Verified clients rate {number_words(value)} or more"
             elif name == "min_reviews":
                 words = f"At least {value:,.0f} review{'' if value == 1 else 's'}"
             elif name == "max_price":

@@ -152,8 +152,9 @@ class TherapistProfileForm(forms.ModelForm):
 
     def save(self, commit=True):
         therapist = super().save(commit=False)
-        # Saving the form is the therapist confirming their availability.
-        therapist.accepting_confirmed_on = timezone.localdate()
+        # Saving the form is the therapist confirming every detail on it
+        # (therapists.freshness); save() then scores the fresh confirmation.
+        therapist.details_confirmed_on = timezone.localdate()
         if commit:
             therapist.save()
             self.save_m2m()

@@ -2,9 +2,11 @@
 
 The qualification score is a sum of documented parts, each with a ceiling. It is
 computed from what the site has checked (credentials verified by staff or a
-board roster), what the therapist states about back-pain experience, and what
-clients said in reviews. Nothing a therapist can pay for enters it. Reviews that
-do not exist earn nothing: the three review parts grow with each review and
+board roster), what the therapist states about back-pain experience, what
+clients said in reviews, a capped few points for recommendations from clinicians
+whose licence was verified, and a few for keeping one's own details confirmed
+(therapists.freshness). Nothing a therapist can pay for enters it.
+Reviews that do not exist earn nothing: the three review parts grow with each review and
 count in full from REVIEWS_FOR_FULL_WEIGHT reviews.
 
 `sort=best` near a place ranks by the best match: the qualification score plus
@@ -13,12 +15,16 @@ rank" page and every profile's "Why this therapist ranks here" render these same
 parts, in these words.
 """
 
+import datetime
 import math
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import FloatField, Value
 from django.db.models.functions import Greatest, Sqrt
+from django.utils import timezone
+
+from therapists import freshness
 
 # What clients say weighs as much as what we checked: a therapist with every
 # credential but poor reviews should not top the list.
@@ -33,6 +39,17 @@ CONSISTENCY_POINTS_MAX = 10
 RECOMMEND_POINTS_MAX = 10
 MAX_SCORE = LICENCE_POINTS + CREDENTIAL_POINTS_MAX + EXPERIENCE_POINTS_MAX
 MAX_SCORE += RATING_POINTS_MAX + CONSISTENCY_POINTS_MAX + RECOMMEND_POINTS_MAX
+# The therapist's own details (availability, price, languages, visits, access)
+# confirmed in the last freshness.FRESH_DAYS days: a few points, so that a
+# profile nobody keeps up sinks below an equal one that is kept up.
+FRESHNESS_POINTS = 5
+MAX_SCORE += FRESHNESS_POINTS
+# Recommendations from clinicians whose licence our staff verified: a small,
+# capped part, so a few colleagues' word helps but never outweighs what clients
+# said. The count is stored by recommendations.counting; stars never move.
+CLINICIAN_POINTS_EACH = 2
+CLINICIAN_POINTS_MAX = 6
+MAX_SCORE += CLINICIAN_POINTS_MAX
 
 # The review parts count a tenth of their weight per review until there are ten,
 # so one five-star review cannot outrank forty reviews averaging 4.8, and a
@@ -100,6 +117,12 @@ class RankingInputs:
     rating_sum: int
     positive_count: int
     recommend_count: int = 0
+    # Current recommendations from verified clinicians.
+    clinician_recommendations: int = 0
+    # When the therapist last confirmed their details, and the day the score
+    # is for (today when not given): the freshness part.
+    details_confirmed_on: datetime.date | None = None
+    on: datetime.date | None = None
 
 
 def review_weight(count: int) -> float:
@@ -222,7 +245,43 @@ def score_parts(inputs: RankingInputs) -> list[ScorePart]:
             f"{years} year{'' if years == 1 else 's'} treating back pain.",
         ),
         *_review_parts(inputs),
+        _clinician_part(inputs),
+        _freshness_part(inputs),
     ]
+
+
+def _clinician_part(inputs: RankingInputs) -> ScorePart:
+    count = inputs.clinician_recommendations
+    return ScorePart(
+        "clinicians",
+        "Recommended by clinicians",
+        min(CLINICIAN_POINTS_MAX, count * CLINICIAN_POINTS_EACH),
+        CLINICIAN_POINTS_MAX,
+        f"{CLINICIAN_POINTS_EACH} points for each physician, physical therapist, "
+        "chiropractor or nurse practitioner who recommends the therapist, up to "
+        f"{CLINICIAN_POINTS_MAX}; only while the clinician's licence is verified "
+        "by our staff. Recommendations never change the star rating.",
+        f"Recommended by {count} clinician{'' if count == 1 else 's'}."
+        if count
+        else "No recommendations from clinicians yet.",
+    )
+
+
+def _freshness_part(inputs: RankingInputs) -> ScorePart:
+    today = inputs.on or timezone.localdate()
+    confirmed = freshness.confirmation(inputs.details_confirmed_on, today)
+    return ScorePart(
+        "freshness",
+        f"Details confirmed in the last {freshness.FRESH_DAYS} days",
+        FRESHNESS_POINTS if confirmed.fresh else 0,
+        FRESHNESS_POINTS,
+        f"{FRESHNESS_POINTS} points while the therapist has confirmed, in the last "
+        f"{freshness.FRESH_DAYS} days, that what they say about taking new "
+        "clients, price, languages, home visits and access is still right; none "
+        "after that until they confirm again. We do not check these details: we "
+        "show when they were last confirmed.",
+        f"{confirmed.words}.",
+    )
 
 
 def _credentials_detail(inputs: RankingInputs) -> str:
@@ -241,8 +300,9 @@ def qualification_score(inputs: RankingInputs) -> float:
     return round(sum(part.points for part in score_parts(inputs)), 2)
 
 
-def inputs_of(therapist) -> RankingInputs:
-    """The stored columns of a therapist that the score reads."""
+def inputs_of(therapist, on: datetime.date | None = None) -> RankingInputs:
+    """The stored columns of a therapist that the score reads (on the day `on`,
+    today when not given: the freshness part depends on it)."""
     return RankingInputs(
         verified_licences=therapist.verified_licence_count,
         verified_certifications=therapist.verified_certification_count,
@@ -252,6 +312,9 @@ def inputs_of(therapist) -> RankingInputs:
         rating_sum=therapist.rating_sum,
         positive_count=therapist.rating_4_count + therapist.rating_5_count,
         recommend_count=therapist.recommend_count,
+        clinician_recommendations=therapist.clinician_recommendation_count,
+        details_confirmed_on=therapist.details_confirmed_on,
+        on=on,
     )
 
 
@@ -266,12 +329,15 @@ INPUT_FIELDS = (
     "rating_4_count",
     "rating_5_count",
     "recommend_count",
+    "clinician_recommendation_count",
+    "details_confirmed_on",
 )
 
 
-def score_of(therapist) -> float:
-    """A therapist's qualification score, from its stored columns."""
-    return qualification_score(inputs_of(therapist))
+def score_of(therapist, on: datetime.date | None = None) -> float:
+    """A therapist's qualification score, from its stored columns (on the day
+    `on`, today when not given)."""
+    return qualification_score(inputs_of(therapist, on))
 
 
 # --- closeness and the best match near a place ---------------------------------
@@ -331,6 +397,7 @@ class Explanation:
     parts: list[ScorePart]
     score: float
     closeness: ScorePart | None = None
+    maximum: int = MAX_SCORE
     closeness_maximum: int = CLOSENESS_POINTS_MAX
     best_match_maximum: int = MAX_BEST_MATCH
 

@@ -52,11 +52,15 @@ NARROWERS: dict[str, Narrower] = {
     "technique": lambda therapists, slugs: therapists.offering(slugs),
     "condition": lambda therapists, slugs: therapists.treating(slugs),
     "verified": lambda therapists, _: therapists.verified(),
+    "recommended": lambda therapists, _: therapists.recommended(),
     "accepting": lambda therapists, _: therapists.accepting_clients(),
     "mobile": lambda therapists, _: therapists.visiting_clients(),
     "accessible": lambda therapists, _: therapists.wheelchair_accessible(),
     "min_rating": lambda therapists, stars: therapists.rated_at_least(float(stars)),
     "min_reviews": lambda therapists, n: therapists.reviewed_at_least(int(n)),
+    "min_verified_rating": lambda therapists, stars: (
+        therapists.rated_by_verified_clients_at_least(float(stars))
+    ),
     "max_price": lambda therapists, price: therapists.priced_at_most(price),
     "gender": lambda therapists, gender: therapists.of_gender(gender),
     "language": lambda therapists, code: therapists.speaking(code),

@@ -2,8 +2,12 @@ from django.contrib import admin
 
 from therapists.admin import TherapistAdmin
 from therapists.models import Therapist
-from verification import decisions
-from verification.forms import CredentialAdminForm, CredentialInlineFormSet
+from verification import badges, decisions
+from verification.forms import (
+    CredentialAdminForm,
+    CredentialInlineForm,
+    CredentialInlineFormSet,
+)
 from verification.models import Credential, CredentialEvent
 
 
@@ -12,6 +16,7 @@ class CredentialInline(admin.TabularInline):
     which records how and when it was verified."""
 
     model = Credential
+    form = CredentialInlineForm
     formset = CredentialInlineFormSet
     extra = 0
     fields = ["kind", "issuer", "number", "jurisdiction", "expires_on", "status"]
@@ -31,6 +36,11 @@ admin.site.unregister(Therapist)
 @admin.register(Therapist)
 class TherapistWithCredentialsAdmin(TherapistAdmin):
     inlines = [*TherapistAdmin.inlines, CredentialInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The locations may have moved: the badge depends on where they practise.
+        badges.practice_states_changed([form.instance.pk])
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Credential:
@@ -52,10 +62,27 @@ class TherapistWithCredentialsAdmin(TherapistAdmin):
             )
 
 
+class HolderFilter(admin.SimpleListFilter):
+    """Therapists' credentials or clinicians' licences."""
+
+    title = "whose"
+    parameter_name = "holder"
+
+    def lookups(self, request, model_admin):
+        return [("therapist", "Therapists'"), ("clinician", "Clinicians'")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "therapist":
+            return queryset.of_therapists()
+        if self.value() == "clinician":
+            return queryset.of_clinicians()
+        return queryset
+
+
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
     list_display = [
-        "therapist",
+        "holder",
         "kind",
         "issuer",
         "number",
@@ -64,19 +91,44 @@ class CredentialAdmin(admin.ModelAdmin):
         "status",
         "verified_at",
     ]
-    list_filter = ["status", "kind", "verification_method", "jurisdiction"]
-    search_fields = ["number", "issuer", "therapist__display_name"]
-    raw_id_fields = ["therapist"]
+    list_filter = [
+        HolderFilter,
+        "status",
+        "kind",
+        "verification_method",
+        "jurisdiction",
+    ]
+    search_fields = [
+        "number",
+        "issuer",
+        "therapist__display_name",
+        "clinician__display_name",
+    ]
+    raw_id_fields = ["therapist", "clinician"]
     date_hierarchy = "created_at"
-    list_select_related = ["therapist"]
+    list_select_related = ["therapist", "clinician"]
     show_full_result_count = False
     form = CredentialAdminForm
-    readonly_fields = ["verified_by", "verified_at"]
+    # The board's status comes from roster imports, staff's decision on the
+    # badge from the review page (recorded in the audit trail).
+    readonly_fields = [
+        "verified_by",
+        "verified_at",
+        "board_status",
+        "board_source",
+        "board_checked_on",
+        "board_review",
+    ]
 
     # Separation of duties: a member of staff's own credential is read-only to
     # them, and the form refuses to add one for them or move one onto them.
+    @admin.display(description="therapist or clinician")
+    def holder(self, obj):
+        kind = "clinician" if obj.is_clinicians else "therapist"
+        return f"{obj.holder} ({kind})"
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and decisions.is_own(request.user, [obj.therapist_id]):
+        if obj is not None and decisions.holds_any(request.user, [obj]):
             return False
         return super().has_change_permission(request, obj)
 

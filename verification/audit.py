@@ -15,6 +15,9 @@ AUDITED_FIELDS = (
     "status",
     "verification_method",
     "status_note",
+    # What a board roster shows, and staff's decision on the badge because of it.
+    "board_status",
+    "board_review",
 )
 
 
@@ -75,6 +78,7 @@ def record_event(
             "event": f"credential_{action}",
             "credential_id": credential.pk,
             "therapist_id": credential.therapist_id,
+            "clinician_id": credential.clinician_id,
             "actor_id": event.actor_id,
         },
     )

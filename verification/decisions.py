@@ -1,22 +1,25 @@
 """Every change of a credential's status, each recorded in the audit trail
 (verification.audit) as part of the change.
 
-The staff queue and review page, the admin, the therapist's dashboard, the expiry
-job and the board roster import change credentials only through the functions
-here, so each rule is written once: what a decision records, which edits send a
-credential back to staff, what an admin save amounts to, when a credential
-expires, what a roster row means.
+The staff queue and review page, the admin, the therapist's dashboard, the
+clinician's page, the expiry job and the board roster import change credentials
+only through the functions here, so each rule is written once: what a decision
+records, which edits send a credential back to staff, what an admin save amounts
+to, when a credential expires, what a roster row means. A credential is a
+therapist's or a clinician's licence; both go through the same functions.
 
 The rule every function keeps: it is a whole change. In one transaction it writes
 the credentials, appends their events to the audit trail, and recounts what the
-change moves (`badges.credentials_changed`: the badge, the credential counts, the
-location copies, the score) once for all the therapists it touched, however many
-credentials it changed. Callers never recount. Only verified credentials count
-towards any of that, so a change that leaves a credential unverified before and
-after (a submission, rejecting a pending one) recounts nothing.
+change moves (`badges.holders_changed`: for therapists the badge, the credential
+counts, the location copies, the score; for clinicians whether their licence is
+verified, and so which recommendations count) once for all the holders it
+touched, however many credentials it changed. Callers never recount. Only
+verified credentials count towards any of that, so a change that leaves a
+credential unverified before and after (a submission, rejecting a pending one)
+recounts nothing.
 
 A staff decision (on the review page, in bulk, or a status set in the admin)
-also tells the therapist by email, once the change commits: one email per
+also tells the therapist (or clinician) by email, once the change commits: one email per
 credential decided, with the reason when it is rejected.
 
 The roster import alone takes two steps, so that a dry run writes nothing and
@@ -35,6 +38,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from clinicians.models import Clinician
 from core.files import delete_on_commit
 from core.notifications import notify
 from therapists.models import Therapist
@@ -66,6 +70,10 @@ ROSTER_FIELDS = [
     "verified_by",
     "expires_on",
     "roster_flag",
+    "board_status",
+    "board_source",
+    "board_checked_on",
+    "board_review",
 ]
 
 
@@ -74,6 +82,7 @@ def _changed(before: Credential, after: Credential) -> bool:
     return (
         snapshot(before) != snapshot(after)
         or before.therapist_id != after.therapist_id
+        or before.clinician_id != after.clinician_id
         or before.evidence.name != after.evidence.name
     )
 
@@ -83,22 +92,47 @@ OWN_CREDENTIAL = (
 )
 
 
-def is_own(actor: AbstractBaseUser, therapist_ids: Iterable[int]) -> bool:
-    """Whether any of these therapists is the actor's own profile."""
-    return Therapist.objects.of_user(actor).filter(pk__in=set(therapist_ids)).exists()
+def is_own(
+    actor: AbstractBaseUser,
+    therapist_ids: Iterable[int | None],
+    clinician_ids: Iterable[int | None] = (),
+) -> bool:
+    """Whether any of these therapists or clinicians is the actor's own profile."""
+    therapist_ids = {pk for pk in therapist_ids if pk is not None}
+    clinician_ids = {pk for pk in clinician_ids if pk is not None}
+    return bool(
+        therapist_ids
+        and Therapist.objects.of_user(actor).filter(pk__in=therapist_ids).exists()
+    ) or bool(
+        clinician_ids
+        and Clinician.objects.of_user(actor).filter(pk__in=clinician_ids).exists()
+    )
 
 
-def _refuse_own(actor: AbstractBaseUser, therapist_ids: Iterable[int]) -> None:
+def holds_any(actor: AbstractBaseUser, credentials: Iterable[Credential]) -> bool:
+    """Whether any of these credentials is the actor's own, as a therapist or
+    as a clinician."""
+    credentials = list(credentials)
+    return is_own(
+        actor,
+        (c.therapist_id for c in credentials),
+        (c.clinician_id for c in credentials),
+    )
+
+
+def _refuse_own(actor: AbstractBaseUser, credentials: Iterable[Credential]) -> None:
     """Separation of duties: nobody decides on, or as staff changes, their own
-    credential. Raises PermissionDenied before anything is written."""
-    if is_own(actor, therapist_ids):
+    credential, as a therapist or as a clinician. Raises PermissionDenied
+    before anything is written."""
+    if holds_any(actor, credentials):
         raise PermissionDenied(OWN_CREDENTIAL)
 
 
 def _tell_therapist(credential: Credential) -> None:
-    """Email the therapist a staff decision on their credential (approved, or
-    rejected with the reason), once the change commits."""
-    user = credential.therapist.user
+    """Email the therapist (or the clinician) a staff decision on their
+    credential (approved, or rejected with the reason), once the change
+    commits."""
+    user = credential.holder.user
     what = credential.get_kind_display().lower()
     approved = credential.status == Status.VERIFIED
     notify(
@@ -114,17 +148,19 @@ def _tell_therapist(credential: Credential) -> None:
                 "user": user,
                 "approved": approved,
                 "counts_for_badge": credential.kind in Credential.BADGE_KINDS,
+                "clinician": credential.is_clinicians,
             },
         ),
         to=user.email,
     )
 
 
-def _recount(therapist_ids: Iterable[int], *statuses: str | None) -> None:
-    """Recount these therapists if a credential was or is verified: no other
-    status counts towards the badge, the credential counts or the score."""
+def _recount(credentials: Iterable[Credential], *statuses: str | None) -> None:
+    """Recount the holders of these credentials (a therapist's badge, counts
+    and score; a clinician's verified status) if a credential was or is
+    verified: no other status counts towards any of them."""
     if Status.VERIFIED in statuses:
-        badges.credentials_changed(therapist_ids)
+        badges.holders_changed(credentials)
 
 
 # --- the therapist's own changes ------------------------------------------------
@@ -168,7 +204,7 @@ def edit(
         )
     if before.evidence.name != credential.evidence.name:
         delete_on_commit(before.evidence)
-    _recount([credential.therapist_id], before.status, credential.status)
+    _recount([credential], before.status, credential.status)
     return credential
 
 
@@ -187,9 +223,7 @@ def remove_all(*, credentials: Iterable[Credential]) -> None:
     credentials = list(credentials)
     delete_on_commit(*(credential.evidence for credential in credentials))
     Credential.objects.filter(pk__in=[c.pk for c in credentials]).delete()
-    badges.credentials_changed(
-        c.therapist_id for c in credentials if c.status == Status.VERIFIED
-    )
+    badges.holders_changed(c for c in credentials if c.status == Status.VERIFIED)
 
 
 # --- staff decisions ---------------------------------------------------------
@@ -202,6 +236,7 @@ def _decide(
     approve: bool,
     method: str,
     note: str,
+    keep_badge: bool = False,
 ) -> None:
     old = snapshot(credential)
     if approve:
@@ -210,8 +245,15 @@ def _decide(
         credential.verified_by = actor
         credential.verified_at = timezone.now()
         credential.status_note = ""
-        # Staff who approve have looked into whatever a roster flagged.
+        # Staff who approve have looked into whatever a roster flagged, and
+        # decided whether a lapse or discipline it shows withholds the badge.
         credential.roster_flag = ""
+        if credential.board_status in Credential.BADGE_WITHHOLDING:
+            credential.board_review = (
+                Credential.BoardReview.KEPT
+                if keep_badge
+                else Credential.BoardReview.WITHHELD
+            )
     else:
         credential.status = Status.REJECTED
         credential.verification_method = method
@@ -238,16 +280,24 @@ def decide(
     approve: bool,
     method: str,
     note: str,
+    keep_badge: bool = False,
 ) -> Credential:
     """Approve or reject one credential, recording who, when and how; a
-    rejection's note is the reason the therapist sees. Raises PermissionDenied
-    when it is the actor's own."""
-    _refuse_own(actor, [credential.therapist_id])
+    rejection's note is the reason the therapist sees. Approving one whose
+    board roster shows a lapse or discipline also decides its badge: kept
+    (`keep_badge`) or withheld. Raises PermissionDenied when it is the actor's
+    own."""
+    _refuse_own(actor, [credential])
     was = credential.status
     _decide(
-        credential=credential, actor=actor, approve=approve, method=method, note=note
+        credential=credential,
+        actor=actor,
+        approve=approve,
+        method=method,
+        note=note,
+        keep_badge=keep_badge,
     )
-    _recount([credential.therapist_id], was, credential.status)
+    _recount([credential], was, credential.status)
     return credential
 
 
@@ -260,14 +310,16 @@ def approve_all(
     note: str,
 ) -> list[Credential]:
     """Approve several credentials at once, with one method and note. Raises
-    PermissionDenied, approving none, when one of them is the actor's own."""
+    PermissionDenied, approving none, when one of them is the actor's own.
+    A badge that a board's roster withholds stays withheld: keeping it takes
+    the credential's own review page."""
     approved = list(credentials)
-    _refuse_own(actor, (credential.therapist_id for credential in approved))
+    _refuse_own(actor, approved)
     for credential in approved:
         _decide(
             credential=credential, actor=actor, approve=True, method=method, note=note
         )
-    badges.credentials_changed(credential.therapist_id for credential in approved)
+    badges.holders_changed(approved)
     return approved
 
 
@@ -290,10 +342,7 @@ def save_in_admin(
     deleted once this commits. Staff edits never send a credential back to
     staff. Raises PermissionDenied when the credential is, or was, the actor's
     own."""
-    _refuse_own(
-        actor,
-        [credential.therapist_id, *([before.therapist_id] if before else [])],
-    )
+    _refuse_own(actor, [credential, *([before] if before else [])])
     if credential.status == Status.VERIFIED and (
         before is None
         or before.status != credential.status
@@ -315,16 +364,12 @@ def save_in_admin(
         if action in (Action.APPROVED, Action.REJECTED):
             _tell_therapist(credential)
     if before is None:
-        _recount([credential.therapist_id], credential.status)
+        _recount([credential], credential.status)
         return credential
     if before.evidence.name != credential.evidence.name:
         delete_on_commit(before.evidence)
-    # A credential moved to another therapist moves both badges.
-    _recount(
-        {credential.therapist_id, before.therapist_id},
-        before.status,
-        credential.status,
-    )
+    # A credential moved to another holder moves both.
+    _recount([credential, before], before.status, credential.status)
     return credential
 
 
@@ -348,7 +393,7 @@ def expire(
             note=f"Expired on {credential.expires_on:%Y-%m-%d}.",
             old=old,
         )
-    badges.credentials_changed(credential.therapist_id for credential in lapsed)
+    badges.holders_changed(lapsed)
     return lapsed
 
 
@@ -389,36 +434,74 @@ class RosterOutcome(enum.StrEnum):
     UNCHANGED = "unchanged"
 
 
+def board_status_of(row: RosterRow, today: datetime.date) -> str:
+    """What a roster row says of the licence on that day, in the site's words:
+    disciplined, lapsed (not active, or past its expiry) or active."""
+    if row.disciplined:
+        return Credential.BoardStatus.DISCIPLINED
+    if row.lapsed(today):
+        return Credential.BoardStatus.LAPSED
+    return Credential.BoardStatus.ACTIVE
+
+
+def _record_board_status(
+    credential: Credential, status: str, source: str, checked_on: datetime.date
+) -> None:
+    """Store what the board shows, where and when; a new status undoes staff's
+    decision on the badge, which was about the old one."""
+    if status != credential.board_status:
+        credential.board_review = Credential.BoardReview.WAITING
+    credential.board_status = status
+    credential.board_source = source
+    credential.board_checked_on = checked_on
+
+
 def roster_outcome(
     *,
     credential: Credential,
     row: RosterRow,
     issuer: str,
     now: datetime.datetime,
+    source: str = "",
+    checked_on: datetime.date | None = None,
 ) -> tuple[RosterOutcome, CredentialEvent | None]:
     """Decide what one roster row says about the licence it matches.
 
-    A row whose name agrees, whose board status is active and that shows no
-    disciplinary action or past expiry verifies the licence "by state board
-    roster" with the roster's expiry; any other row flags it for staff. Nothing
-    is saved: the credential is changed in memory and its event returned unsaved
-    (None when the row changes nothing), for save_roster_outcomes().
+    A row whose name agrees records the board's status on the licence, with its
+    `source` (shown on the profile: "per the Colorado roster") and the day it
+    was `checked_on` (today by default); a row whose name differs may be
+    someone else's, so it records nothing of the board's status. A row whose
+    name agrees, whose board status is active and that shows no disciplinary
+    action or past expiry verifies the licence "by state board roster" with the
+    roster's expiry; any other row flags it for staff, and a lapse or discipline
+    withholds the badge until they decide (decide()). A lapse or discipline
+    staff already decided on is not flagged again. Nothing is saved: the
+    credential is changed in memory and its event returned unsaved (None when
+    the row changes nothing the audit trail records), for
+    save_roster_outcomes().
     """
     therapist = credential.therapist
+    today = timezone.localdate(now)
     names = [therapist.display_name, therapist.user.get_full_name()]
-    problems = list(row.problems)
-    if not names_match(row.first_name, row.last_name, names):
-        problems.insert(
-            0,
-            f"roster name “{row.first_name} {row.last_name}” differs from "
-            f"“{therapist.display_name}”",
-        )
     old = snapshot(credential)
-    if row.expires and row.expires < timezone.localdate(now):
-        problems.append(f"roster expiry {row.expires:%Y-%m-%d} has passed")
+    problems = []
+    if not names_match(row.first_name, row.last_name, names):
+        problems.append(
+            f"roster name “{row.first_name} {row.last_name}” differs from "
+            f"“{therapist.display_name}”"
+        )
+    else:
+        status = board_status_of(row, today)
+        _record_board_status(
+            credential, status, source or f"{issuer} roster", checked_on or today
+        )
+    if not credential.board_review:
+        problems += row.problems
+        if row.expires and row.expires < today:
+            problems.append(f"roster expiry {row.expires:%Y-%m-%d} has passed")
     if problems:
         flag = (f"{issuer} roster: " + "; ".join(problems))[:300]
-        if credential.roster_flag == flag:
+        if credential.roster_flag == flag and snapshot(credential) == old:
             return RosterOutcome.UNCHANGED, None
         credential.roster_flag = flag
         event = new_event(
@@ -432,8 +515,9 @@ def roster_outcome(
     if (
         credential.status == Status.VERIFIED
         and credential.verification_method == Credential.Method.BOARD_ROSTER
-        and credential.expires_on == row.expires
+        and credential.expires_on == (row.expires or credential.expires_on)
         and not credential.roster_flag
+        and snapshot(credential) == old
     ):
         return RosterOutcome.UNCHANGED, None
     credential.status = Status.VERIFIED
@@ -454,14 +538,22 @@ def roster_outcome(
 
 @transaction.atomic
 def save_roster_outcomes(
-    *, events: list[CredentialEvent], batch_size: int = 2000
+    *,
+    events: list[CredentialEvent],
+    checked: Iterable[Credential] = (),
+    batch_size: int = 2000,
 ) -> None:
-    """Write what roster_outcome() decided: each event's credential, the events,
-    and one recount per batch of therapists, in a few bulk statements."""
+    """Write what roster_outcome() decided: each event's credential, the
+    `checked` credentials whose only change is the day of the check, the
+    events, and one recount per batch of therapists, in a few bulk
+    statements."""
+    changed = {id(event.credential): event.credential for event in events}
+    changed.update((id(credential), credential) for credential in checked)
     Credential.objects.bulk_update(
-        [event.credential for event in events], ROSTER_FIELDS, batch_size=batch_size
+        list(changed.values()), ROSTER_FIELDS, batch_size=batch_size
     )
     CredentialEvent.objects.bulk_create(events, batch_size=batch_size)
+    # The badge moves with a verified credential's status or board status.
     moved = sorted(
         {
             event.credential.therapist_id

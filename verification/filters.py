@@ -22,7 +22,7 @@ def choose_from_list(what: str) -> dict:
 
 class CredentialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Therapist's name or credential number",
+        label="Name or credential number",
         max_length=SEARCH_MAX_LENGTH,
         method="filter_search",
         error_messages={

@@ -3,12 +3,29 @@ from django.core.exceptions import ValidationError
 
 from core.fields import BoundedModelMultipleChoiceField
 from therapists import uploads
+from therapists.models import US_STATES
 from verification.decisions import OWN_CREDENTIAL
 from verification.models import Credential
 
 APPROVE = "approve"
+WITHHOLD = "withhold"
 DECISIONS = [
     (APPROVE, "Approve: the credential is genuine and current"),
+    ("reject", "Reject: it could not be confirmed"),
+]
+# For a credential the board's roster shows lapsed or disciplined: approving
+# also decides whether the badge comes back (CredentialQuerySet.badge_qualifying).
+BOARD_DECISIONS = [
+    (
+        APPROVE,
+        "Approve and keep the Verified badge: you checked the board's record "
+        "and the badge should stand",
+    ),
+    (
+        WITHHOLD,
+        "Approve without the badge: the credential is genuine, but the board's "
+        "record keeps the badge off",
+    ),
     ("reject", "Reject: it could not be confirmed"),
 ]
 
@@ -26,9 +43,21 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, board_record: bool = False, **kwargs):
+        """`board_record`: the credential's board roster shows a lapse or
+        discipline, so staff also decide on the badge."""
+        super().__init__(*args, **kwargs)
+        if board_record:
+            self.fields["decision"].choices = BOARD_DECISIONS
+
     @property
     def approves(self) -> bool:
         """Whether the cleaned decision is an approval."""
+        return self.cleaned_data.get("decision") in (APPROVE, WITHHOLD)
+
+    @property
+    def keeps_badge(self) -> bool:
+        """Whether it approves and keeps a badge the board's record withholds."""
         return self.cleaned_data.get("decision") == APPROVE
 
     def clean(self):
@@ -62,7 +91,7 @@ class BulkApproveForm(forms.Form):
         credentials = self.cleaned_data["credentials"]
         if self.user is None:
             return credentials
-        own = [c.number for c in credentials if c.therapist.user_id == self.user.pk]
+        own = [c.number for c in credentials if c.holder.user_id == self.user.pk]
         if own:
             raise ValidationError(
                 f"{OWN_CREDENTIAL} ({', '.join(own)})", code="own_credential"
@@ -143,6 +172,42 @@ class CredentialForm(EvidenceCleaningMixin, forms.ModelForm):
         return cleaned
 
 
+class ClinicianLicenceForm(CredentialForm):
+    """A clinician's licence to practise: always a state licence, issued by a
+    state, with its expiry. decisions.submit() and decisions.edit() save it as
+    they save a therapist's credential (an edit may send it back to staff)."""
+
+    jurisdiction = forms.ChoiceField(
+        label="State that issued it",
+        choices=[("", "Choose a state…"), *US_STATES],
+        error_messages={
+            "required": "Choose the state that issued your licence.",
+            "invalid_choice": "Choose a state from the list.",
+        },
+    )
+
+    class Meta(CredentialForm.Meta):
+        fields = [name for name in CredentialForm.Meta.fields if name != "kind"]
+        labels = {
+            **CredentialForm.Meta.labels,
+            "issuer": "Licensing board (e.g. New York State Board of Medicine)",
+            "number": "Licence number",
+            "issued_on": "Issued on (optional)",
+            "expires_on": "Expires on",
+            "evidence": "Evidence: a scan or photo of your licence (PDF, JPEG or "
+            "PNG, up to 10 MB)",
+        }
+
+    def __init__(self, *args, clinician, **kwargs):
+        super().__init__(*args, therapist=None, **kwargs)
+        self.instance.clinician = clinician
+        self.instance.kind = Credential.Kind.STATE_LICENCE
+        self.fields["expires_on"].required = True
+        self.fields["expires_on"].error_messages["required"] = (
+            "Enter the date your licence expires."
+        )
+
+
 class CredentialAdminForm(EvidenceCleaningMixin, forms.ModelForm):
     """Staff's form in the admin: a verified credential says how it was verified,
     and nobody adds a credential for themselves or moves one onto themselves."""
@@ -157,6 +222,7 @@ class CredentialAdminForm(EvidenceCleaningMixin, forms.ModelForm):
         widgets = {"evidence": forms.FileInput}
         fields = [
             "therapist",
+            "clinician",
             *Credential.CLAIM_FIELDS,
             "evidence",
             "status",
@@ -166,9 +232,27 @@ class CredentialAdminForm(EvidenceCleaningMixin, forms.ModelForm):
 
     def clean_therapist(self):
         therapist = self.cleaned_data["therapist"]
-        if self.user is not None and therapist.user_id == self.user.pk:
+        if (
+            therapist is not None
+            and self.user is not None
+            and therapist.user_id == self.user.pk
+        ):
             raise ValidationError(OWN_CREDENTIAL, code="own_credential")
         return therapist
+
+    def clean_jurisdiction(self):
+        # In capitals, as the badge rule and the roster import compare it.
+        return self.cleaned_data["jurisdiction"].strip().upper()
+
+    def clean_clinician(self):
+        clinician = self.cleaned_data["clinician"]
+        if (
+            clinician is not None
+            and self.user is not None
+            and clinician.user_id == self.user.pk
+        ):
+            raise ValidationError(OWN_CREDENTIAL, code="own_credential")
+        return clinician
 
     def clean(self):
         cleaned = super().clean()
@@ -182,6 +266,14 @@ class CredentialAdminForm(EvidenceCleaningMixin, forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+class CredentialInlineForm(forms.ModelForm):
+    """A credential's row on the therapist's admin page."""
+
+    def clean_jurisdiction(self):
+        # In capitals, as the badge rule and the roster import compare it.
+        return self.cleaned_data["jurisdiction"].strip().upper()
 
 
 class CredentialInlineFormSet(forms.BaseInlineFormSet):

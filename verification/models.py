@@ -3,10 +3,12 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.storage import private_storage
+from therapists.models import PracticeLocation
+from verification import jurisdictions
 
 
 class CredentialQuerySet(models.QuerySet):
@@ -27,8 +29,26 @@ class CredentialQuerySet(models.QuerySet):
         return self.current(on).filter(expires_on__lte=last_day)
 
     def badge_qualifying(self, on: datetime.date | None = None) -> Self:
-        """The badge rule: a current, verified licence or board certification."""
-        return self.current(on).filter(kind__in=self.model.BADGE_KINDS)
+        """The badge rule: a current, verified licence (or registration) from a
+        state where the therapist practises, or a national board certification
+        where they practise in a state that licenses no massage therapists
+        (verification.jurisdictions); never one the board's roster shows lapsed
+        or disciplined, unless staff reviewed that and kept the badge."""
+        Kind, Credential = self.model.Kind, self.model
+        practises = PracticeLocation.objects.filter(therapist=OuterRef("therapist"))
+        licence_where_practising = Q(
+            kind=Kind.STATE_LICENCE, jurisdiction__in=jurisdictions.LICENSING
+        ) & Exists(practises.filter(state=OuterRef("jurisdiction")))
+        certification_where_no_licence = Q(
+            kind=Kind.BOARD_CERTIFICATION, jurisdiction=jurisdictions.NATIONAL
+        ) & Exists(practises.filter(state__in=jurisdictions.NOT_LICENSING))
+        in_good_standing = ~Q(board_status__in=Credential.BADGE_WITHHOLDING) | Q(
+            board_review=Credential.BoardReview.KEPT
+        )
+        return self.current(on).filter(
+            licence_where_practising | certification_where_no_licence,
+            in_good_standing,
+        )
 
     def for_profile(self) -> Self:
         """What the public credentials panel shows: everything but rejections."""
@@ -41,11 +61,30 @@ class CredentialQuerySet(models.QuerySet):
         return self.filter(Q(status=self.model.Status.PENDING) | ~Q(roster_flag=""))
 
     def search(self, text: str) -> Self:
-        """Credentials whose therapist's name or whose number contains the text."""
+        """Credentials whose therapist's or clinician's name, or whose number,
+        contains the text."""
         text = text.strip()
         return self.filter(
-            Q(therapist__display_name__icontains=text) | Q(number__icontains=text)
+            Q(therapist__display_name__icontains=text)
+            | Q(clinician__display_name__icontains=text)
+            | Q(number__icontains=text)
         )
+
+    def of_therapists(self) -> Self:
+        """Therapists' credentials (not clinicians' licences)."""
+        return self.filter(therapist__isnull=False)
+
+    def of_clinicians(self) -> Self:
+        """Clinicians' licences."""
+        return self.filter(clinician__isnull=False)
+
+    def held_with(self, credential: "Credential") -> Self:
+        """The other credentials of the same therapist or clinician."""
+        if credential.clinician_id is not None:
+            mine = self.filter(clinician_id=credential.clinician_id)
+        else:
+            mine = self.filter(therapist_id=credential.therapist_id)
+        return mine.exclude(pk=credential.pk)
 
     def in_jurisdiction(self, code: str) -> Self:
         """Credentials issued in one state (two letters), or nationally ("US")."""
@@ -67,9 +106,10 @@ class CredentialQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
     def for_queue(self) -> Self:
-        """What a row of the staff queue shows, with the therapist's account for
-        the separation-of-duties check and the decision's email."""
-        return self.select_related("therapist__user")
+        """What a row of the staff queue shows, with the therapist's or
+        clinician's account for the separation-of-duties check and the
+        decision's email."""
+        return self.select_related("therapist__user", "clinician__user")
 
 
 class Credential(models.Model):
@@ -86,6 +126,17 @@ class Credential(models.Model):
         REJECTED = "rejected", "Rejected"
         EXPIRED = "expired", "Expired"
 
+    class BoardStatus(models.TextChoices):
+        UNKNOWN = "", "Not checked against a board roster"
+        ACTIVE = "active", "Active, no public discipline"
+        LAPSED = "lapsed", "Not active (lapsed, expired or inactive)"
+        DISCIPLINED = "disciplined", "Public discipline on record"
+
+    class BoardReview(models.TextChoices):
+        WAITING = "", "Not reviewed by staff"
+        KEPT = "kept", "Staff kept the badge"
+        WITHHELD = "withheld", "Staff withheld the badge"
+
     class Method(models.TextChoices):
         DOCUMENT_REVIEW = "document_review", "document review"
         BOARD_ROSTER = "board_roster", "state board roster"
@@ -93,6 +144,8 @@ class Credential(models.Model):
 
     # The kinds that can earn the "verified" badge.
     BADGE_KINDS = (Kind.STATE_LICENCE, Kind.BOARD_CERTIFICATION)
+    # What a board roster can show that withholds the badge until staff decide.
+    BADGE_WITHHOLDING = (BoardStatus.LAPSED, BoardStatus.DISCIPLINED)
     # What the therapist states about the document, for staff to check against
     # the evidence: the dashboard form, the admin and the audit trail list these.
     CLAIM_FIELDS = (
@@ -104,8 +157,21 @@ class Credential(models.Model):
         "expires_on",
     )
 
+    # Whose credential it is: a therapist's, or a clinician's licence (exactly
+    # one of the two: credential_one_holder).
     therapist = models.ForeignKey(
-        "therapists.Therapist", on_delete=models.CASCADE, related_name="credentials"
+        "therapists.Therapist",
+        on_delete=models.CASCADE,
+        related_name="credentials",
+        null=True,
+        blank=True,
+    )
+    clinician = models.ForeignKey(
+        "clinicians.Clinician",
+        on_delete=models.CASCADE,
+        related_name="credentials",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=30, choices=Kind)
     issuer = models.CharField("issuing body", max_length=160)
@@ -134,6 +200,22 @@ class Credential(models.Model):
         blank=True,
         help_text="Set by a board roster import when staff should look at it.",
     )
+    # What the state board's public roster last said about this licence: set by
+    # the roster import for every matched row, shown on the public profile.
+    board_status = models.CharField(
+        max_length=20, choices=BoardStatus, blank=True, default=""
+    )
+    board_source = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text='Where the status comes from: "Colorado roster (DORA open data)".',
+    )
+    board_checked_on = models.DateField(null=True, blank=True)
+    # A lapse or discipline withholds the badge until staff decide (the review
+    # page, recorded in the audit trail); a new board status asks them again.
+    board_review = models.CharField(
+        max_length=10, choices=BoardReview, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +236,20 @@ class Credential(models.Model):
         # Meta cannot see the class's choices: these literals are Kind and
         # Status values (BADGE_KINDS, VERIFIED), checked by a test.
         constraints = [
+            models.CheckConstraint(
+                condition=Q(therapist__isnull=False, clinician__isnull=True)
+                | Q(therapist__isnull=True, clinician__isnull=False),
+                name="credential_one_holder",
+                violation_error_message=(
+                    "A credential belongs to a therapist or to a clinician: choose "
+                    "exactly one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(clinician__isnull=True) | Q(kind="state_licence"),
+                name="credential_clinician_holds_licence",
+                violation_error_message="A clinician's credential is a state licence.",
+            ),
             models.UniqueConstraint(
                 fields=["issuer", "jurisdiction", "number"],
                 name="unique_credential_per_issuer",
@@ -190,9 +286,33 @@ class Credential(models.Model):
         return f"{self.get_kind_display()} {self.number} ({self.issuer})"
 
     @property
+    def holder(self):
+        """The therapist or the clinician whose credential it is."""
+        return self.therapist if self.therapist_id is not None else self.clinician
+
+    @property
+    def is_clinicians(self) -> bool:
+        """Whether it is a clinician's licence (not a therapist's credential)."""
+        return self.clinician_id is not None
+
+    @property
     def days_waiting(self) -> int:
         """Whole days since the credential was submitted."""
         return (timezone.localdate() - timezone.localdate(self.created_at)).days
+
+    @property
+    def board_withholds_badge(self) -> bool:
+        """Whether the board's roster shows a lapse or discipline that keeps
+        this credential from the badge (staff did not keep it)."""
+        return (
+            self.board_status in self.BADGE_WITHHOLDING
+            and self.board_review != self.BoardReview.KEPT
+        )
+
+    @property
+    def awaits_board_review(self) -> bool:
+        """Whether staff have yet to decide on what the board's roster shows."""
+        return self.board_status in self.BADGE_WITHHOLDING and not self.board_review
 
     @property
     def verification_summary(self) -> str:

@@ -25,6 +25,10 @@ class RosterFormat:
     active_statuses: tuple[str, ...] = ("active",)
     date_formats: tuple[str, ...] = ("%m/%d/%Y", "%Y-%m-%d")
     full_name: str = ""  # when the roster has one "Last, First" column instead
+    # What the public profile names as the board status's source
+    # ("Active, no public discipline, per the Colorado roster (DORA open data)");
+    # `import_roster --source` gives it for other rosters.
+    source: str = ""
 
 
 FORMATS = {
@@ -39,6 +43,7 @@ FORMATS = {
         discipline=("Case Number", "Program Action"),
         licence_type="License Type",
         licence_types=("MT", "Massage Therapist"),
+        source="Colorado roster (DORA open data)",
     ),
     # A plain roster: number, first_name, last_name, status, expires, discipline.
     "generic": RosterFormat(
@@ -52,6 +57,11 @@ FORMATS = {
 }
 
 
+# Board statuses that are themselves a disciplinary action (a revoked or
+# suspended licence, probation), whatever the roster's discipline columns say.
+DISCIPLINARY_STATUSES = ("revoked", "suspended", "probation", "surrender", "restrict")
+
+
 @dataclass
 class RosterRow:
     line: int
@@ -62,6 +72,20 @@ class RosterRow:
     expires: datetime.date | None
     discipline: str
     problems: list[str] = field(default_factory=list)
+    # Whether the board status is one the roster's format calls active.
+    active: bool = True
+
+    @property
+    def disciplined(self) -> bool:
+        """Whether the board shows disciplinary action on this licence."""
+        status = self.status.casefold()
+        return bool(self.discipline) or any(
+            word in status for word in DISCIPLINARY_STATUSES
+        )
+
+    def lapsed(self, today: datetime.date) -> bool:
+        """Whether the board does not show the licence as current on that day."""
+        return not self.active or (self.expires is not None and self.expires < today)
 
 
 class MalformedRow(ValueError):
@@ -149,9 +173,16 @@ def read_roster(handle, fmt: RosterFormat) -> Iterator[RosterRow | MalformedRow]
             if (row.get(column) or "").strip()
         )
         parsed = RosterRow(
-            line, number, first.strip(), last.strip(), status, expires, discipline
+            line,
+            number,
+            first.strip(),
+            last.strip(),
+            status,
+            expires,
+            discipline,
+            active=status.casefold() in fmt.active_statuses,
         )
-        if status.casefold() not in fmt.active_statuses:
+        if not parsed.active:
             parsed.problems.append(f"board status is “{status or 'blank'}”")
         if discipline:
             parsed.problems.append(f"disciplinary action on record ({discipline})")

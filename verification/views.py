@@ -78,12 +78,18 @@ def queue(request):
 @permission_required(VERIFY, raise_exception=True)
 def review(request, pk):
     credential = get_object_or_404(
-        Credential.objects.select_related("therapist__user", "verified_by"), pk=pk
+        Credential.objects.select_related(
+            "therapist__user", "clinician__user", "verified_by"
+        ),
+        pk=pk,
     )
     # Separation of duties: another member of staff decides on this one.
-    if decisions.is_own(request.user, [credential.therapist_id]):
+    if decisions.holds_any(request.user, [credential]):
         raise PermissionDenied(decisions.OWN_CREDENTIAL)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(
+        request.POST or None,
+        board_record=credential.board_status in Credential.BADGE_WITHHOLDING,
+    )
     if request.method == "POST" and form.is_valid():
         decisions.decide(
             credential=credential,
@@ -91,14 +97,13 @@ def review(request, pk):
             approve=form.approves,
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
+            keep_badge=form.keeps_badge,
         )
         messages.success(
             request, f"{credential} {'approved' if form.approves else 'rejected'}."
         )
         return redirect(queue_url(request))
-    others = Credential.objects.filter(therapist=credential.therapist).exclude(
-        pk=credential.pk
-    )
+    others = Credential.objects.held_with(credential)
     return render(
         request,
         "verification/review.html",

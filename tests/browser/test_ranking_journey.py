@@ -71,7 +71,9 @@ def test_best_match_near_a_place_puts_close_qualified_therapists_first(
     ).to_be_visible()
     section = score_section(page)
     expect(
-        section.get_by_text(re.compile(r"best match near 10001, of 125"))
+        section.get_by_text(
+            re.compile(rf"best match near 10001, of {ranking.MAX_BEST_MATCH}")
+        )
     ).to_be_visible()
     expect(
         section.get_by_text(re.compile(r"plus \d+\.\d for closeness"))

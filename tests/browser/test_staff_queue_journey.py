@@ -74,7 +74,7 @@ def test_staff_find_a_new_credential_by_its_number_and_approve_it(
     screenshot(page, "staff-queue")
 
     search = page.get_by_role("search", name="Search the queue")
-    search.get_by_label("Therapist's name or credential number").fill("909090")
+    search.get_by_label("Name or credential number").fill("909090")
     search.get_by_role("button", name="Search").click()
 
     expect(page.get_by_text("1 credential matches your search")).to_be_visible()

@@ -261,3 +261,21 @@ def test_make_run_passes_its_host_and_port_to_seed_demo(variables, address):
     seeding = next(line for line in result.stdout.splitlines() if "seed_demo" in line)
     assert f"--address {address}" in seeding
     assert f"runserver {address.removeprefix('http://')}" in result.stdout
+
+
+def test_some_roster_checked_licences_show_their_board_status(client):
+    # The demo `make run` seeds: 300 therapists, seed 42.
+    seed(therapists=300, reviews_per_therapist=0, seed=42)
+    checked = Credential.objects.exclude(board_status="")
+    statuses = set(checked.values_list("board_status", flat=True))
+    assert statuses == {"active", "lapsed", "disciplined"}
+    # Only licences a roster verified carry a board status, dated that day.
+    assert not checked.exclude(verification_method="board_roster").exists()
+    assert not checked.filter(board_checked_on__isnull=True).exists()
+    # A lapse or discipline waits for staff, in the queue, without the badge.
+    withheld = checked.exclude(board_status="active")
+    assert set(Credential.objects.awaiting_decision()) >= set(withheld)
+    assert not Credential.objects.badge_qualifying().filter(pk__in=withheld).exists()
+    shown = checked.filter(board_status="active", therapist__is_published=True)
+    page = client.get(shown.first().therapist.get_absolute_url()).content.decode()
+    assert "Active, no public discipline, per the " in page

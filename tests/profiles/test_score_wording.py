@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests import factories
-from therapists import geocoding
+from therapists import geocoding, ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,8 @@ def test_without_a_searched_place_the_score_stands_alone(client, therapist):
     text = why_ranked(client.get(therapist.get_absolute_url()))
 
     assert text.startswith(
-        f"Why this therapist ranks here {therapist.qualification_score:.0f} of 100"
+        f"Why this therapist ranks here {therapist.qualification_score:.0f} of "
+        f"{ranking.MAX_SCORE}"
     )
     assert "Closeness" not in text
     assert "Searching near a place adds up to 25 points for closeness." in text
@@ -115,9 +116,10 @@ def test_from_a_search_near_a_place_closeness_joins_the_score(client, therapist)
     text = why_ranked(client.get(f"{therapist.get_absolute_url()}?near=10001"))
 
     best = therapist.qualification_score + closeness
-    assert f"{best:.0f} best match near 10001, of 125" in text
+    assert f"{best:.0f} best match near 10001, of {ranking.MAX_BEST_MATCH}" in text
     assert (
-        f"Qualification score {therapist.qualification_score:.1f} of 100, plus "
+        f"Qualification score {therapist.qualification_score:.1f} of "
+        f"{ranking.MAX_SCORE}, plus "
         f"{closeness:.1f} for closeness."
     ) in text
     assert f"Closeness {closeness:.1f} / 25 {miles:.1f} miles from 10001." in text
@@ -142,4 +144,4 @@ def test_a_place_we_cannot_find_leaves_the_score_alone(client, therapist, near):
     assert response.status_code == 200
     text = why_ranked(response)
     assert "Closeness" not in text
-    assert f"{therapist.qualification_score:.0f} of 100" in text
+    assert f"{therapist.qualification_score:.0f} of {ranking.MAX_SCORE}" in text

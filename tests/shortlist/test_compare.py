@@ -12,11 +12,13 @@ from django.utils import timezone
 from tests import factories
 from tests.shortlist.helpers import compare_table, page
 from therapists import ranking
+from therapists.freshness import short_date
 
 pytestmark = pytest.mark.django_db
 
 COMPARE_URL = reverse("shortlist:compare")
 CHOOSE_TWO = "Choose at least two therapists to compare"
+DETAILS_CONFIRMED = "Details confirmed by the therapist; we do not check them"
 
 
 def compare(client, *slugs, **params):
@@ -47,7 +49,7 @@ def dana(therapist):
     """A verified therapist with techniques, conditions, reviews, near 10001."""
     therapist.back_pain_years = 8
     therapist.session_price = 135
-    therapist.accepting_confirmed_on = datetime.date(2026, 3, 2)
+    therapist.details_confirmed_on = timezone.localdate() - datetime.timedelta(days=200)
     therapist.offers_mobile_visits = True
     therapist.wheelchair_accessible = True
     therapist.save()
@@ -80,6 +82,7 @@ def olive(other_therapist):
     other_therapist.back_pain_years = 1
     other_therapist.session_price = 90
     other_therapist.accepting_new_clients = False
+    other_therapist.details_confirmed_on = timezone.localdate()
     other_therapist.save()
     factories.add_technique(other_therapist, "swedish", years=1)
     factories.make_location(other_therapist, "11201")
@@ -125,6 +128,7 @@ def test_rows_come_in_the_order_people_decide_in(client, dana, olive):
     table = compare_table(compare(client, "dana-owner", "olive-other", near="10001"))
     assert list(table.rows) == [
         "Accepting new clients",
+        DETAILS_CONFIRMED,
         "Price",
         "Distance",
         "Where",
@@ -147,13 +151,17 @@ def test_rows_come_in_the_order_people_decide_in(client, dana, olive):
 # --- what is compared -----------------------------------------------------------
 
 
-def test_accepting_new_clients_with_the_date_confirmed(client, dana, olive):
+def test_accepting_new_clients_and_when_the_details_were_confirmed(client, dana, olive):
     table = compare_table(compare(client, "dana-owner", "olive-other"))
-    assert table.cell("Accepting new clients", "Dana Owner") == (
-        "Yes (confirmed Mar 2, 2026)"
-    )
+    assert table.cell("Accepting new clients", "Dana Owner") == "Yes"
     assert table.cell("Accepting new clients", "Olive Other") == (
         "Not taking new clients"
+    )
+    assert table.cell(DETAILS_CONFIRMED, "Dana Owner") == (
+        f"Not confirmed since {short_date(dana.details_confirmed_on)}"
+    )
+    assert table.cell(DETAILS_CONFIRMED, "Olive Other") == (
+        f"Confirmed {short_date(olive.details_confirmed_on)}"
     )
 
 
@@ -240,7 +248,9 @@ def test_the_average_is_shown_as_labelled_stars(client, dana, olive):
 def test_column_shows_the_score_breakdown(client, dana, olive):
     response = compare(client, "dana-owner", "olive-other")
     score = column(response, "Dana Owner")["Ranking score"]
-    assert score.startswith(f"{dana.qualification_score:.0f} out of 100")
+    assert score.startswith(
+        f"{dana.qualification_score:.0f} out of {ranking.MAX_SCORE}"
+    )
     for part in ranking.breakdown(dana):
         assert f"{part.label} {part.points:.1f} / {part.maximum}" in score
     assert "Verified state licence 25.0 / 25" in score
@@ -497,12 +507,12 @@ def test_share_link_is_a_read_only_field_with_a_copy_button_for_scripts(
     html = page(compare(client, "dana-owner", "olive-other"))
     assert '<label for="share-link">Link to this comparison</label>' in html
     assert re.search(r'<input id="share-link" type="text" value="[^"]+" readonly', html)
-    # Hidden until compare.js can copy; the status line announces the result.
+    # Hidden until share.js can copy; the status line announces the result.
     assert re.search(
         r'<button type="button"[^>]*data-copy="share-link"[^>]*hidden>', html
     )
     assert '<p class="share__status" id="share-status" role="status"></p>' in html
-    assert re.search(r'<script src="/static/js/compare\.js" defer></script>', html)
+    assert re.search(r'<script src="/static/js/share\.js" defer></script>', html)
 
 
 def test_share_link_opens_the_same_comparison(client, client_user, dana, olive):

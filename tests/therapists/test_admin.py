@@ -115,7 +115,6 @@ def therapist_form(therapist, credentials=(), **overrides):
         "back_pain_caseload_percent": therapist.back_pain_caseload_percent,
         "session_price": therapist.session_price,
         "accepting_new_clients": "on",
-        "accepting_confirmed_on": "",
         "client_contact": therapist.client_contact,
         "is_published": "on",
     }

@@ -323,8 +323,14 @@ def test_credential_verified_then_expiring_moves_the_badge_copy():
     assert copies(location)[1] == days(120)
     assert_copies_current()
 
+    # A board certification counts where the state licenses nobody (Kansas).
+    factories.make_location(therapist, "66044")
+    location.refresh_from_db()
     factories.make_credential(
-        therapist, kind=Credential.Kind.BOARD_CERTIFICATION, expires_on=days(400)
+        therapist,
+        kind=Credential.Kind.BOARD_CERTIFICATION,
+        jurisdiction="US",
+        expires_on=days(400),
     )
 
     assert copies(location)[1] == days(400)

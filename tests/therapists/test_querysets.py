@@ -44,9 +44,15 @@ def test_published_hides_drafts():
 )
 def test_verified_follows_the_badge_rule(kind, status, days_to_expiry, has_badge):
     therapist = factories.make_therapist()
+    # New York licenses massage therapists; Kansas does not, so a national
+    # board certification counts there (CredentialQuerySet.badge_qualifying).
+    factories.make_location(therapist, "10001")
+    factories.make_location(therapist, "66044")
     verified_at = {"verified_at": timezone.now(), "verification_method": "board_roster"}
+    national = kind == Credential.Kind.BOARD_CERTIFICATION
     factories.make_credential(
         therapist,
+        jurisdiction="US" if national else "NY",
         kind=kind,
         status=status,
         expires_on=TODAY + datetime.timedelta(days=days_to_expiry),
@@ -59,6 +65,7 @@ def test_verified_follows_the_badge_rule(kind, status, days_to_expiry, has_badge
 
 def test_badge_drops_the_day_after_expiry_without_any_job_running():
     therapist = factories.make_therapist()
+    factories.make_location(therapist, "10001")
     factories.make_credential(therapist, expires_on=TODAY + datetime.timedelta(days=3))
     later = TODAY + datetime.timedelta(days=4)
     assert Therapist.objects.verified().filter(pk=therapist.pk).exists()
@@ -71,6 +78,10 @@ def test_no_therapist_shows_a_badge_without_a_qualifying_credential():
     statuses = list(Credential.Status)
     for n in range(30):
         therapist = factories.make_therapist()
+        # Most practise in New York, some in Kansas (no state licence), some
+        # nowhere yet.
+        for zip_code in [["10001"], ["66044"], ["10001", "66044"], []][n % 4]:
+            factories.make_location(therapist, zip_code)
         for k in range(n % 3):
             status = statuses[(n + k) % len(statuses)]
             extra = {}
@@ -79,9 +90,13 @@ def test_no_therapist_shows_a_badge_without_a_qualifying_credential():
                     "verified_at": timezone.now(),
                     "verification_method": "board_roster",
                 }
+            kind = kinds[(n * 7 + k) % len(kinds)]
             factories.make_credential(
                 therapist,
-                kind=kinds[(n * 7 + k) % len(kinds)],
+                kind=kind,
+                jurisdiction="US"
+                if kind == Credential.Kind.BOARD_CERTIFICATION and n % 2
+                else "NY",
                 status=status,
                 expires_on=TODAY + datetime.timedelta(days=(n % 5) * 20 - 30),
                 **extra,

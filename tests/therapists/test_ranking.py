@@ -38,8 +38,11 @@ def breakdown_points(therapist, key):
 
 
 # --- the parts -----------------------------------------------------------------
-def test_max_score_is_100():
-    assert ranking.MAX_SCORE == 100
+def test_max_score_is_100_plus_the_freshness_and_clinician_parts():
+    assert (
+        ranking.MAX_SCORE
+        == 100 + ranking.FRESHNESS_POINTS + ranking.CLINICIAN_POINTS_MAX
+    )
 
 
 def test_part_maxima_add_up_to_max_score():
@@ -52,6 +55,8 @@ def test_part_maxima_add_up_to_max_score():
         "rating",
         "consistency",
         "recommend",
+        "clinicians",
+        "freshness",
     ]
     assert sum(part.maximum for part in parts) == ranking.MAX_SCORE
 
@@ -246,9 +251,28 @@ def test_a_perfect_profile_scores_max_score():
         rating_sum=50,
         positive_count=10,
         recommend_count=10,
+        clinician_recommendations=3,
+        details_confirmed_on=timezone.localdate(),
     )
 
     assert ranking.qualification_score(perfect) == ranking.MAX_SCORE
+
+
+@pytest.mark.parametrize(
+    ("recommendations", "expected"), [(0, 0), (1, 2), (2, 4), (3, 6), (9, 6)]
+)
+def test_clinician_part_is_two_points_each_capped_at_six(recommendations, expected):
+    assert points(inputs(clinician_recommendations=recommendations), "clinicians") == (
+        expected
+    )
+
+
+@pytest.mark.django_db
+def test_clinician_part_reads_the_stored_count(therapist):
+    Therapist.objects.filter(pk=therapist.pk).update(clinician_recommendation_count=2)
+    therapist.refresh_from_db()
+    assert breakdown_points(therapist, "clinicians") == 4
+    assert "clinician_recommendation_count" in ranking.INPUT_FIELDS
 
 
 def test_one_five_star_review_scores_lower_than_forty_averaging_four_point_eight():
@@ -328,5 +352,5 @@ def test_explain_near_a_place_adds_closeness_to_the_score():
     assert explanation.closeness.points == pytest.approx(22.3)
     assert explanation.closeness.detail == "2.7 miles from 10001."
     assert explanation.best_match == pytest.approx(83.8)
-    assert explanation.best_match_maximum == 125
+    assert explanation.best_match_maximum == ranking.MAX_SCORE + 25
     assert math.isclose(explanation.score, 61.5)

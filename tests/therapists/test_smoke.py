@@ -3,6 +3,8 @@ from tests import factories
 
 def test_factories_make_a_verified_therapist(db):
     therapist = factories.make_therapist()
+    # The badge needs a licence from a state where they practise (New York).
+    factories.make_location(therapist, "10001")
     factories.make_credential(therapist)
     factories.make_review(therapist, rating=4)
     therapist.refresh_from_db()

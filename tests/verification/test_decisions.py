@@ -274,6 +274,8 @@ def test_rejecting_a_pending_credential_recounts_nothing(therapist, verifier, pe
 def test_approve_all_approves_each_with_one_note_and_gives_both_badges(
     therapist, other_therapist, verifier
 ):
+    # A board certification earns the badge where the state licenses nobody.
+    factories.make_location(other_therapist, "66044")  # Lawrence, Kansas
     first = factories.make_credential(therapist, status=Status.PENDING)
     second = factories.make_credential(
         other_therapist,
@@ -516,6 +518,7 @@ def roster_row(**overrides) -> RosterRow:
 def licence(db):
     user = factories.make_user(first_name="Imani", last_name="Okafor")
     therapist = factories.make_therapist(display_name="Imani Okafor", user=user)
+    factories.make_location(therapist, "80202")  # Denver
     return factories.make_credential(
         therapist,
         issuer=ISSUER,

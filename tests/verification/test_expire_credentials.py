@@ -28,7 +28,10 @@ def run(today: datetime.date) -> str:
 @pytest.fixture
 def owner(db):
     user = factories.make_user(first_name="Dana", email="dana@example.org")
-    return factories.make_therapist(display_name="Dana Owner", user=user)
+    owner = factories.make_therapist(display_name="Dana Owner", user=user)
+    # Practising in New York, where the factories' licences are issued.
+    factories.make_location(owner, "10001")
+    return owner
 
 
 def test_lapsed_verified_credential_becomes_expired_with_an_event(owner):

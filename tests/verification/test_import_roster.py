@@ -25,6 +25,8 @@ ISSUER = "Colorado Office of Massage Therapy Licensure"
 SAMPLE = Path(verification.__file__).parent / "rosters" / "colorado_sample.csv"
 SAMPLE_EXPIRY = datetime.date(2028, 8, 31)
 SITE_EXPIRY = datetime.date(2025, 8, 31)
+SOURCE = "Colorado roster (DORA open data)"
+EARLIER_CHECK = datetime.date(2026, 5, 1)
 
 
 def run_import(path=SAMPLE, **options) -> tuple[str, str]:
@@ -49,6 +51,7 @@ def colorado_licence(first, last, number, **overrides):
     """A therapist named first/last with a Colorado licence on the site."""
     user = factories.make_user(first_name=first, last_name=last)
     therapist = factories.make_therapist(display_name=f"{first} {last}", user=user)
+    factories.make_location(therapist, "80202")  # Denver
     fields = {
         "issuer": ISSUER,
         "jurisdiction": "CO",
@@ -76,6 +79,10 @@ def site(db):
             verification_method=Credential.Method.BOARD_ROSTER,
             verified_at=timezone.now() - datetime.timedelta(days=90),
             expires_on=SAMPLE_EXPIRY,
+            # Checked against an earlier roster: active then as now.
+            board_status=Credential.BoardStatus.ACTIVE,
+            board_source=SOURCE,
+            board_checked_on=EARLIER_CHECK,
         ),
         # On the site, but their roster rows are malformed or not massage.
         "ortiz": colorado_licence("Ana", "Ortiz", "MT.0078901"),
@@ -94,6 +101,10 @@ def state_of(credentials: dict) -> dict:
             credential.verified_at,
             credential.expires_on,
             credential.roster_flag,
+            credential.board_status,
+            credential.board_source,
+            credential.board_checked_on,
+            credential.board_review,
         )
     return state
 

@@ -5,7 +5,7 @@ from typing import Self
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,6 +56,20 @@ class PracticeLocationQuerySet(models.QuerySet):
             wanted |= technique_bit(technique_id)
         return self.alias(offered=F("technique_bits").bitand(wanted)).filter(
             offered__gt=0
+        )
+
+    def therapists_per_state(self, on: datetime.date | None = None) -> Self:
+        """One row per state: its `state`, how many `therapists` these
+        locations belong to there, and how many of them hold the badge
+        (`verified`)."""
+        holds_badge = Q(badge_valid_until__gte=on or timezone.localdate())
+        return (
+            self.order_by()
+            .values("state")
+            .annotate(
+                therapists=Count("therapist", distinct=True),
+                verified=Count("therapist", distinct=True, filter=holds_badge),
+            )
         )
 
     def therapist_count(self, limit: int) -> int:

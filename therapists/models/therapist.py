@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from therapists import ranking
+from therapists import freshness, ranking
 from therapists.geocoding import GeoPoint
 from therapists.indexing import (
     SEARCH_INDEXES,
@@ -76,9 +76,12 @@ LISTING_FIELDS = (
     "years_in_practice",
     "rating_average",
     "rating_count",
+    "verified_review_count",
     "session_price",
     "accepting_new_clients",
+    "details_confirmed_on",
     "badge_valid_until",
+    "clinician_recommendation_count",
     "qualification_score",
 )
 
@@ -119,6 +122,42 @@ class TherapistQuerySet(models.QuerySet):
     def verified(self, on: datetime.date | None = None) -> Self:
         """Therapists who hold the badge: see CredentialQuerySet.badge_qualifying()."""
         return self.filter(badge_valid_until__gte=on or timezone.localdate())
+
+    def details_stale(self, on: datetime.date | None = None) -> Self:
+        """Therapists whose details are not confirmed in the last
+        freshness.FRESH_DAYS days (or never were)."""
+        oldest = freshness.oldest_fresh(on or timezone.localdate())
+        return self.filter(
+            Q(details_confirmed_on__isnull=True) | Q(details_confirmed_on__lt=oldest)
+        )
+
+    def details_turned_stale(self, on: datetime.date, *, days_back: int = 1) -> Self:
+        """Therapists whose confirmation stopped counting in the `days_back`
+        days up to `on` (their stored score still has the freshness points)."""
+        oldest = freshness.oldest_fresh(on)
+        return self.filter(
+            details_confirmed_on__lt=oldest,
+            details_confirmed_on__gte=oldest - datetime.timedelta(days=days_back),
+        )
+
+    def due_details_reminder(self, on: datetime.date | None = None) -> Self:
+        """Published therapists with stale details who were not reminded in the
+        last freshness.REMINDER_EVERY_DAYS days."""
+        on = on or timezone.localdate()
+        last = on - datetime.timedelta(days=freshness.REMINDER_EVERY_DAYS)
+        return (
+            self.published()
+            .details_stale(on)
+            .filter(
+                Q(details_reminder_sent_on__isnull=True)
+                | Q(details_reminder_sent_on__lte=last)
+            )
+        )
+
+    def recommended(self) -> Self:
+        """Therapists recommended by at least one clinician whose licence is
+        verified (the count recommendations.counting stores)."""
+        return self.filter(clinician_recommendation_count__gt=0)
 
     def accepting_clients(self) -> Self:
         """Therapists taking new clients."""
@@ -164,6 +203,13 @@ class TherapistQuerySet(models.QuerySet):
     def reviewed_at_least(self, count: int) -> Self:
         """At least `count` reviews."""
         return self.filter(rating_count__gte=count)
+
+    def rated_by_verified_clients_at_least(self, stars: float) -> Self:
+        """Reviewed by at least one verified client, whose reviews average at
+        least `stars` (the stored verified_rating_average)."""
+        return self.filter(
+            verified_review_count__gte=1, verified_rating_average__gte=stars
+        )
 
     def near(
         self,
@@ -375,13 +421,14 @@ class TherapistQuerySet(models.QuerySet):
                     [(t.pk, search_document(t)) for t in therapists],
                 )
 
-    def rerank(self, batch_size: int = 2000) -> int:
+    def rerank(self, batch_size: int = 2000, on: datetime.date | None = None) -> int:
         """Recompute the stored qualification score (see therapists.ranking) and
-        its copies on the locations; returns how many scores changed."""
+        its copies on the locations, as of the day `on` (today when not given);
+        returns how many scores changed."""
         changed = []
         fields = ["pk", "qualification_score", *ranking.INPUT_FIELDS]
         for therapist in self.only(*fields).order_by().iterator(chunk_size=batch_size):
-            score = ranking.score_of(therapist)
+            score = ranking.score_of(therapist, on)
             if score != therapist.qualification_score:
                 therapist.qualification_score = score
                 changed.append(therapist)
@@ -448,9 +495,14 @@ class Therapist(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(2000)],
     )
     accepting_new_clients = models.BooleanField(default=True)
-    accepting_confirmed_on = models.DateField(
-        "accepting new clients last confirmed", null=True, blank=True
+    # When the therapist last confirmed that what clients rely on is still
+    # right (therapists.freshness): taking new clients, price, languages, home
+    # visits, access, locations and contact. One date: one click confirms all.
+    details_confirmed_on = models.DateField(
+        "details last confirmed", null=True, blank=True, editable=False
     )
+    # The last reminder to confirm them (at most one per 30 days).
+    details_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
     offers_mobile_visits = models.BooleanField("home/mobile visits", default=False)
     wheelchair_accessible = models.BooleanField(
         "wheelchair-accessible premises", default=False
@@ -562,6 +614,11 @@ class Therapist(models.Model):
                 fields=["is_published", "badge_valid_until"],
                 name="therapist_badge_idx",
             ),
+            # The daily freshness job: who just turned stale, who to remind.
+            models.Index(
+                fields=["details_confirmed_on", "is_published"],
+                name="therapist_details_fresh_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -624,6 +681,12 @@ class Therapist(models.Model):
         return ClientContactDetail(
             "Email", self.user.email, f"mailto:{self.user.email}"
         )
+
+    @property
+    def details_confirmation(self) -> freshness.Confirmation:
+        """When the therapist last confirmed their details, and whether that
+        still counts today (the profile, card and comparison show it)."""
+        return freshness.confirmation(self.details_confirmed_on, timezone.localdate())
 
     @property
     def spoken_languages(self) -> list[str]:

@@ -38,9 +38,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from clinicians.models import Clinician
+from corrections.models import Report
 from demo import content, photos
+from recommendations.counting import recommendations_changed
+from recommendations.models import Recommendation
 from reviews import stats
-from reviews.models import Review
+from reviews.models import Review, ReviewInvitation, SessionRecord
 from therapists import geocoding
 from therapists.models import (
     Condition,
@@ -50,7 +54,7 @@ from therapists.models import (
     TherapistLanguage,
     TherapistTechnique,
 )
-from verification import badges
+from verification import badges, jurisdictions
 from verification.models import Credential
 
 # Demo therapists and clients cannot log in: an unusable password hash.
@@ -203,6 +207,7 @@ class Command(BaseCommand):
             raise
         with transaction.atomic():
             self.create_reviews(therapist_ids, reviews_per_therapist)
+            self.back_verified_reviews()
         self.progress_note("Computing stored ratings, badges and scores")
         with transaction.atomic():
             stats.recount(Therapist.objects.all(), rescore=False)
@@ -212,6 +217,10 @@ class Command(BaseCommand):
         self.progress_note("Building the full-text search index")
         with transaction.atomic():
             Therapist.objects.refresh_search_documents()
+        with transaction.atomic():
+            self.create_correction_reports()
+        with transaction.atomic():
+            self.create_clinicians()
         # Fresh statistics so the query planner knows the new data's shape; on
         # PostgreSQL also the visibility map, without which no scan of the
         # freshly written tables can be index-only.
@@ -229,6 +238,73 @@ class Command(BaseCommand):
         )
         if staff:
             self.create_staff()
+
+    def create_correction_reports(self):
+        """A few open reports of incorrect information for the staff queue."""
+        rng = self.extra_rng
+        therapist_ids = list(
+            Therapist.objects.published().order_by("pk").values_list("pk", flat=True)
+        )
+        Report.objects.bulk_create(
+            Report(therapist_id=rng.choice(therapist_ids), reason=reason, detail=text)
+            for reason, text in content.CORRECTION_REPORTS
+            if therapist_ids
+        )
+
+    def create_clinicians(self):
+        """A few clinicians who recommend therapists near them (one whose
+        licence still waits for staff, recommending nobody yet), recounted as
+        the site does once their licences are in."""
+        rng = random.Random(f"{self.seed}-clinicians")
+        users = get_user_model().objects
+        clinicians = []
+        for n, row in enumerate(content.CLINICIANS):
+            name, profession, practice, city, state, board, verified = row
+            email = f"clinician{n + 1}@example.org"
+            user = users.create(username=email, email=email, password=NO_LOGIN)
+            clinician = Clinician.objects.create(
+                user=user,
+                display_name=name,
+                profession=profession,
+                practice_name=practice,
+                city=city,
+                state=state,
+            )
+            Credential.objects.create(
+                clinician=clinician,
+                kind=Credential.Kind.STATE_LICENCE,
+                issuer=board,
+                number=f"{state}-{rng.randint(100000, 999999)}",
+                jurisdiction=state,
+                issued_on=self.today - datetime.timedelta(days=rng.randint(900, 6000)),
+                expires_on=self.today + datetime.timedelta(days=rng.randint(60, 700)),
+                status=Credential.Status.VERIFIED
+                if verified
+                else Credential.Status.PENDING,
+                verification_method=Credential.Method.BOARD_WEBSITE if verified else "",
+                verified_at=self.now if verified else None,
+            )
+            clinicians.append((clinician, verified))
+        badges.clinicians_changed(c.pk for c, _ in clinicians)
+        for clinician, verified in clinicians:
+            if not verified:
+                continue
+            nearby = list(
+                Therapist.objects.published()
+                .filter(locations__state=clinician.state)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+                .distinct()[:40]
+            )
+            for therapist_id in rng.sample(nearby, min(len(nearby), 3)):
+                Recommendation.objects.create(
+                    clinician=clinician,
+                    therapist_id=therapist_id,
+                    statement=rng.choice(content.CLINICIAN_STATEMENTS),
+                )
+        recommendations_changed(
+            Recommendation.objects.values_list("therapist_id", flat=True)
+        )
 
     # --- helpers -------------------------------------------------------------
     def progress_note(self, text):
@@ -389,7 +465,8 @@ class Command(BaseCommand):
             back_pain_caseload_percent=rng.choice(range(10, 95, 5)),
             session_price=max(50, base_price + rng.choice(range(-40, 65, 5))),
             accepting_new_clients=rng.random() < 0.8,
-            accepting_confirmed_on=confirmed,
+            # Up to 150 days ago: about two in five show "Not confirmed since".
+            details_confirmed_on=confirmed,
             offers_mobile_visits=rng.random() < 0.3,
             wheelchair_accessible=rng.random() < 0.45,
             is_published=rng.random() < 0.97,
@@ -518,6 +595,8 @@ class Command(BaseCommand):
                     created_at=self.submitted_at(verified_at),
                 )
             )
+            if kind == Kind.STATE_LICENCE and method == Method.BOARD_ROSTER:
+                self.add_board_status(made[-1])
 
         if rng.random() < 0.9:
             board = content.STATE_BOARDS.get(state, f"{state} Board of Massage Therapy")
@@ -544,6 +623,32 @@ class Command(BaseCommand):
             add(Kind.ASSOCIATION_MEMBERSHIP, rng.choice(content.ASSOCIATIONS),
                 f"AM-{n}", "US", [80, 20, 0, 0])  # fmt: skip
         return made
+
+    def add_board_status(self, credential: Credential) -> None:
+        """What the state board's roster showed on the day it verified a
+        licence: mostly active; now and then a lapse or a discipline, which
+        withholds the badge until staff review it (the queue shows why). Its
+        own random stream, so every other demo value stays as it was."""
+        rng = random.Random(f"{self.seed}-board-{credential.number}")
+        Status = Credential.BoardStatus
+        status = rng.choices(
+            [Status.ACTIVE, Status.LAPSED, Status.DISCIPLINED], [90, 5, 5]
+        )[0]
+        state = jurisdictions.by_code(credential.jurisdiction)
+        credential.board_status = status
+        credential.board_source = (
+            content.ROSTER_SOURCES.get(credential.jurisdiction)
+            or f"{state.name if state else credential.jurisdiction} board roster"
+        )
+        credential.board_checked_on = timezone.localdate(credential.verified_at)
+        roster = f"{credential.issuer} roster"
+        if status == Status.LAPSED:
+            credential.roster_flag = f"{roster}: board status is “Expired”"
+        elif status == Status.DISCIPLINED:
+            case = f"{credential.board_checked_on.year}-{rng.randint(100, 999):04d}"
+            credential.roster_flag = (
+                f"{roster}: disciplinary action on record ({case}; Probation)"
+            )
 
     def submitted_at(self, decided_at: datetime.datetime | None) -> datetime.datetime:
         """When a credential was submitted: days before its decision, or, while
@@ -677,6 +782,44 @@ class Command(BaseCommand):
             insert_rows(Review, columns, batch)
             bar.update(len(batch))
         bar.close()
+
+    def back_verified_reviews(self):
+        """Give each review marked as from a verified client what makes it one
+        (reviews.sessions): the therapist's invitation, used for it, or a
+        session the client and the therapist both recorded before it."""
+        rng = self.extra_rng
+        invitations, records = [], []
+        verified = Review.objects.filter(is_verified_client=True).values_list(
+            "therapist_id", "author_id", "created_at"
+        )
+        for therapist_id, author_id, written in verified.iterator(chunk_size=BATCH):
+            if rng.random() < 0.5:
+                invitations.append(
+                    ReviewInvitation(
+                        therapist_id=therapist_id,
+                        note="Demo client",
+                        created_at=written
+                        - datetime.timedelta(days=rng.randint(1, 20)),
+                        used_by_id=author_id,
+                        used_at=written,
+                    )
+                )
+                continue
+            held = written - datetime.timedelta(days=rng.randint(2, 40))
+            records.append(
+                SessionRecord(
+                    therapist_id=therapist_id,
+                    client_id=author_id,
+                    session_date=timezone.localdate(held),
+                    recorded_by_client_at=held + datetime.timedelta(hours=6),
+                    recorded_by_therapist_at=held + datetime.timedelta(days=1),
+                    created_at=held + datetime.timedelta(hours=6),
+                )
+            )
+        for batch in chunks(invitations, BATCH):
+            insert_many(batch)
+        for batch in chunks(records, BATCH):
+            insert_many(batch)
 
 
 STREETS = [

@@ -29,6 +29,8 @@ SHAPES = [
     "condition=sciatica&sort=reviews",
     "verified=on&sort=price",
     "min_rating=4.5&min_reviews=5&sort=rating",
+    "min_verified_rating=4.5&sort=rating",
+    "near=10001&radius=25&min_verified_rating=4&sort=best",
     "accepting=on&max_price=120&sort=experience",
     "language=es&gender=woman",
     "mobile=on&accessible=on",

@@ -7,8 +7,9 @@ Run daily, e.g. from cron:
 Verified credentials past their expiry become "expired" (the badge rule already
 ignores them from the day after expiry; this makes the status say so, records it
 in the audit trail and tells the therapist). Therapists get one reminder when a
-verified credential is 30 days or less from expiry. Running it twice on the same
-day sends nothing new.
+verified credential is 30 days or less from expiry. Clinicians' licences expire
+and are reminded the same way; an expired one stops their recommendations
+counting. Running it twice on the same day sends nothing new.
 """
 
 import datetime
@@ -36,7 +37,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, **options):
         today = today or timezone.localdate()
-        credentials = Credential.objects.select_related("therapist__user")
+        credentials = Credential.objects.select_related(
+            "therapist__user", "clinician__user"
+        )
         expired = decisions.expire(credentials=credentials, today=today)
         for credential in expired:
             self.notify(credential, "expired")
@@ -50,7 +53,7 @@ class Command(BaseCommand):
         )
 
     def notify(self, credential, what: str) -> None:
-        user = credential.therapist.user
+        user = credential.holder.user
         if not user.email:
             return
         subject = (
@@ -64,7 +67,12 @@ class Command(BaseCommand):
             subject=subject,
             body=render_to_string(
                 "verification/email/expiry.txt",
-                {"credential": credential, "user": user, "what": what},
+                {
+                    "credential": credential,
+                    "user": user,
+                    "what": what,
+                    "clinician": credential.is_clinicians,
+                },
             ),
             to=user.email,
         )
