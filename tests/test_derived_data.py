@@ -528,8 +528,13 @@ def badge_columns(therapist: Therapist) -> dict:
     practising = set(therapist.locations.values_list("state", flat=True))
     licensing_nobody = {"CA", "KS", "MN", "WY"}
 
+    def in_good_standing(c: Credential) -> bool:
+        return c.board_status not in ("lapsed", "disciplined") or (
+            c.board_review == "kept"
+        )
+
     def earns_badge(c: Credential) -> bool:
-        if c.board_status in ("lapsed", "disciplined") and c.board_review != "kept":
+        if not in_good_standing(c):
             return False
         if c.kind == Credential.Kind.STATE_LICENCE:
             return c.jurisdiction in practising - licensing_nobody
@@ -544,10 +549,14 @@ def badge_columns(therapist: Therapist) -> dict:
             (c.expires_on for c in current if earns_badge(c)), default=None
         ),
         "verified_licence_count": sum(
-            c.kind == Credential.Kind.STATE_LICENCE for c in current
+            c.kind == Credential.Kind.STATE_LICENCE
+            and in_good_standing(c)
+            and c.jurisdiction in practising - licensing_nobody
+            for c in current
         ),
         "verified_certification_count": sum(
-            c.kind == Credential.Kind.BOARD_CERTIFICATION for c in current
+            c.kind == Credential.Kind.BOARD_CERTIFICATION and in_good_standing(c)
+            for c in current
         ),
         "other_verified_credential_count": sum(
             c.kind not in badge_kinds for c in current

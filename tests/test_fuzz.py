@@ -159,6 +159,11 @@ class World:
             "dashboard:location": {"pk": self.location_pk},
             "dashboard:credential": {"pk": self.credential_pk},
             "verification:": {"pk": self.credential_pk, "page": 1},
+            "recommendations:": {"pk": self.credential_pk},
+            # No report exists in this world: the queue's detail answers 404
+            # or the log-in page, never a 500.
+            "corrections:": {"pk": 1},
+            "states:": {"code": "co"},
         }
         values = {"slug": self.slug(), "url": "no-such-page/"}
         for prefix, fixed in by_name.items():

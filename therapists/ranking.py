@@ -219,11 +219,12 @@ def score_parts(inputs: RankingInputs) -> list[ScorePart]:
             "Verified state licence",
             LICENCE_POINTS if inputs.verified_licences else 0,
             LICENCE_POINTS,
-            "A current massage therapy licence checked by our staff or against "
-            "the state board's roster.",
+            "A current massage therapy licence from a state where the therapist "
+            "practises, checked by our staff or against the state board's "
+            "roster, and not shown lapsed or disciplined by the board.",
             "A current licence, verified."
             if inputs.verified_licences
-            else "No verified current licence yet.",
+            else "No verified current licence from a state where they practise.",
         ),
         ScorePart(
             "certifications",

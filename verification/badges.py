@@ -102,11 +102,14 @@ def recount(therapists: QuerySet, *, on: datetime.date | None = None) -> None:
     )
     therapists.update(
         badge_valid_until=Subquery(badge_until),
+        # The score's licence and certification parts count only what the
+        # board does not show lapsed or disciplined (unless staff kept it),
+        # and a licence only from a state where the therapist practises.
         verified_licence_count=count_subquery(
-            current.filter(kind=Credential.Kind.STATE_LICENCE)
+            current.in_good_standing().licensing_where_practising()
         ),
         verified_certification_count=count_subquery(
-            current.filter(kind=Credential.Kind.BOARD_CERTIFICATION)
+            current.in_good_standing().filter(kind=Credential.Kind.BOARD_CERTIFICATION)
         ),
         other_verified_credential_count=count_subquery(
             current.exclude(kind__in=Credential.BADGE_KINDS)

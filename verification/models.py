@@ -11,6 +11,16 @@ from therapists.models import PracticeLocation
 from verification import jurisdictions
 
 
+def _licence_where_practising(credential_model) -> Q:
+    """A state licence (or registration) from a state where its therapist has a
+    location."""
+    practises = PracticeLocation.objects.filter(therapist=OuterRef("therapist"))
+    return Q(
+        kind=credential_model.Kind.STATE_LICENCE,
+        jurisdiction__in=jurisdictions.LICENSING,
+    ) & Exists(practises.filter(state=OuterRef("jurisdiction")))
+
+
 class CredentialQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> Self:
         """Verified credentials that have not expired on the given day."""
@@ -34,20 +44,30 @@ class CredentialQuerySet(models.QuerySet):
         where they practise in a state that licenses no massage therapists
         (verification.jurisdictions); never one the board's roster shows lapsed
         or disciplined, unless staff reviewed that and kept the badge."""
-        Kind, Credential = self.model.Kind, self.model
+        Kind = self.model.Kind
         practises = PracticeLocation.objects.filter(therapist=OuterRef("therapist"))
-        licence_where_practising = Q(
-            kind=Kind.STATE_LICENCE, jurisdiction__in=jurisdictions.LICENSING
-        ) & Exists(practises.filter(state=OuterRef("jurisdiction")))
+        licence_where_practising = _licence_where_practising(self.model)
         certification_where_no_licence = Q(
             kind=Kind.BOARD_CERTIFICATION, jurisdiction=jurisdictions.NATIONAL
         ) & Exists(practises.filter(state__in=jurisdictions.NOT_LICENSING))
-        in_good_standing = ~Q(board_status__in=Credential.BADGE_WITHHOLDING) | Q(
-            board_review=Credential.BoardReview.KEPT
+        return (
+            self.current(on)
+            .in_good_standing()
+            .filter(licence_where_practising | certification_where_no_licence)
         )
-        return self.current(on).filter(
-            licence_where_practising | certification_where_no_licence,
-            in_good_standing,
+
+    def licensing_where_practising(self) -> Self:
+        """State licences (or registrations) from a state where the therapist
+        has a location: the only licences the score's licence part counts."""
+        return self.filter(_licence_where_practising(self.model))
+
+    def in_good_standing(self) -> Self:
+        """Credentials the board's roster does not show lapsed or disciplined,
+        or that staff reviewed and kept."""
+        Credential = self.model
+        return self.filter(
+            ~Q(board_status__in=Credential.BADGE_WITHHOLDING)
+            | Q(board_review=Credential.BoardReview.KEPT)
         )
 
     def for_profile(self) -> Self:

@@ -43,6 +43,7 @@ def viewer_client(client, viewer, therapist):
 def test_no_reviews_earn_no_review_points_and_the_profile_says_so(
     client, therapist, viewer
 ):
+    factories.make_location(therapist, "10001")
     factories.make_credential(therapist)
 
     text = why_ranked(

@@ -176,14 +176,16 @@ def test_closeness_puts_qualified_therapists_nearby_before_a_better_one_far_away
     # The issue: 17.6 miles away (Springfield, NJ) came first near 10001.
     far = factories.make_therapist(slug="springfield", back_pain_years=10)
     factories.make_location(far, "07081")
-    factories.make_credential(far)
+    factories.make_credential(far, jurisdiction="NJ")
     factories.make_credential(far, kind="board_certification", issuer="NCBTMB")
     factories.make_reviews(far, [5] * 10)
     near = []
-    for n, zip_code in enumerate(["10011", "10016", "07030"]):
+    for n, (zip_code, state) in enumerate(
+        [("10011", "NY"), ("10016", "NY"), ("07030", "NJ")]
+    ):
         therapist = factories.make_therapist(slug=f"near-{n}", back_pain_years=5)
         factories.make_location(therapist, zip_code)
-        factories.make_credential(therapist)
+        factories.make_credential(therapist, jurisdiction=state)
         factories.make_credential(therapist, kind="technique_certificate")
         factories.make_reviews(therapist, [5, 4, 5, 5, 4, 5, 5, 4, 5, 5])
         near.append(therapist.slug)

@@ -70,13 +70,19 @@ def test_licence_part_is_0_without_a_verified_licence():
     assert points(inputs(verified_certifications=2), "licence") == 0
 
 
+def in_new_york():
+    therapist = factories.make_therapist()
+    factories.make_location(therapist, "10001")
+    return therapist
+
+
 @pytest.mark.django_db
 def test_licence_part_counts_only_a_verified_current_licence():
-    verified = factories.make_therapist()
+    verified = in_new_york()
     factories.make_credential(verified)
-    pending = factories.make_therapist()
+    pending = in_new_york()
     factories.make_credential(pending, status=Credential.Status.PENDING)
-    expired = factories.make_therapist()
+    expired = in_new_york()
     factories.make_credential(
         expired,
         issued_on=timezone.localdate() - datetime.timedelta(days=800),
@@ -86,6 +92,23 @@ def test_licence_part_counts_only_a_verified_current_licence():
     assert breakdown_points(verified, "licence") == ranking.LICENCE_POINTS
     assert breakdown_points(pending, "licence") == 0
     assert breakdown_points(expired, "licence") == 0
+
+
+@pytest.mark.django_db
+def test_licence_part_needs_the_practice_state_and_good_standing():
+    elsewhere = in_new_york()
+    factories.make_credential(elsewhere, jurisdiction="NJ")
+    disciplined = in_new_york()
+    factories.make_credential(disciplined, board_status="disciplined")
+    lapsed = in_new_york()
+    factories.make_credential(lapsed, board_status="lapsed")
+    kept = in_new_york()
+    factories.make_credential(kept, board_status="disciplined", board_review="kept")
+
+    assert breakdown_points(elsewhere, "licence") == 0
+    assert breakdown_points(disciplined, "licence") == 0
+    assert breakdown_points(lapsed, "licence") == 0
+    assert breakdown_points(kept, "licence") == ranking.LICENCE_POINTS
 
 
 @pytest.mark.parametrize(
@@ -112,6 +135,7 @@ def test_credential_part_caps_at_15(certifications, others, expected):
 @pytest.mark.django_db
 def test_credentials_changed_counts_only_current_verified_credentials():
     therapist = factories.make_therapist(back_pain_years=0)
+    factories.make_location(therapist, "10001")
     factories.make_credential(therapist)
     factories.make_credential(therapist, kind="board_certification", issuer="NCBTMB")
     factories.make_credential(

@@ -76,8 +76,9 @@ def test_no_badge_for_a_licence_from_another_state():
 
     assert not has_badge(therapist)
     assert location_badges(therapist) == {None}
-    # Still a verified licence: it shows as verified and counts in the score.
-    assert therapist.verified_licence_count == 1
+    # It shows as verified, but earns no licence points: a licence from a
+    # state where they do not practise says nothing about where they do.
+    assert therapist.verified_licence_count == 0
 
 
 def test_licence_from_the_state_where_they_practise_earns_the_badge():
