@@ -7,12 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.records import InsertOnly, InsertOnlyQuerySet
+
 DETAIL_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 1000
-
-
-class ImmutableRecord(Exception):
-    """A logged outcome cannot be changed or deleted."""
 
 
 class ReportQuerySet(models.QuerySet):
@@ -99,19 +97,13 @@ class Report(models.Model):
         return self.closed_at is None
 
 
-class ReportEventQuerySet(models.QuerySet):
+class ReportEventQuerySet(InsertOnlyQuerySet):
     def for_report(self, report) -> Self:
         """The history of one report, oldest first."""
         return self.filter(report_id=report.pk).order_by("created_at", "id")
 
-    def update(self, **kwargs):
-        raise ImmutableRecord("Logged outcomes cannot be changed.")
 
-    def delete(self):
-        raise ImmutableRecord("Logged outcomes cannot be deleted.")
-
-
-class ReportEvent(models.Model):
+class ReportEvent(InsertOnly):
     """One outcome staff recorded on a report: who, when, what and why.
 
     Rows are only ever inserted. The report is referenced without a database
@@ -147,11 +139,3 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} · report {self.report_id}"
-
-    def save(self, **kwargs):
-        if self.pk is not None:
-            raise ImmutableRecord("Logged outcomes cannot be changed.")
-        super().save(**kwargs)
-
-    def delete(self, **kwargs):
-        raise ImmutableRecord("Logged outcomes cannot be deleted.")

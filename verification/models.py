@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.records import InsertOnly, InsertOnlyQuerySet
 from core.storage import private_storage
 from therapists.models import PracticeLocation
 from verification import jurisdictions
@@ -342,23 +343,13 @@ class Credential(models.Model):
         return f"Verified on {when} by {self.get_verification_method_display()}"
 
 
-class ImmutableRecord(Exception):
-    """Audit records are written once and never changed or deleted."""
-
-
-class CredentialEventQuerySet(models.QuerySet):
+class CredentialEventQuerySet(InsertOnlyQuerySet):
     def for_credential(self, credential) -> Self:
         """The history of one credential, newest first."""
         return self.filter(credential_id=credential.pk).order_by("-created_at", "-id")
 
-    def update(self, **kwargs):
-        raise ImmutableRecord("Credential events cannot be changed.")
 
-    def delete(self):
-        raise ImmutableRecord("Credential events cannot be deleted.")
-
-
-class CredentialEvent(models.Model):
+class CredentialEvent(InsertOnly):
     """One decision or change in a credential's life: the audit trail.
 
     Rows are only ever inserted. The credential is referenced without a database
@@ -409,11 +400,3 @@ class CredentialEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · credential {self.credential_id}"
-
-    def save(self, **kwargs):
-        if self.pk is not None:
-            raise ImmutableRecord("Credential events cannot be changed.")
-        super().save(**kwargs)
-
-    def delete(self, **kwargs):
-        raise ImmutableRecord("Credential events cannot be deleted.")

@@ -6,7 +6,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from corrections.models import ImmutableRecord, Report, ReportEvent
+from core.records import ImmutableRecord
+from corrections.models import Report, ReportEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

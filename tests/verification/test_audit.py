@@ -13,10 +13,11 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.records import ImmutableRecord
 from tests import factories
 from therapists.models import Therapist
 from verification.audit import record_event
-from verification.models import Credential, CredentialEvent, ImmutableRecord
+from verification.models import Credential, CredentialEvent
 
 pytestmark = pytest.mark.django_db
 
