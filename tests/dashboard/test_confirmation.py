@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -219,6 +220,10 @@ def test_the_job_finds_who_went_stale_through_the_index(
     # prefetches and one UPDATE; a savepoint and its release around each.
     with django_assert_max_num_queries(11):
         run_job(django_capture_on_commit_callbacks)
+    if connection.vendor == "postgresql":
+        # Three rows are cheaper to scan: ask whether the index serves at all.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
     plan = str(
         Therapist.objects.details_turned_stale(timezone.localdate(), days_back=7)
         .only("pk")
