@@ -128,7 +128,7 @@ def profile_data(**overrides) -> dict:
         "session_price": "135",
         # accepting_new_clients left unticked: the therapist is full.
         "offers_mobile_visits": "on",
-        "wheelchair_accessible": "on",
+        "access": ["step-free", "scent-free"],
         "languages": ["en", "es"],
     }
     data.update(overrides)
@@ -156,6 +156,7 @@ def test_profile_editor_saves_every_field_and_confirms_details(client, owner):
     assert owner.session_price == 135
     assert owner.accepting_new_clients is False
     assert owner.offers_mobile_visits is True
+    assert owner.access_codes == ["step-free", "scent-free"]
     assert owner.wheelchair_accessible is True
     assert owner.details_confirmed_on == today()
     assert sorted(owner.languages.values_list("code", flat=True)) == ["en", "es"]
@@ -966,3 +967,18 @@ def test_deleting_the_last_location_unpublishes_the_profile(client):
     therapist.refresh_from_db()
     assert not therapist.is_published
     assert "hidden from search until the checklist is complete" in response.text
+
+
+def test_only_editing_a_verified_credential_warns_that_changes_send_it_back(
+    client, owner
+):
+    warning = "sends a verified credential back for checking"
+    credential = factories.make_credential(owner)
+
+    adding = client.get(CREDENTIAL_ADD_URL).content.decode()
+    editing = client.get(
+        reverse("dashboard:credential-edit", args=[credential.pk])
+    ).content.decode()
+
+    assert warning not in adding
+    assert warning in editing
