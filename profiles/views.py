@@ -47,6 +47,7 @@ class TherapistDetailView(DetailView):
         user = self.request.user
         therapists = Therapist.objects.visible_to(user).for_profile()
         therapists = recommending.with_viewer(therapists, user)
+        therapists = stats.with_outcomes(therapists)
         return stats.with_recent_negative(therapists).prefetch_related(
             Prefetch("credentials", queryset=Credential.objects.for_profile())
         )
@@ -89,6 +90,7 @@ class TherapistDetailView(DetailView):
             place=place,
             summary=summary,
             consistency=summary.consistency,
+            outcomes=stats.outcomes_of(therapist),
             ranked=ranking.explain(
                 therapist, miles=therapist.distance_miles, place=place
             ),

@@ -1,6 +1,6 @@
 """Reviews as plain data, for a person's data export."""
 
-from reviews.models import Review, SessionRecord
+from reviews.models import OUTCOMES, Review, SessionRecord
 
 
 def reviews_written(user) -> list[dict]:
@@ -11,6 +11,9 @@ def reviews_written(user) -> list[dict]:
             "rating": review.rating,
             "title": review.title,
             "body": review.body,
+            "sessions": review.sessions,
+            # What they said of their pain (None: not answered).
+            **{name: getattr(review, name) for name in OUTCOMES},
             "created_at": review.created_at,
         }
         for review in Review.objects.filter(author=user).select_related("therapist")
@@ -25,6 +28,8 @@ def reviews_received(therapist) -> list[dict]:
     is left out whole, rating and all: what a client wrote about their health
     and withheld from the profile is theirs, and its rating alone (with its
     date) could point to who wrote it. Each client's export has their own.
+    What reviewers said of their pain is left out too: the profile shows it
+    only as a median across reviewers, and the review form promises that.
     """
     return [
         {

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from reviews.models import (
     ASPECTS,
+    OUTCOMES,
+    PEG_ITEMS,
     SESSION_RECORD_DAYS,
     Review,
     ReviewReport,
@@ -16,7 +18,9 @@ from therapists.models import Condition
 STARS = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
 MODERATE_OWN = "You cannot moderate a review of your own profile or one you wrote."
 # Fields whose range both a validator and a CheckConstraint on Review check.
-RANGE_CHECKED_FIELDS = (*ASPECTS, "rating", "sessions")
+RANGE_CHECKED_FIELDS = (*ASPECTS, "rating", "sessions", *OUTCOMES)
+NO_PAIN = "0 means no pain, 10 pain as bad as you can imagine."
+NO_INTERFERENCE = "0 means it does not interfere, 10 that it completely interferes."
 
 
 class ReviewForm(forms.ModelForm):
@@ -37,12 +41,31 @@ class ReviewForm(forms.ModelForm):
             "would_recommend",
             "title",
             "body",
+            *OUTCOMES,
         ]
         labels = {
             "rating": "Overall",
             "title": "Title",
             "body": "Your review",
             "would_recommend": "I would recommend this therapist to a friend",
+            "pain_before": "Your back pain before your first session, from 0 to 10",
+            "pain_after": "Your back pain now, from 0 to 10",
+            "peg_pain": "In the past week, your pain on average, from 0 to 10",
+            "peg_enjoyment": (
+                "In the past week, how much pain has interfered with your "
+                "enjoyment of life, from 0 to 10"
+            ),
+            "peg_activity": (
+                "In the past week, how much pain has interfered with your "
+                "general activity, from 0 to 10"
+            ),
+        }
+        help_texts = {
+            "pain_before": NO_PAIN,
+            "pain_after": NO_PAIN,
+            "peg_pain": NO_PAIN,
+            "peg_enjoyment": NO_INTERFERENCE,
+            "peg_activity": NO_INTERFERENCE,
         }
         widgets = {
             "rating": forms.RadioSelect(choices=STARS),
@@ -60,6 +83,24 @@ class ReviewForm(forms.ModelForm):
         self.fields["condition"].empty_label = "Choose what you came for…"
         self.fields["condition"].required = True
         self.fields["sessions"].widget.attrs.update(min=1, max=500)
+        for name in OUTCOMES:
+            field = self.fields[name]
+            field.widget.attrs.update(min=0, max=10, inputmode="numeric")
+            field.error_messages.update(
+                min_value="Enter a number from 0 to 10.",
+                max_value="Enter a number from 0 to 10.",
+                invalid="Enter a whole number from 0 to 10.",
+            )
+
+    @property
+    def main_fields(self) -> list:
+        """The review itself: everything but the optional outcome questions."""
+        return [field for field in self.visible_fields() if field.name not in OUTCOMES]
+
+    @property
+    def outcome_fields(self) -> list:
+        """The optional "How has your back pain changed?" questions."""
+        return [self[name] for name in OUTCOMES]
 
     def _get_validation_exclusions(self):
         # `condition` was just loaded by its ModelChoiceField; the model's
@@ -76,6 +117,43 @@ class ReviewForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=exclude)
         except forms.ValidationError as error:
             self._update_errors(error)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A pain score before needs one after (and back): one alone shows no
+        # change. Each error goes next to the question left blank.
+        before, after = cleaned.get("pain_before"), cleaned.get("pain_after")
+        if before is not None and after is None and "pain_after" not in self.errors:
+            self.add_error(
+                "pain_after",
+                forms.ValidationError(
+                    "You gave your pain before: give your pain now too, or leave "
+                    "both blank.",
+                    code="pain_pair",
+                ),
+            )
+        if after is not None and before is None and "pain_before" not in self.errors:
+            self.add_error(
+                "pain_before",
+                forms.ValidationError(
+                    "You gave your pain now: give your pain before too, or leave "
+                    "both blank.",
+                    code="pain_pair",
+                ),
+            )
+        answered = [name for name in PEG_ITEMS if cleaned.get(name) is not None]
+        if answered and len(answered) < len(PEG_ITEMS):
+            for name in PEG_ITEMS:
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            "Answer all three past-week questions, or leave all "
+                            "three blank: the score needs all three.",
+                            code="peg_incomplete",
+                        ),
+                    )
+        return cleaned
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())

@@ -11,6 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+ZERO_TO_TEN = [MinValueValidator(0), MaxValueValidator(10)]
+# The optional outcome questions, each answered 0 to 10. The three PEG items
+# (Krebs et al. 2009) ask about the past week; their mean is the PEG score.
+PAIN_CHANGE = ("pain_before", "pain_after")
+PEG_ITEMS = ("peg_pain", "peg_enjoyment", "peg_activity")
+OUTCOMES = (*PAIN_CHANGE, *PEG_ITEMS)
 ASPECTS = {
     "pain_relief": "Pain relief",
     "communication": "Listening and communication",
@@ -23,6 +29,21 @@ def one_to_five(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
         name=f"review_{name}_1_to_5",
+    )
+
+
+def zero_to_ten(name: str) -> models.CheckConstraint:
+    """An optional answer: blank, or 0 to 10."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True})
+        | Q(**{f"{name}__gte": 0, f"{name}__lte": 10}),
+        name=f"review_{name}_0_to_10",
+    )
+
+
+def outcome_field(verbose_name: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, validators=ZERO_TO_TEN
     )
 
 
@@ -127,6 +148,13 @@ class Review(models.Model):
         "number of sessions", validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
     would_recommend = models.BooleanField("would recommend")
+    # Outcomes (all optional, self-reported): never part of the stars or the
+    # score; reviews.stats.outcomes_of() summarises them on the profile.
+    pain_before = outcome_field("pain before the first session")
+    pain_after = outcome_field("pain now")
+    peg_pain = outcome_field("PEG: average pain in the past week")
+    peg_enjoyment = outcome_field("PEG: pain's interference with enjoyment of life")
+    peg_activity = outcome_field("PEG: pain's interference with general activity")
     title = models.CharField(max_length=120)
     body = models.TextField(max_length=4000)
     status = models.CharField(max_length=12, choices=Status, default=Status.PUBLISHED)
@@ -172,6 +200,19 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=Q(sessions__gte=1), name="review_sessions_positive"
             ),
+            *(zero_to_ten(name) for name in OUTCOMES),
+            # Pain before and after come as a pair, the PEG items as a set of
+            # three: one alone measures no change and makes no score.
+            models.CheckConstraint(
+                condition=Q(pain_before__isnull=True, pain_after__isnull=True)
+                | Q(pain_before__isnull=False, pain_after__isnull=False),
+                name="review_pain_before_and_after_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(**dict.fromkeys((f"{n}__isnull" for n in PEG_ITEMS), True))
+                | Q(**dict.fromkeys((f"{n}__isnull" for n in PEG_ITEMS), False)),
+                name="review_peg_items_together",
+            ),
         ]
 
     def __str__(self):
@@ -184,6 +225,21 @@ class Review(models.Model):
         """Whether the user wrote this review or is the therapist reviewed: they
         may not moderate it."""
         return user.pk in (self.author_id, self.therapist.user_id)
+
+    @property
+    def pain_change(self) -> int | None:
+        """Pain before minus pain now (positive: better); None if not given."""
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_before - self.pain_after
+
+    @property
+    def peg_score(self) -> float | None:
+        """The mean of the three PEG items (0 to 10); None if not given."""
+        items = [getattr(self, name) for name in PEG_ITEMS]
+        if None in items:
+            return None
+        return sum(items) / len(items)
 
     @property
     def rating_label(self) -> str:

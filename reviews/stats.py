@@ -6,17 +6,20 @@ Reviews are this app's rows, so this app recounts what they move, in the same
 transaction as the change: the review totals on the therapist, and its score.
 """
 
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     FloatField,
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
     Sum,
     Value,
@@ -24,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from reviews.models import ASPECTS, Review
+from reviews.models import ASPECTS, PEG_ITEMS, Review
 from therapists import ranking
 from therapists.indexing import count_subquery
 from therapists.models import Therapist
@@ -35,6 +38,14 @@ from therapists.models import Therapist
 CONSISTENT_MIN_REVIEWS = ranking.REVIEWS_TO_JUDGE
 CONSISTENT_MIN_POSITIVE_PERCENT = 80
 CONSISTENT_MAX_RECENT_NEGATIVE = 1
+
+# Outcomes (pain before and now, the PEG score) are summarised from this many
+# reviewers on.
+OUTCOMES_MIN_REVIEWS = 3
+OUTCOMES_CAVEAT = (
+    "Self-reported by reviewers, not a clinical trial; people whose pain "
+    "improved may be more likely to review."
+)
 
 # Therapist columns this module owns, and the aggregate each is recounted from.
 TOTALS = {
@@ -237,3 +248,106 @@ def summary_of(therapist: Therapist) -> ReviewSummary:
             Review.objects.counted().recent_negative().filter(therapist=therapist)
         ).count()
     return ReviewSummary(therapist=therapist, recent_negative=recent)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """What reviewers said about their pain, summarised: medians and counts.
+    Self-reported, never part of the stars or the score."""
+
+    pain_change_count: int = 0
+    # Pain before minus pain now, 0 to 10 scale: positive means less pain.
+    median_pain_change: float | None = None
+    peg_count: int = 0
+    median_peg: float | None = None
+    caveat: str = OUTCOMES_CAVEAT
+
+    @property
+    def pain_change_text(self) -> str:
+        """The median change in pain in words ("" below the minimum)."""
+        change = self.median_pain_change
+        if change is None:
+            return ""
+        points = f"{abs(change):g} point{'' if abs(change) == 1 else 's'}"
+        if change > 0:
+            return f"Pain eased by a median of {points} out of 10"
+        if change < 0:
+            return f"Pain worsened by a median of {points} out of 10"
+        return "No change in pain, going by the median"
+
+    @property
+    def peg_text(self) -> str:
+        """The median PEG score in words ("" below the minimum)."""
+        if self.median_peg is None:
+            return ""
+        return f"Median PEG score now {self.median_peg:.1f} out of 10"
+
+    @property
+    def shown(self) -> bool:
+        """Whether there is anything to show (enough reviewers for either)."""
+        return self.median_pain_change is not None or self.median_peg is not None
+
+
+def with_outcomes(therapists: QuerySet) -> QuerySet:
+    """Annotate each therapist with what their counted reviews said of pain,
+    for outcomes_of(): `outcome_pain_changes` (each pain before minus pain now,
+    comma-separated) and `outcome_peg_sums` (each sum of the three PEG items),
+    NULL when none. Back-pain reviewers are those who said what they came
+    for: the form requires it, and every condition on this site is a back or
+    neck complaint (a review whose condition was since deleted is left out)."""
+    mine = (
+        Review.objects.counted()
+        .filter(therapist=OuterRef("pk"), condition__isnull=False)
+        .order_by()
+    )
+
+    def joined(queryset, value) -> Subquery:
+        return Subquery(
+            queryset.values("therapist")
+            .annotate(all=StringAgg(Cast(value, CharField()), Value(",")))
+            .values("all")
+        )
+
+    return therapists.annotate(
+        outcome_pain_changes=joined(
+            mine.filter(pain_before__isnull=False, pain_after__isnull=False),
+            F("pain_before") - F("pain_after"),
+        ),
+        outcome_peg_sums=joined(
+            mine.filter(**{f"{name}__isnull": False for name in PEG_ITEMS}),
+            sum((F(name) for name in PEG_ITEMS[1:]), F(PEG_ITEMS[0])),
+        ),
+    )
+
+
+def outcomes_of(therapist: Therapist) -> Outcomes:
+    """The median change in pain (before minus now) among the therapist's
+    counted reviews from back-pain reviewers (see with_outcomes()) that gave
+    both numbers, and the median PEG score among
+    those that answered all three PEG items, each only from
+    OUTCOMES_MIN_REVIEWS such reviews on. Reads with_outcomes()' annotations,
+    or runs its query (none when the stored count of counted reviews is below
+    the minimum)."""
+    if therapist.rating_count < OUTCOMES_MIN_REVIEWS:
+        return Outcomes()
+    if not hasattr(therapist, "outcome_pain_changes"):
+        therapist = with_outcomes(Therapist.objects.filter(pk=therapist.pk)).get()
+    changes = _numbers(therapist.outcome_pain_changes)
+    pegs = [total / len(PEG_ITEMS) for total in _numbers(therapist.outcome_peg_sums)]
+    return Outcomes(
+        pain_change_count=len(changes),
+        median_pain_change=_median(changes),
+        peg_count=len(pegs),
+        median_peg=_median(pegs),
+    )
+
+
+def _numbers(joined: str | None) -> list[int]:
+    return [int(value) for value in joined.split(",")] if joined else []
+
+
+def _median(values: list) -> float | None:
+    """The median from OUTCOMES_MIN_REVIEWS values on, else None."""
+    if len(values) < OUTCOMES_MIN_REVIEWS:
+        return None
+    return statistics.median(values)

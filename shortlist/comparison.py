@@ -81,6 +81,12 @@ class Column:
         return max(len(self.therapist.locations.all()) - 1, 0)
 
     @property
+    def access_stated(self) -> list[str]:
+        """The accessibility items the therapist states hold, as labels (the
+        rest are not stated, which is not a no)."""
+        return [item.label for item in self.therapist.access_checklist.stated]
+
+    @property
     def score_maximum(self) -> int:
         return ranking.MAX_SCORE
 

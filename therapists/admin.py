@@ -63,7 +63,6 @@ class TherapistAdmin(admin.ModelAdmin):
         "is_published",
         "accepting_new_clients",
         "offers_mobile_visits",
-        "wheelchair_accessible",
         "gender",
         "techniques",
     ]

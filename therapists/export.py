@@ -1,5 +1,6 @@
 """A therapist's own profile as plain data, for their data export."""
 
+from therapists import accessibility
 from therapists.models import Therapist
 
 
@@ -16,11 +17,21 @@ def profile_data(therapist: Therapist) -> dict:
         "years_in_practice": therapist.years_in_practice,
         "back_pain_years": therapist.back_pain_years,
         "back_pain_caseload_percent": therapist.back_pain_caseload_percent,
+        "sessions_before_reassessing": therapist.sessions_before_reassessing,
         "session_price": therapist.session_price,
         "accepting_new_clients": therapist.accepting_new_clients,
         "details_confirmed_on": therapist.details_confirmed_on,
         "offers_mobile_visits": therapist.offers_mobile_visits,
-        "wheelchair_accessible": therapist.wheelchair_accessible,
+        # The accessibility items stated to hold (unlisted ones: not stated),
+        # with the HSDS-style wording a directory export would use.
+        "accessibility": [
+            {
+                "code": code,
+                "label": accessibility.BY_CODE[code].label,
+                "hsds_description": accessibility.BY_CODE[code].hsds,
+            }
+            for code in therapist.access_codes
+        ],
         "client_contact": therapist.client_contact,
         "contact_phone": therapist.contact_phone,
         "booking_url": therapist.booking_url,

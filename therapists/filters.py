@@ -3,7 +3,7 @@
 Parameter names are part of the public URL contract: q, near, radius,
 technique, condition, verified, recommended, min_rating, min_reviews,
 min_verified_rating, accepting, max_price, gender, language, mobile,
-accessible, sort. What each one does is decided in
+accessible (= access=step-free), access, sort. What each one does is decided in
 one place, therapists.search (NARROWERS and matches()); this FilterSet turns a
 query string into the cleaned parameters it takes, and says in words what a
 search asked for: the chips above the results (active_filters()) and, when a
@@ -20,7 +20,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
-from therapists import geocoding, search
+from therapists import accessibility, geocoding, search
 from therapists.models import LANGUAGE_CHOICES, Condition, Technique, Therapist
 from therapists.pagination import MIN_COUNT_CAP
 from therapists.ranking import Sort
@@ -51,6 +51,7 @@ class TherapistSearchForm(forms.Form):
         "accepting",
         "mobile",
         "accessible",
+        "access",
         "min_rating",
         "min_verified_rating",
         "min_reviews",
@@ -149,6 +150,8 @@ class Searched:
     techniques: frozenset[str] = frozenset()
     conditions: tuple[str, ...] = ()
     place: str = ""
+    # The accessibility items searched for (codes; accessible=on is step-free).
+    access: frozenset[str] = frozenset()
 
     # Worked out once per page, not once per card.
     @cached_property
@@ -177,10 +180,16 @@ FLAG_WORDS = {
     "recommended": "Recommended by a clinician",
     "accepting": "Accepting new clients",
     "mobile": "Home visits",
-    "accessible": "Wheelchair accessible",
+    "accessible": accessibility.STEP_FREE.label,
 }
 # What dropping a filter that has several values is called.
-ANY_WORDS = {"technique": "Any technique", "condition": "Anything that hurts"}
+ANY_WORDS = {
+    "technique": "Any technique",
+    "condition": "Anything that hurts",
+    "access": "Any access",
+}
+# The filters with several values, one chip each.
+LIST_FILTERS = ("technique", "condition", "access")
 # A search that found nobody is counted again at most this often: two wider
 # radii (the first that finds someone is offered) and four filters left out.
 WIDER_RADII = (10, 25, 50, 100, search.MAX_RADIUS_MILES)
@@ -244,7 +253,17 @@ class TherapistFilter(django_filters.FilterSet):
     recommended = CheckboxFilter(label="Recommended by a clinician")
     accepting = CheckboxFilter(label="Accepting new clients")
     mobile = CheckboxFilter(label="Offers home visits")
-    accessible = CheckboxFilter(label="Wheelchair-accessible premises")
+    accessible = CheckboxFilter(label=accessibility.STEP_FREE.label)
+    access = django_filters.MultipleChoiceFilter(
+        label="Accessibility (all ticked must hold)",
+        choices=accessibility.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=plain_messages(
+            "Choose accessibility items from the list.",
+            "invalid_choice",
+            "invalid_list",
+        ),
+    )
     min_rating = django_filters.NumberFilter(
         label="Minimum rating",
         min_value=1,
@@ -336,10 +355,14 @@ class TherapistFilter(django_filters.FilterSet):
         place = ""
         if cleaned.get("near") is not None:
             place = " ".join(self.form.data.get("near", "").split())
+        access = set(cleaned.get("access") or ())
+        if cleaned.get("accessible"):
+            access.add(accessibility.STEP_FREE.code)
         return Searched(
             techniques=frozenset(cleaned.get("technique") or ()),
             conditions=tuple(name for slug, name in names.items() if slug in chosen),
             place=place,
+            access=frozenset(access),
         )
 
     def active_filters(self) -> list[Refinement]:
@@ -385,7 +408,7 @@ class TherapistFilter(django_filters.FilterSet):
             value = cleaned.get(name)
             if value in search.EMPTY_VALUES:
                 continue
-            if name in ("technique", "condition"):
+            if name in LIST_FILTERS:
                 names = dict(self.filters[name].extra["choices"])
                 active.append((name, [(slug, names[slug]) for slug in value]))
                 continue

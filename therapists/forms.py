@@ -7,7 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from core.fields import BoundedModelMultipleChoiceField
-from therapists import geocoding, uploads
+from therapists import accessibility, geocoding, uploads
 from therapists.models import (
     LANGUAGE_CHOICES,
     PracticeLocation,
@@ -23,6 +23,15 @@ class TherapistProfileForm(forms.ModelForm):
         choices=LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
+    access = forms.MultipleChoiceField(
+        label="Accessibility: tick what holds at every place you practise",
+        choices=accessibility.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Clients see what you tick; anything unticked shows as "
+        "“not stated”, never as a no.",
+        error_messages={"invalid_choice": "Choose items from the list."},
+    )
 
     class Meta:
         model = Therapist
@@ -35,11 +44,11 @@ class TherapistProfileForm(forms.ModelForm):
             "years_in_practice",
             "back_pain_years",
             "back_pain_caseload_percent",
+            "sessions_before_reassessing",
             "conditions",
             "session_price",
             "accepting_new_clients",
             "offers_mobile_visits",
-            "wheelchair_accessible",
             "client_contact",
             "contact_phone",
             "booking_url",
@@ -49,18 +58,29 @@ class TherapistProfileForm(forms.ModelForm):
             "headline": "Headline (one line about how you help with back pain)",
             "bio": "About you and your approach",
             "conditions": "Conditions you treat",
+            "sessions_before_reassessing": "Sessions before you reassess (optional)",
             "gender": "Gender (optional, only used by the search filter)",
             "client_contact": "How clients you accept can reach you",
             "contact_phone": "Phone number for clients (if you choose phone)",
             "booking_url": "Online booking link (if you choose online booking)",
         }
         help_texts = {
+            "sessions_before_reassessing": "Your typical course of care: after how "
+            "many sessions you usually check with a client whether it is helping, "
+            "from 1 to 20. Clients see “Typically reassesses after N sessions”.",
             "contact_phone": "Only clients whose interview request you accept see "
             "this, never the public profile. Email uses your account address.",
             "booking_url": "The page where clients book a session, starting with "
             "https://",
         }
         error_messages = {
+            "sessions_before_reassessing": {
+                "min_value": "Enter a number of sessions from 1 to 20, or leave "
+                "it blank.",
+                "max_value": "Enter a number of sessions from 1 to 20, or leave "
+                "it blank.",
+                "invalid": "Enter a whole number of sessions from 1 to 20.",
+            },
             "client_contact": {
                 "invalid_choice": "Choose email, phone or online booking.",
             },
@@ -94,6 +114,12 @@ class TherapistProfileForm(forms.ModelForm):
             self.initial.setdefault(
                 "languages", [lang.code for lang in self.instance.languages.all()]
             )
+        self.initial.setdefault("access", self.instance.access_codes)
+        # The checklist right after home visits: where a client gets treated.
+        order = list(self.fields)
+        order.remove("access")
+        order.insert(order.index("offers_mobile_visits") + 1, "access")
+        self.order_fields(order)
 
     def clean(self):
         cleaned = super().clean()
@@ -155,6 +181,7 @@ class TherapistProfileForm(forms.ModelForm):
         # Saving the form is the therapist confirming every detail on it
         # (therapists.freshness); save() then scores the fresh confirmation.
         therapist.details_confirmed_on = timezone.localdate()
+        therapist.access_bits = accessibility.mask_of(self.cleaned_data["access"])
         if commit:
             therapist.save()
             self.save_m2m()

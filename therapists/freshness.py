@@ -1,7 +1,7 @@
 """How fresh a therapist's own claims are: the rule, defined once.
 
 What a client relies on before booking (accepting new clients, the price,
-languages, home visits, wheelchair access, where they practise and how accepted
+languages, home visits, access, where they practise and how accepted
 clients reach them) is what the therapist says; we do not check it. So every
 profile, card and comparison says when the therapist last confirmed it, and
 after FRESH_DAYS it is marked unconfirmed ("Not confirmed since Mar 2, 2026")

@@ -56,6 +56,7 @@ NARROWERS: dict[str, Narrower] = {
     "accepting": lambda therapists, _: therapists.accepting_clients(),
     "mobile": lambda therapists, _: therapists.visiting_clients(),
     "accessible": lambda therapists, _: therapists.wheelchair_accessible(),
+    "access": lambda therapists, codes: therapists.accessible_by(codes),
     "min_rating": lambda therapists, stars: therapists.rated_at_least(float(stars)),
     "min_reviews": lambda therapists, n: therapists.reviewed_at_least(int(n)),
     "min_verified_rating": lambda therapists, stars: (

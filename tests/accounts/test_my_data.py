@@ -111,6 +111,12 @@ def test_client_export_is_a_json_download_of_account_and_reviews_written(client)
             "rating": 2,
             "title": "Too rough",
             "body": "Careful, attentive deep tissue work.",
+            "sessions": 3,
+            "pain_before": None,
+            "pain_after": None,
+            "peg_pain": None,
+            "peg_enjoyment": None,
+            "peg_activity": None,
             "created_at": data["reviews_written"][0]["created_at"],
         }
     ]

@@ -119,6 +119,24 @@ def test_every_verified_review_has_what_makes_it_one():
         assert therapist.verified_review_count == counted.count()
 
 
+def test_some_reviews_give_outcomes_and_some_therapists_a_course_of_care(client):
+    seed(therapists=20, reviews_per_therapist=10)
+    with_pain = Review.objects.filter(pain_before__isnull=False)
+    assert 0 < with_pain.count() < Review.objects.count()
+    assert with_pain.filter(peg_pain__isnull=False).exists()
+    assert not Review.objects.filter(pain_before__isnull=False, pain_after=None)
+    assert Therapist.objects.filter(sessions_before_reassessing__isnull=False)
+    assert Therapist.objects.filter(sessions_before_reassessing=None)
+    shown = [
+        therapist
+        for therapist in Therapist.objects.published().filter(rating_count__gte=3)
+        if stats.outcomes_of(therapist).shown
+    ]
+    assert shown
+    page = client.get(shown[0].get_absolute_url()).content.decode()
+    assert "How reviewers’ back pain changed" in page
+
+
 def test_search_documents_are_built():
     seed()
     assert Therapist.objects.search("massage").exists()

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 COMPARE_URL = reverse("shortlist:compare")
 CHOOSE_TWO = "Choose at least two therapists to compare"
 DETAILS_CONFIRMED = "Details confirmed by the therapist; we do not check them"
+ACCESS = "Access as the therapist states it; what is not listed is not stated"
 
 
 def compare(client, *slugs, **params):
@@ -133,10 +134,11 @@ def test_rows_come_in_the_order_people_decide_in(client, dana, olive):
         "Distance",
         "Where",
         "Home visits",
-        "Wheelchair access",
+        ACCESS,
         "Languages",
         "Verified credentials",
         "Back pain experience",
+        "Typical course of care as the therapist states it",
         "Techniques",
         "Conditions treated",
         "Average rating",
@@ -171,10 +173,8 @@ def test_languages_home_visits_and_access(client, dana, olive):
     assert table.cell("Languages", "Olive Other") == "Not listed"
     assert table.cell("Home visits", "Dana Owner") == "Offers home and mobile visits"
     assert table.cell("Home visits", "Olive Other") == "No home visits"
-    assert table.cell("Wheelchair access", "Dana Owner") == (
-        "Wheelchair-accessible premises"
-    )
-    assert table.cell("Wheelchair access", "Olive Other") == "Not confirmed"
+    assert table.cell(ACCESS, "Dana Owner") == "Step-free entrance"
+    assert table.cell(ACCESS, "Olive Other") == "Nothing stated"
 
 
 def test_where_names_the_first_place_and_counts_the_others(client, dana, olive):

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from therapists import freshness, ranking
+from therapists import accessibility, freshness, ranking
 from therapists.geocoding import GeoPoint
 from therapists.indexing import (
     SEARCH_INDEXES,
@@ -83,6 +83,7 @@ LISTING_FIELDS = (
     "badge_valid_until",
     "clinician_recommendation_count",
     "qualification_score",
+    "access_bits",
 )
 
 
@@ -167,9 +168,19 @@ class TherapistQuerySet(models.QuerySet):
         """Therapists who offer home or mobile visits."""
         return self.filter(offers_mobile_visits=True)
 
+    def accessible_by(self, codes) -> Self:
+        """Therapists who state that every one of these accessibility items
+        holds (therapists.accessibility codes): bits & mask = mask."""
+        mask = accessibility.mask_of(codes)
+        if not mask:
+            return self.all()
+        return self.alias(access_held=F("access_bits").bitand(mask)).filter(
+            access_held=mask
+        )
+
     def wheelchair_accessible(self) -> Self:
-        """Therapists whose premises are wheelchair accessible."""
-        return self.filter(wheelchair_accessible=True)
+        """What `accessible=on` has always meant: a step-free entrance."""
+        return self.accessible_by([accessibility.STEP_FREE.code])
 
     def offering(self, technique_slugs: list[str]) -> Self:
         """Therapists offering any of the techniques."""
@@ -489,6 +500,14 @@ class Therapist(models.Model):
         default=0,
         validators=[MaxValueValidator(100)],
     )
+    # The typical course of care: how many sessions before the therapist
+    # reassesses with the client whether it is helping (blank: not stated).
+    sessions_before_reassessing = models.PositiveSmallIntegerField(
+        "sessions before reassessing",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
     session_price = models.PositiveIntegerField(
         "price of a 60-minute session (USD)",
         null=True,  # a new draft has no price yet; publishing needs one
@@ -504,8 +523,10 @@ class Therapist(models.Model):
     # The last reminder to confirm them (at most one per 30 days).
     details_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
     offers_mobile_visits = models.BooleanField("home/mobile visits", default=False)
-    wheelchair_accessible = models.BooleanField(
-        "wheelchair-accessible premises", default=False
+    # The accessibility checklist (therapists.accessibility): one bit per item
+    # the therapist states holds; an unset bit is "not stated", never "no".
+    access_bits = models.PositiveIntegerField(
+        "accessibility", default=0, editable=False
     )
     # How a client whose interview request the therapist accepted reaches them;
     # shown to those clients only, never on the public profile.
@@ -626,6 +647,14 @@ class Therapist(models.Model):
                 name="therapist_caseload_percent_range",
             ),
             models.CheckConstraint(
+                condition=Q(sessions_before_reassessing__isnull=True)
+                | Q(
+                    sessions_before_reassessing__gte=1,
+                    sessions_before_reassessing__lte=20,
+                ),
+                name="therapist_sessions_before_reassessing_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(session_price__gte=1), name="therapist_price_positive"
             ),
             models.CheckConstraint(
@@ -683,10 +712,40 @@ class Therapist(models.Model):
         )
 
     @property
+    def access_codes(self) -> list[str]:
+        """The accessibility items the therapist states hold, as codes."""
+        return accessibility.codes_of(self.access_bits)
+
+    @property
+    def access_checklist(self) -> accessibility.Checklist:
+        """The accessibility items stated to hold, and the rest (not stated)."""
+        return accessibility.checklist(self.access_bits)
+
+    @property
+    def wheelchair_accessible(self) -> bool:
+        """The old flag, derived: a step-free entrance is stated."""
+        return bool(self.access_bits & accessibility.STEP_FREE.bit)
+
+    @wheelchair_accessible.setter
+    def wheelchair_accessible(self, value: bool) -> None:
+        if value:
+            self.access_bits |= accessibility.STEP_FREE.bit
+        else:
+            self.access_bits &= ~accessibility.STEP_FREE.bit
+
+    @property
     def details_confirmation(self) -> freshness.Confirmation:
         """When the therapist last confirmed their details, and whether that
         still counts today (the profile, card and comparison show it)."""
         return freshness.confirmation(self.details_confirmed_on, timezone.localdate())
+
+    @property
+    def course_of_care(self) -> str:
+        """ "Typically reassesses after N sessions", or "" when not stated."""
+        sessions = self.sessions_before_reassessing
+        if not sessions:
+            return ""
+        return f"Typically reassesses after {sessions} session{'s' * (sessions != 1)}"
 
     @property
     def spoken_languages(self) -> list[str]:

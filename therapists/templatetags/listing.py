@@ -121,12 +121,18 @@ def result_card(therapist, searched=None) -> SafeString:
     searched for and carries their place to the profile."""
     card = CARDS.get_template("therapists/result_card.html")
     chips, more = card_chips(therapist, searched or None)
+    # The stated accessibility items, those searched for first.
+    wanted = searched.access if searched else frozenset()
+    access = sorted(
+        therapist.access_checklist.stated, key=lambda item: item.code not in wanted
+    )
     return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
         card.render(
             {
                 "therapist": therapist,
                 "chips": chips,
                 "more_chips": more,
+                "access": access,
                 "profile_query": searched.profile_query if searched else "",
                 **CARD_HELPERS,
             }

@@ -44,8 +44,8 @@ from demo import content, photos
 from recommendations.counting import recommendations_changed
 from recommendations.models import Recommendation
 from reviews import stats
-from reviews.models import Review, ReviewInvitation, SessionRecord
-from therapists import geocoding
+from reviews.models import OUTCOMES, Review, ReviewInvitation, SessionRecord
+from therapists import accessibility, geocoding
 from therapists.models import (
     Condition,
     PracticeLocation,
@@ -463,12 +463,16 @@ class Command(BaseCommand):
             years_in_practice=years,
             back_pain_years=back_pain_years,
             back_pain_caseload_percent=rng.choice(range(10, 95, 5)),
+            # Its own generator: the rest of the demo stays as it was.
+            sessions_before_reassessing=random.Random(
+                f"{self.seed}-care-{index}"
+            ).choice((None, None, 3, 4, 4, 6, 8)),
             session_price=max(50, base_price + rng.choice(range(-40, 65, 5))),
             accepting_new_clients=rng.random() < 0.8,
             # Up to 150 days ago: about two in five show "Not confirmed since".
             details_confirmed_on=confirmed,
             offers_mobile_visits=rng.random() < 0.3,
-            wheelchair_accessible=rng.random() < 0.45,
+            access_bits=demo_access_bits(index, step_free=rng.random() < 0.45),
             is_published=rng.random() < 0.97,
         )
 
@@ -717,6 +721,23 @@ class Command(BaseCommand):
         def aspect(rating):
             return min(5, max(1, rating + rng.choice((-1, 0, 0, 0, 1))))
 
+        # Outcomes from their own generator, so the rest of the demo stays as
+        # it was: about a third of reviewers give pain before and now, some
+        # the three PEG items too (lower pain after better-rated sessions).
+        outcome_rng = random.Random(f"{self.seed}-outcomes")
+
+        def outcomes(rating):
+            if outcome_rng.random() >= 0.35:
+                return (None,) * 5
+            before = outcome_rng.randint(4, 10)
+            after = min(10, max(0, before - rating + 2 + outcome_rng.randint(-2, 1)))
+            if outcome_rng.random() >= 0.6:
+                return (before, after, None, None, None)
+            peg = (
+                min(10, max(0, after + outcome_rng.randint(-1, 2))) for _ in range(3)
+            )
+            return (before, after, *peg)
+
         def reviews():
             for therapist_id, count in zip(therapist_ids, counts, strict=True):
                 quality = min(5.0, max(1.5, rng.gauss(4.3, 0.55)))
@@ -754,6 +775,7 @@ class Command(BaseCommand):
                         "",
                         0,
                         adapt_datetime(created),
+                        *outcomes(rating),
                     )
 
         adapt_datetime = connection.ops.adapt_datetimefield_value
@@ -777,6 +799,7 @@ class Command(BaseCommand):
             "moderation_note",
             "helpful_count",
             "created_at",
+            *OUTCOMES,
         ]
         for batch in chunks(reviews(), BATCH):
             insert_rows(Review, columns, batch)
@@ -827,3 +850,32 @@ STREETS = [
     "Elm Street", "Washington Street", "Lake Street", "Hill Road", "Pine Street",
     "Cedar Avenue", "Madison Avenue", "Market Street", "Grand Avenue",
 ]  # fmt: skip
+
+
+# How often a demo therapist states each other accessibility item.
+DEMO_ACCESS_ODDS = {
+    "parking": 0.5,
+    "transit": 0.55,
+    "adjustable-table": 0.5,
+    "side-lying-seated": 0.6,
+    "scent-free": 0.25,
+    "service-animals": 0.4,
+}
+
+
+def demo_access_bits(index: int, *, step_free: bool) -> int:
+    """A plausible accessibility checklist: a step-free entrance (as often as
+    the old wheelchair flag was set) usually comes with a ground floor or lift
+    and sometimes an accessible restroom; about one in five states nothing.
+    Drawn from its own generator, so the rest of the demo data is unchanged."""
+    rng = random.Random(f"access-{index}")
+    if not step_free and rng.random() < 0.25:
+        return 0
+    codes = [code for code, odds in DEMO_ACCESS_ODDS.items() if rng.random() < odds]
+    if step_free:
+        codes.append("step-free")
+        if rng.random() < 0.9:
+            codes.append("ground-floor-or-lift")
+        if rng.random() < 0.5:
+            codes.append("accessible-restroom")
+    return accessibility.mask_of(codes)

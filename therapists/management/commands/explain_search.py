@@ -34,6 +34,8 @@ SHAPES = [
     "accepting=on&max_price=120&sort=experience",
     "language=es&gender=woman",
     "mobile=on&accessible=on",
+    "access=step-free&access=adjustable-table&sort=rating",
+    "near=10001&radius=25&access=scent-free&access=parking&sort=best",
     "q=myofascial",
     "q=maria+brooklyn",
 ]
