@@ -121,10 +121,16 @@ def result_card(therapist, searched=None) -> SafeString:
     searched for and carries their place to the profile."""
     card = CARDS.get_template("therapists/result_card.html")
     chips, more = card_chips(therapist, searched or None)
-    # The stated accessibility items, those searched for first.
+    # Only when the visitor searched for access (the card stays short on a
+    # phone otherwise; the profile lists it all): what holds, searched first.
     wanted = searched.access if searched else frozenset()
-    access = sorted(
-        therapist.access_checklist.stated, key=lambda item: item.code not in wanted
+    access = (
+        sorted(
+            therapist.access_checklist.stated,
+            key=lambda item: item.code not in wanted,
+        )
+        if wanted
+        else []
     )
     return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
         card.render(
