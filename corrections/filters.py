@@ -6,21 +6,15 @@ one does is one ReportQuerySet method.
 
 import django_filters
 
+from core.queues import OLDEST, QueueFilterSet, choose_from_list
 from corrections.models import Report
 
 OPEN = "open"
 CLOSED = "closed"
 ANY = "any"
-NEWEST = "newest"
-OLDEST = "oldest"
 
 
-def choose_from_list(what: str) -> dict:
-    """The message for a value that is not one of the list's (a changed URL)."""
-    return {"invalid_choice": f"Choose {what} from the list."}
-
-
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(QueueFilterSet):
     status = django_filters.ChoiceFilter(
         label="Status",
         choices=[(OPEN, "Open"), (CLOSED, "Closed"), (ANY, "Open or closed")],
@@ -34,13 +28,6 @@ class ReportFilter(django_filters.FilterSet):
         empty_label="Any reason",
         method="filter_reason",
         error_messages=choose_from_list("a reason"),
-    )
-    sort = django_filters.ChoiceFilter(
-        label="Order",
-        choices=[(OLDEST, "Oldest first"), (NEWEST, "Newest first")],
-        empty_label=None,
-        method="filter_sort",
-        error_messages=choose_from_list("an order"),
     )
 
     class Meta:
@@ -63,6 +50,3 @@ class ReportFilter(django_filters.FilterSet):
 
     def filter_reason(self, queryset, name, value):
         return queryset.about(value)
-
-    def filter_sort(self, queryset, name, value):
-        return queryset.newest_first() if value == NEWEST else queryset.oldest_first()

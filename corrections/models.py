@@ -7,13 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.queues import QueueQuerySet
 from core.records import InsertOnly, InsertOnlyQuerySet
 
 DETAIL_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 1000
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(QueueQuerySet):
     def open(self) -> Self:
         """Reports no one has decided on yet."""
         return self.filter(closed_at__isnull=True)
@@ -29,14 +30,6 @@ class ReportQuerySet(models.QuerySet):
     def for_queue(self) -> Self:
         """What one row of the staff queue shows, in one query."""
         return self.select_related("therapist")
-
-    def oldest_first(self) -> Self:
-        """Longest waiting first: the queue's order."""
-        return self.order_by("created_at", "id")
-
-    def newest_first(self) -> Self:
-        """Most recent first."""
-        return self.order_by("-created_at", "-id")
 
 
 class Report(models.Model):

@@ -6,21 +6,15 @@ each one does is one CredentialQuerySet method.
 
 import django_filters
 
+from core.queues import QueueFilterSet, choose_from_list
 from therapists.models import US_STATES
 from verification.models import Credential
 
 SEARCH_MAX_LENGTH = 100
 WAITING_DAYS = (3, 7, 14)
-NEWEST = "newest"
-OLDEST = "oldest"
 
 
-def choose_from_list(what: str) -> dict:
-    """The message for a value that is not one of the list's (a changed URL)."""
-    return {"invalid_choice": f"Choose {what} from the list."}
-
-
-class CredentialFilter(django_filters.FilterSet):
+class CredentialFilter(QueueFilterSet):
     q = django_filters.CharFilter(
         label="Name or credential number",
         max_length=SEARCH_MAX_LENGTH,
@@ -50,13 +44,6 @@ class CredentialFilter(django_filters.FilterSet):
         method="filter_waiting",
         error_messages=choose_from_list("how long they have waited"),
     )
-    sort = django_filters.ChoiceFilter(
-        label="Order",
-        choices=[(OLDEST, "Oldest first"), (NEWEST, "Newest first")],
-        empty_label=None,
-        method="filter_sort",
-        error_messages=choose_from_list("an order"),
-    )
 
     class Meta:
         model = Credential
@@ -70,9 +57,6 @@ class CredentialFilter(django_filters.FilterSet):
 
     def filter_waiting(self, queryset, name, value):
         return queryset.waiting_longer_than(int(value))
-
-    def filter_sort(self, queryset, name, value):
-        return queryset.newest_first() if value == NEWEST else queryset.oldest_first()
 
     @property
     def narrows(self) -> bool:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.queues import QueueQuerySet
 from core.records import InsertOnly, InsertOnlyQuerySet
 from core.storage import private_storage
 from therapists.models import PracticeLocation
@@ -22,7 +23,7 @@ def _licence_where_practising(credential_model) -> Q:
     ) & Exists(practises.filter(state=OuterRef("jurisdiction")))
 
 
-class CredentialQuerySet(models.QuerySet):
+class CredentialQuerySet(QueueQuerySet):
     def current(self, on: datetime.date | None = None) -> Self:
         """Verified credentials that have not expired on the given day."""
         on = on or timezone.localdate()
@@ -117,14 +118,6 @@ class CredentialQuerySet(models.QuerySet):
         """Credentials submitted more than so many days ago."""
         now = now or timezone.now()
         return self.filter(created_at__lt=now - datetime.timedelta(days=days))
-
-    def oldest_first(self) -> Self:
-        """In the order they were submitted: the longest waiting first."""
-        return self.order_by("created_at", "id")
-
-    def newest_first(self) -> Self:
-        """The most recently submitted first."""
-        return self.order_by("-created_at", "-id")
 
     def for_queue(self) -> Self:
         """What a row of the staff queue shows, with the therapist's or
