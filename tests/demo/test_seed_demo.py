@@ -207,9 +207,6 @@ def test_demo_therapists_and_clients_cannot_log_in():
     assert not therapist.user.has_usable_password()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="explain_search reads SQLite query plans"
-)
 def test_every_search_shape_is_index_backed():
     seed(therapists=150)
     call_command("explain_search", quiet=True)

@@ -1,19 +1,23 @@
-"""Print SQLite's query plan for every search shape and fail on a full table scan.
+"""Print the query plan of every search shape and fail on a full table scan.
 
     python manage.py explain_search            # plans for the shapes below
     python manage.py explain_search --quiet    # only the verdict
 
 Each shape is validated by TherapistFilter and run through therapists.search, so
 the SQL checked is the SQL the search page sends: the count for the paginator and
-the first page of rows.
-A line "SCAN <table>" without an index is a full table scan; the search page must
-never read the review table at all.
+the first page of rows. The search page must never read the review table at all.
+
+SQLite: a line "SCAN <table>" without an index is a full table scan.
+PostgreSQL: each plan is asked for with sequential scans priced out of reach
+(`SET LOCAL enable_seqscan = off`, inside a transaction), so that on tables
+small enough to be cheaper read whole the planner still shows whether an index
+can serve the shape; a "Seq Scan on <table>" left in that plan means none can.
 """
 
 import re
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 
 from therapists.filters import TherapistFilter
@@ -41,9 +45,16 @@ SHAPES = [
 ]
 TABLES = ("therapists_therapist", "reviews_review", "therapists_practicelocation")
 FULL_SCAN = re.compile(r"\bSCAN (\w+)(?! USING)(?:\s|$)")
+SEQ_SCAN = re.compile(r"\bSeq Scan on (\w+)")
 
 
 def plan_lines(sql: str, params) -> list[str]:
+    """The plan of one statement, a line per step, on SQLite or PostgreSQL."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return [row[0] for row in cursor.fetchall()]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         return [row[-1] for row in cursor.fetchall()]
@@ -52,7 +63,7 @@ def plan_lines(sql: str, params) -> list[str]:
 def problems_in(lines: list[str]) -> list[str]:
     found = []
     for line in lines:
-        match = FULL_SCAN.search(line)
+        match = FULL_SCAN.search(line) or SEQ_SCAN.search(line)
         if match and match.group(1) in TABLES:
             found.append(f"full scan: {line}")
         if "reviews_review" in line:
@@ -77,14 +88,14 @@ def shape_queries(query: str):
 
 
 class Command(BaseCommand):
-    help = "Check that every search shape is index-backed (SQLite)."
+    help = "Check that every search shape is index-backed (SQLite or PostgreSQL)."
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, quiet, **options):
-        if connection.vendor != "sqlite":
-            raise CommandError("explain_search reads SQLite query plans.")
+        if connection.vendor not in ("sqlite", "postgresql"):
+            raise CommandError("explain_search reads SQLite and PostgreSQL plans.")
         failures = []
         for shape in SHAPES:
             for label, queryset in shape_queries(shape):
