@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recommendations import writing
 from tests import factories
@@ -43,7 +44,9 @@ def test_the_section_shows_who_recommends_and_how_they_know_the_work(client, the
     assert "Ortiz Physical Therapy, Boulder, CO" in shown
     assert "Licence verified in CO" in shown
     assert "I send my sciatica patients to Dana." in shown
-    assert recommendation.created_at.strftime("%b %-d, %Y") in shown
+    # The date in the site's time zone, as the page shows it (not UTC's).
+    written_on = timezone.localtime(recommendation.created_at)
+    assert written_on.strftime("%b %-d, %Y") in shown
     # Apart from the reviews, which say nothing of it.
     reviews = section(html, "reviews")
     assert reviews and "Sam Ortiz" not in reviews
