@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.db.models import Count, Sum
 
 from demo.management.commands.seed_demo import DEMO_STAFF_USERNAME
