@@ -16,9 +16,9 @@ def checklist(therapist: Therapist) -> list[dict]:
             "anchor": "profile",
         },
         {
-            "label": "Set the price of a 60-minute session",
-            "done": therapist.session_price is not None,
-            "anchor": "profile",
+            "label": "Set the price of at least one session length",
+            "done": bool(therapist.session_prices),
+            "anchor": "prices",
         },
         {
             "label": "Add at least one technique",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dashboard import comfort_views, hours_views, pricing_views
 from dashboard import views as dashboard
 
 app_name = "dashboard"
@@ -7,9 +8,23 @@ app_name = "dashboard"
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="home"),
     path("profile/", dashboard.ProfileEditView.as_view(), name="profile"),
+    path("comfort/", comfort_views.ComfortEditView.as_view(), name="comfort"),
+    path("hours/", hours_views.hours_edit, name="hours"),
+    path(
+        "hours/confirm-next-opening/",
+        hours_views.next_opening_confirm,
+        name="next-opening-confirm",
+    ),
     path("photo/", dashboard.PhotoView.as_view(), name="photo"),
     path("photo/delete/", dashboard.photo_delete, name="photo-delete"),
     path("techniques/", dashboard.techniques_edit, name="techniques"),
+    path("prices/", pricing_views.prices_edit, name="prices"),
+    path("payment/", pricing_views.payment_edit, name="payment"),
+    path(
+        "payment/plans/<int:pk>/confirm/",
+        pricing_views.plan_confirm,
+        name="plan-confirm",
+    ),
     path("locations/add/", dashboard.LocationCreateView.as_view(), name="location-add"),
     path(
         "locations/<int:pk>/",

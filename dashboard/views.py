@@ -225,6 +225,11 @@ class CredentialCreateView(OwnerMixin, CreateView):
     form_class = CredentialForm
     template_name = "dashboard/credential_form.html"
 
+    def get_initial(self):
+        # A link may choose the kind: ?kind=trauma_informed_training.
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in Credential.Kind.values else {}
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "therapist": self.therapist}
 

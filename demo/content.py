@@ -181,3 +181,22 @@ CLINICIAN_STATEMENTS = [
     "I send patients here once red flags are ruled out; they pace the work well "
     "with physical therapy.",
 ]
+
+# Comfort and consent (therapists.comfort): issuers of trauma-informed care
+# training, and draping policies in therapists' own words.
+TRAUMA_TRAINING_ISSUERS = [
+    "Trauma-Informed Bodywork Institute",
+    "Center for Trauma-Informed Care",
+    "Somatic Safety Training Collective",
+]
+DRAPING_POLICIES = [
+    "You undress only as far as you are comfortable, and you are covered by a "
+    "sheet throughout. I uncover only the area I am working on, and I ask first.",
+    "Underwear stays on. I leave the room while you undress and get under the "
+    "sheet, and I knock before coming back in.",
+    "You can stay in loose clothing for the whole session. If you prefer the "
+    "table, the sheet stays tucked and only your back is uncovered, with your "
+    "agreement.",
+    "Towel and sheet draping at all times; the glutes and chest are never "
+    "uncovered. Tell me if anything feels too exposed and I will cover it.",
+]

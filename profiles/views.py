@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.views.generic import DetailView
 
+from interviews.responsiveness import responsiveness_of, with_responsiveness
 from recommendations import writing as recommending
 from recommendations.models import Recommendation
 from reviews import stats
@@ -19,7 +20,7 @@ from therapists import geocoding, ranking
 from therapists.geocoding import GeoPoint
 from therapists.models import Therapist
 from therapists.search import measure, treatments_of
-from verification import jurisdictions
+from verification import jurisdictions, training
 from verification.models import Credential
 
 # The longest place the search accepts (TherapistFilter's `near`).
@@ -48,6 +49,10 @@ class TherapistDetailView(DetailView):
         therapists = Therapist.objects.visible_to(user).for_profile()
         therapists = recommending.with_viewer(therapists, user)
         therapists = stats.with_outcomes(therapists)
+        # The week and the response times, in the therapist's own query.
+        therapists = with_responsiveness(therapists.with_opening_hours())
+        # Packages and insurance plans, in the therapist's own query too.
+        therapists = therapists.with_packages_and_plans()
         return stats.with_recent_negative(therapists).prefetch_related(
             Prefetch("credentials", queryset=Credential.objects.for_profile())
         )
@@ -76,6 +81,8 @@ class TherapistDetailView(DetailView):
         # Sets the nearest location and its distance (none without a place).
         measure([therapist], point)
         states = {location.state for location in therapist.locations.all()}
+        # From the credentials already loaded: no query of its own.
+        held = training.current_training(therapist.credentials.all())
         return super().get_context_data(
             recommendations=Recommendation.objects.for_profile_of(therapist),
             recommender=recommending.viewer_of(therapist, self.request.user),
@@ -91,12 +98,15 @@ class TherapistDetailView(DetailView):
             summary=summary,
             consistency=summary.consistency,
             outcomes=stats.outcomes_of(therapist),
+            responsiveness=responsiveness_of(therapist),
             ranked=ranking.explain(
                 therapist, miles=therapist.distance_miles, place=place
             ),
             licence_notes=jurisdictions.licence_notes(states),
             practice_states=jurisdictions.states_of(states),
             on_shortlist=therapist.pk in shortlist.therapist_ids(self.request),
+            trauma_training=held,
+            trauma_training_verified_on=training.verified_on(held),
             # By id: comparing users would load the owner's account row.
             is_owner=therapist.user_id is not None
             and therapist.user_id == self.request.user.pk,

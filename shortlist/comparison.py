@@ -14,10 +14,17 @@ from django.db.models import Prefetch
 from django.utils.http import urlencode
 
 from interviews.models import InterviewRequest
+from interviews.responsiveness import (
+    Responsiveness,
+    responsiveness_of,
+    with_responsiveness,
+)
 from reviews.stats import ReviewSummary, summary_of, with_recent_negative
-from therapists import ranking, search
+from therapists import availability, ranking, search
+from therapists.comfort import Comfort
 from therapists.geocoding import ZIP_RE, GeoPoint, PlaceNotFound, geocode
 from therapists.models import Therapist
+from verification import training
 from verification.models import Credential
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -85,6 +92,30 @@ class Column:
         """The accessibility items the therapist states hold, as labels (the
         rest are not stated, which is not a no)."""
         return [item.label for item in self.therapist.access_checklist.stated]
+
+    @property
+    def comfort(self) -> Comfort:
+        """Pressure, clothed or over-the-sheet, companion, stop statement."""
+        return self.therapist.comfort_and_consent
+
+    @property
+    def trauma_training(self) -> Credential | None:
+        """Current trauma-informed care training verified by staff, or None."""
+        return training.current_training(self.credentials)
+
+    @property
+    def hours_summary(self) -> str:
+        """ "Evenings (after 6 pm) and weekends", or "" (not stated is not no)."""
+        return availability.summary_words(self.therapist.hours_bits)
+
+    @property
+    def next_opening(self) -> availability.NextOpening:
+        return self.therapist.next_opening
+
+    @property
+    def responsiveness(self) -> Responsiveness:
+        """How quickly they answer requests (read from _load()'s annotation)."""
+        return responsiveness_of(self.therapist)
 
     @property
     def score_maximum(self) -> int:
@@ -172,10 +203,11 @@ def _load(slugs: list[str]):
     """The therapists with everything a column shows, in a fixed number of
     queries however many columns."""
     return with_recent_negative(
-        Therapist.objects.published()
+        with_responsiveness(Therapist.objects.published())
         .filter(slug__in=slugs)
         .for_profile()
         .with_treatments()
+        .with_packages_and_plans()
         .prefetch_related(
             Prefetch(
                 "credentials",

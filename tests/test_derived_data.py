@@ -36,9 +36,9 @@ from clinicians.models import Clinician
 from recommendations.models import Recommendation
 from reviews.models import HelpfulVote, Review, ReviewInvitation, SessionRecord
 from tests import factories
-from therapists import ranking
+from therapists import payment, ranking
 from therapists.indexing import SEARCH_INDEXES, search_document, technique_bit
-from therapists.models import PracticeLocation, Technique, Therapist
+from therapists.models import InsurancePlan, PracticeLocation, Technique, Therapist
 from verification.models import Credential
 
 User = get_user_model()
@@ -80,6 +80,11 @@ operations = st.one_of(
     st.tuples(st.just("edit_techniques"), small, st.sets(st.sampled_from(TECHNIQUES))),
     st.tuples(st.just("edit_profile"), small, st.integers(0, 9)),
     st.tuples(st.just("confirm_details"), small),
+    st.tuples(
+        st.just("edit_payment"),
+        small,
+        st.sets(st.sampled_from(["aetna", "cigna", "tricare"]), max_size=2),
+    ),
     st.tuples(st.just("remind_stale_details")),
     st.tuples(st.just("publish"), small, st.booleans()),
     st.tuples(st.just("delete_account"), small),
@@ -384,6 +389,15 @@ class World:
         if owner is not None:
             self.client_for(owner).post(reverse("dashboard:confirm-details"))
 
+    def edit_payment(self, whom, plan_slugs):
+        owner = self.owner(whom)
+        if owner is not None:
+            plans = InsurancePlan.objects.filter(slug__in=plan_slugs)
+            self.client_for(owner).post(
+                reverse("dashboard:payment"),
+                {"ways": ["superbill"], "plans": [plan.pk for plan in plans]},
+            )
+
     def remind_stale_details(self):
         call_command("remind_stale_details", stdout=io.StringIO())
 
@@ -588,6 +602,10 @@ def differences() -> list[str]:
                 )
         for name, value in expected.items():
             setattr(therapist, name, value)
+        # The insurance item: at least one accepted plan (plans_changed()).
+        insured = therapist.accepted_plans.exists()
+        if bool(therapist.payment_bits & payment.INSURANCE.bit) != insured:
+            found.append(f"{therapist}: insurance bit != {insured}")
         score = ranking.score_of(therapist)
         if therapist.qualification_score != score:
             found.append(

@@ -17,6 +17,7 @@ user_properties. The values are the same on every run; FUZZ_RANDOM=1 draws
 new ones.
 """
 
+import datetime
 import os
 import re
 import traceback
@@ -40,7 +41,7 @@ from hypothesis import strategies as st
 
 from accounts.tokens import email_confirmation_token
 from tests import factories
-from therapists.models import Therapist
+from therapists.models import AcceptedPlan, InsurancePlan, Therapist
 from verification.models import Credential
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,7 @@ class World:
     location_pk: int
     credential_pk: int
     unconfirmed_pk: int
+    plan_pk: int
 
     def slug(self) -> str:
         slugs = Therapist.objects.filter(pk=self.owner_pk).values_list("slug")
@@ -157,6 +159,7 @@ class World:
             "interviews:": {"pk": self.interview_pk},
             "dashboard:location": {"pk": self.location_pk},
             "dashboard:credential": {"pk": self.credential_pk},
+            "dashboard:plan": {"pk": self.plan_pk},
             "verification:": {"pk": self.credential_pk, "page": 1},
             "recommendations:": {"pk": self.credential_pk},
             # No report exists in this world: the queue's detail answers 404
@@ -222,6 +225,11 @@ def world(db) -> World:
     factories.make_shortlist_entry(client_user, owner)
     staff = factories.make_user(username="fuzz-staff", is_staff=True, is_superuser=True)
     unconfirmed = factories.make_user(username="fuzz-new", is_active=False)
+    plan = AcceptedPlan.objects.create(
+        therapist=owner,
+        plan=InsurancePlan.objects.first(),
+        confirmed_on=datetime.date(2026, 1, 5),
+    )
     return World(
         users={
             "client": client_user,
@@ -235,6 +243,7 @@ def world(db) -> World:
         location_pk=owner.locations.first().pk,
         credential_pk=credential.pk,
         unconfirmed_pk=unconfirmed.pk,
+        plan_pk=plan.pk,
     )
 
 

@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.db import transaction
 
 from core.files import delete_on_commit
-from therapists import changes
+from therapists import changes, pricing
 from therapists.forms import TherapistAdminForm
+from therapists.forms_hours import OpeningHoursForm, OpeningHoursFormSet
 from therapists.models import (
+    AcceptedPlan,
     Condition,
+    InsurancePlan,
+    OpeningHours,
     PracticeLocation,
+    SessionPackage,
     Technique,
     Therapist,
     TherapistLanguage,
@@ -47,6 +52,35 @@ class PracticeLocationInline(admin.StackedInline):
     extra = 0
 
 
+class SessionPackageInline(admin.TabularInline):
+    model = SessionPackage
+    extra = 0
+    max_num = pricing.PACKAGES_MAX
+
+
+class AcceptedPlanInline(admin.TabularInline):
+    # The `insurance` payment bit follows these rows (save_related below).
+    model = AcceptedPlan
+    extra = 0
+
+
+@admin.register(InsurancePlan)
+class InsurancePlanAdmin(admin.ModelAdmin):
+    # Real carriers only: a client checks the plan by this name.
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class OpeningHoursInline(admin.TabularInline):
+    # The dashboard's formset: no overlaps, closing after opening.
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    form = OpeningHoursForm
+    extra = 0
+
+
 @admin.register(Therapist)
 class TherapistAdmin(admin.ModelAdmin):
     list_display = [
@@ -63,6 +97,7 @@ class TherapistAdmin(admin.ModelAdmin):
         "is_published",
         "accepting_new_clients",
         "offers_mobile_visits",
+        "pressure_lightest",
         "gender",
         "techniques",
     ]
@@ -79,6 +114,11 @@ class TherapistAdmin(admin.ModelAdmin):
         "qualification_score",
         # Only the therapist confirms their own details, never staff.
         "details_confirmed_on",
+        # The therapist states and confirms their next opening themself.
+        "next_opening_on",
+        "next_opening_confirmed_on",
+        # Stated by the therapist on their dashboard (therapists.comfort).
+        "comfort_stated",
         "created_at",
         "updated_at",
     ]
@@ -86,9 +126,17 @@ class TherapistAdmin(admin.ModelAdmin):
         TherapistTechniqueInline,
         TherapistLanguageInline,
         PracticeLocationInline,
+        OpeningHoursInline,
+        SessionPackageInline,
+        AcceptedPlanInline,
     ]
     list_per_page = 50
     show_full_result_count = False
+
+    @admin.display(description="comfort and consent stated")
+    def comfort_stated(self, obj):
+        stated = obj.comfort_and_consent.stated
+        return ", ".join(option.label for option in stated) or "Nothing stated"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -107,3 +155,4 @@ class TherapistAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # The form may have moved publication, techniques or locations.
         changes.edited_by_staff(form.instance)
+        changes.plans_changed(form.instance)

@@ -7,9 +7,11 @@ search columns (and score) on every location. Review totals and the badge are
 recounted by the apps that own reviews and credentials (docs/architecture.md).
 """
 
+from django.db.models import F
 from django.utils import timezone
 
-from therapists.models import Therapist
+from therapists import availability, payment
+from therapists.models import AcceptedPlan, OpeningHours, Therapist
 
 
 def _only(therapist: Therapist):
@@ -60,3 +62,32 @@ def edited_by_staff(therapist: Therapist) -> None:
     therapists = _only(therapist)
     therapists.refresh_search_documents()
     therapists.copy_to_locations()
+    hours_changed(therapist)
+
+
+def plans_changed(therapist: Therapist) -> None:
+    """Accepted insurance plans added or removed: the derived `insurance` bit
+    of payment_bits (therapists.payment), set exactly when one is left."""
+    bit = payment.INSURANCE.bit
+    if AcceptedPlan.objects.filter(therapist=therapist).exists():
+        bits = F("payment_bits").bitor(bit)
+    else:
+        bits = F("payment_bits").bitand(payment.ALL_BITS & ~bit)
+    _only(therapist).update(payment_bits=bits)
+    therapist.refresh_from_db(fields=["payment_bits"])
+
+
+def hours_changed(therapist: Therapist) -> None:
+    """Weekly hours (OpeningHours rows) added, edited or removed: what they
+    hold for the search, `hours_bits` (therapists.availability.bits_of()).
+    One SELECT of the ranges, one UPDATE."""
+    ranges = OpeningHours.objects.filter(therapist=therapist).as_ranges()
+    therapist.hours_bits = availability.bits_of(ranges)
+    _only(therapist).update(hours_bits=therapist.hours_bits)
+
+
+def next_opening_confirmed(therapist: Therapist) -> None:
+    """The therapist confirmed in one click that their stated next opening
+    still stands: its confirmation date (therapists.availability)."""
+    therapist.next_opening_confirmed_on = timezone.localdate()
+    therapist.save(update_fields=["next_opening_confirmed_on", "updated_at"])

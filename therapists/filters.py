@@ -3,9 +3,10 @@
 Parameter names are part of the public URL contract: q, near, radius,
 technique, condition, verified, recommended, min_rating, min_reviews,
 min_verified_rating, accepting, max_price, gender, language, mobile,
-accessible (= access=step-free), access, sort. What each one does is decided in
-one place, therapists.search (NARROWERS and matches()); this FilterSet turns a
-query string into the cleaned parameters it takes, and says in words what a
+accessible (= access=step-free), access, hours, gentle, length, payment, sort. What
+each one does is decided in one place, therapists.search (NARROWERS and
+matches()); this FilterSet turns a query string into the cleaned parameters it
+takes, and says in words what a
 search asked for: the chips above the results (active_filters()) and, when a
 search finds nobody, the nearest searches that would (suggestions()).
 """
@@ -20,7 +21,15 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
-from therapists import accessibility, geocoding, search
+from therapists import (
+    accessibility,
+    availability,
+    comfort,
+    geocoding,
+    payment,
+    pricing,
+    search,
+)
 from therapists.models import LANGUAGE_CHOICES, Condition, Technique, Therapist
 from therapists.pagination import MIN_COUNT_CAP
 from therapists.ranking import Sort
@@ -52,10 +61,14 @@ class TherapistSearchForm(forms.Form):
         "mobile",
         "accessible",
         "access",
+        "hours",
+        "gentle",
         "min_rating",
         "min_verified_rating",
         "min_reviews",
+        "length",
         "max_price",
+        "payment",
         "gender",
         "language",
         "sort",
@@ -152,6 +165,12 @@ class Searched:
     place: str = ""
     # The accessibility items searched for (codes; accessible=on is step-free).
     access: frozenset[str] = frozenset()
+    # The kinds of weekly hours searched for (evenings, weekends).
+    hours: frozenset[str] = frozenset()
+    # Gentle pressure searched for (every match offers it).
+    gentle: bool = False
+    # The session length whose price a card shows (therapists.pricing).
+    length: int = pricing.DEFAULT_LENGTH
 
     # Worked out once per page, not once per card.
     @cached_property
@@ -181,15 +200,18 @@ FLAG_WORDS = {
     "accepting": "Accepting new clients",
     "mobile": "Home visits",
     "accessible": accessibility.STEP_FREE.label,
+    "gentle": comfort.GENTLE_LABEL,
 }
 # What dropping a filter that has several values is called.
 ANY_WORDS = {
     "technique": "Any technique",
     "condition": "Anything that hurts",
     "access": "Any access",
+    "hours": "Any hours",
+    "payment": "Any way to pay",
 }
 # The filters with several values, one chip each.
-LIST_FILTERS = ("technique", "condition", "access")
+LIST_FILTERS = ("technique", "condition", "access", "hours", "payment")
 # A search that found nobody is counted again at most this often: two wider
 # radii (the first that finds someone is offered) and four filters left out.
 WIDER_RADII = (10, 25, 50, 100, search.MAX_RADIUS_MILES)
@@ -264,6 +286,17 @@ class TherapistFilter(django_filters.FilterSet):
             "invalid_list",
         ),
     )
+    hours = django_filters.MultipleChoiceFilter(
+        label="Open (all ticked must hold)",
+        choices=availability.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=plain_messages(
+            "Choose evenings or weekends from the list.",
+            "invalid_choice",
+            "invalid_list",
+        ),
+    )
+    gentle = CheckboxFilter(label=comfort.GENTLE_LABEL)
     min_rating = django_filters.NumberFilter(
         label="Minimum rating",
         min_value=1,
@@ -289,13 +322,29 @@ class TherapistFilter(django_filters.FilterSet):
             "Enter a whole number of reviews, from 0 to 100,000.", *NUMBER_CODES
         ),
     )
+    length = django_filters.ChoiceFilter(
+        label="Session length",
+        choices=pricing.LENGTH_CHOICES,
+        empty_label="Any (prices for 60 minutes)",
+        error_messages=plain_messages(
+            "Choose a session length from the list.", "invalid_choice"
+        ),
+    )
     max_price = django_filters.NumberFilter(
-        label="Maximum price (USD, 60 min)",
+        label="Maximum price per session (USD)",
         min_value=1,
         max_value=100000,
         error_messages=plain_messages(
             "Enter a price in dollars between 1 and 100,000, such as 120.",
             *NUMBER_CODES,
+        ),
+    )
+    payment = django_filters.MultipleChoiceFilter(
+        label="Ways to pay (all ticked must hold)",
+        choices=payment.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=plain_messages(
+            "Choose ways to pay from the list.", "invalid_choice", "invalid_list"
         ),
     )
     gender = django_filters.ChoiceFilter(
@@ -363,6 +412,9 @@ class TherapistFilter(django_filters.FilterSet):
             conditions=tuple(name for slug, name in names.items() if slug in chosen),
             place=place,
             access=frozenset(access),
+            hours=frozenset(cleaned.get("hours") or ()),
+            gentle=bool(cleaned.get("gentle")),
+            length=pricing.length_of(cleaned),
         )
 
     def active_filters(self) -> list[Refinement]:
@@ -424,6 +476,10 @@ class TherapistFilter(django_filters.FilterSet):
                 words = f"At least {value:,.0f} review{'' if value == 1 else 's'}"
             elif name == "max_price":
                 words = f"Up to ${number_words(value)}"
+                if cleaned.get("length"):
+                    words += f" for {cleaned['length']} min"
+            elif name == "length":
+                words = f"Offers {value}-minute sessions"
             elif name == "gender":
                 words = f"{Therapist.Gender(value).label} therapist"
             else:

@@ -103,7 +103,9 @@ class TherapistProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session_price"].required = True
+        # Other lengths, packages and cancellation: the dashboard's prices
+        # page; publishing needs a price for at least one length.
+        self.fields["session_price"].required = False
         self.fields["headline"].required = True
         self.fields["bio"].widget.attrs["maxlength"] = 4000
         self.fields["bio"].validators.append(max_length(4000))

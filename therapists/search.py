@@ -25,6 +25,7 @@ from django.core.paginator import Page
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery, Value
 
+from therapists import pricing
 from therapists.geocoding import GeoPoint
 from therapists.indexing import technique_bits_are_exact
 from therapists.models import (
@@ -57,12 +58,19 @@ NARROWERS: dict[str, Narrower] = {
     "mobile": lambda therapists, _: therapists.visiting_clients(),
     "accessible": lambda therapists, _: therapists.wheelchair_accessible(),
     "access": lambda therapists, codes: therapists.accessible_by(codes),
+    "hours": lambda therapists, codes: therapists.open_during(codes),
+    "gentle": lambda therapists, _: therapists.offering_gentle_pressure(),
     "min_rating": lambda therapists, stars: therapists.rated_at_least(float(stars)),
     "min_reviews": lambda therapists, n: therapists.reviewed_at_least(int(n)),
     "min_verified_rating": lambda therapists, stars: (
         therapists.rated_by_verified_clients_at_least(float(stars))
     ),
-    "max_price": lambda therapists, price: therapists.priced_at_most(price),
+    # The price of the session length searched: matches() passes `length`.
+    "max_price": lambda therapists, price, length=None: therapists.priced_at_most(
+        price, length or pricing.DEFAULT_LENGTH
+    ),
+    "length": lambda therapists, length: therapists.offering_length(int(length)),
+    "payment": lambda therapists, codes: therapists.paying_by(codes),
     "gender": lambda therapists, gender: therapists.of_gender(gender),
     "language": lambda therapists, code: therapists.speaking(code),
 }
@@ -163,7 +171,10 @@ def matches(
         locations, settled = _circle(params, active)
     for name, narrow in NARROWERS.items():
         if name in active and name not in settled:
-            therapists = narrow(therapists, params[name])
+            if name == "max_price":  # the price of the length searched
+                therapists = narrow(therapists, params[name], pricing.length_of(params))
+            else:
+                therapists = narrow(therapists, params[name])
     if point is not None:
         miles = radius_of(params)
         circle = locations.within(point, miles)
@@ -192,7 +203,11 @@ def matches(
             reach=contending,
             settled=active <= settled,
         )
-    return Matches(therapists.sorted_by(sort), count=count, settled=settled)
+    return Matches(
+        therapists.sorted_by(sort, pricing.length_of(params)),
+        count=count,
+        settled=settled,
+    )
 
 
 def _circle(params: Mapping[str, Any], active: set[str]):

@@ -133,6 +133,9 @@ class Credential(models.Model):
         ASSOCIATION_MEMBERSHIP = "association_membership", "Association membership"
         TECHNIQUE_CERTIFICATE = "technique_certificate", "Technique certificate"
         EDUCATION = "education", "Education"
+        # Not a licence: never the badge; another verified credential
+        # (verification.training says when the profile may claim it).
+        TRAUMA_INFORMED = "trauma_informed_training", "Trauma-informed care training"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending verification"

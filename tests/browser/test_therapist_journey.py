@@ -61,7 +61,7 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(
     page.get_by_label("Years treating back pain").fill("9")
     page.get_by_label("Low back pain").check()
     page.get_by_label("English").check()
-    page.get_by_label("Price of a 60-minute session (USD)").fill("125")
+    page.get_by_label("60-minute session (USD)").fill("125")
     audit(page, "profile editor")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your profile is saved.")).to_be_visible()

@@ -147,7 +147,7 @@ def test_the_dashboard_shows_what_is_confirmed_and_the_button(client, stale_owne
     assert '<section class="card dashboard__wide confirm-details"' in page
     assert f'<form method="post" action="{CONFIRM_URL}">' in page
     assert "Everything is still right" in page
-    assert "<dd>$120</dd>" in page
+    assert "<dt>Prices</dt><dd>$120 · 60 min</dd>" in page
     assert "<dd>Spanish</dd>" in page
     assert "New York, NY" in page
 
@@ -255,7 +255,7 @@ def test_the_job_reminds_stale_published_therapists_with_a_link_to_the_dashboard
     day = freshness.short_date(days_ago(120))
     assert message.body.startswith("Hello Ana,")
     assert f'your profile now says "Not confirmed since {day}"' in message.body
-    assert "- Price of a 60-minute session: $120" in message.body
+    assert "- Prices: $120 · 60 min" in message.body
     assert "- Where you practise: New York, NY" in message.body
     assert "https://backcare.example/dashboard/#confirm-details" in message.body
     stale.refresh_from_db()

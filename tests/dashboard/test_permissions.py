@@ -21,7 +21,11 @@ from reviews.models import ReviewInvitation
 from tests import factories
 from therapists.forms import TechniqueFormSet
 from therapists.models import (
+    AcceptedPlan,
+    InsurancePlan,
+    OpeningHours,
     PracticeLocation,
+    SessionPackage,
     Therapist,
     TherapistLanguage,
     TherapistTechnique,
@@ -50,6 +54,8 @@ ENDPOINTS = [
     Endpoint("home", "get"),
     Endpoint("profile", "get"),
     Endpoint("profile", "post"),
+    Endpoint("comfort", "get"),
+    Endpoint("comfort", "post"),
     Endpoint("photo", "get"),
     Endpoint("photo", "post"),
     Endpoint("photo-delete", "post"),
@@ -71,6 +77,14 @@ ENDPOINTS = [
     Endpoint("publish", "post"),
     Endpoint("invite", "post"),
     Endpoint("confirm-details", "post"),
+    Endpoint("prices", "get"),
+    Endpoint("prices", "post"),
+    Endpoint("payment", "get"),
+    Endpoint("payment", "post"),
+    Endpoint("plan-confirm", "post", "accepted_plan"),
+    Endpoint("hours", "get"),
+    Endpoint("hours", "post"),
+    Endpoint("next-opening-confirm", "post"),
 ]
 EVIDENCE = Endpoint("credential-evidence", "get", "credential")
 EDITOR_ENDPOINTS = [e for e in ENDPOINTS if e != EVIDENCE]
@@ -85,6 +99,7 @@ class World:
     credential: Credential
     technique_link: TherapistTechnique
     other: Therapist
+    accepted_plan: AcceptedPlan
 
 
 @pytest.fixture
@@ -95,6 +110,12 @@ def world(therapist, other_therapist):
     factories.add_language(therapist, "en")
     link = factories.add_technique(therapist, "deep-tissue", years=3)
     location = factories.make_location(therapist, "10001")
+    # A next opening stated a week ago, for the one-click confirmation.
+    today = timezone.localdate()
+    Therapist.objects.filter(pk=therapist.pk).update(
+        next_opening_on=today + datetime.timedelta(days=5),
+        next_opening_confirmed_on=today - datetime.timedelta(days=7),
+    )
     credential = factories.make_credential(
         therapist, evidence=ContentFile(EVIDENCE_BYTES, name="licence.pdf")
     )
@@ -103,7 +124,12 @@ def world(therapist, other_therapist):
     factories.make_credential(
         other_therapist, evidence=ContentFile(b"%PDF-1.4 other", name="other.pdf")
     )
-    return World(therapist, location, credential, link, other_therapist)
+    accepted_plan = AcceptedPlan.objects.create(
+        therapist=therapist,
+        plan=InsurancePlan.objects.get(slug="aetna"),
+        confirmed_on=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    return World(therapist, location, credential, link, other_therapist, accepted_plan)
 
 
 @pytest.fixture
@@ -136,6 +162,14 @@ def valid_post_data(endpoint: Endpoint, world: World) -> dict:
                 "accepting_new_clients": "on",
                 "languages": ["en", "es"],
             }
+        case "comfort":
+            return {
+                "pressure_lightest": "1",
+                "pressure_firmest": "4",
+                "options": ["clothed", "companion"],
+                "stop_statement": "on",
+                "draping_policy": "Underwear stays on.",
+            }
         case "photo":
             jpeg = factories.make_jpeg_bytes((400, 300))
             return {"photo": SimpleUploadedFile("me.jpg", jpeg, "image/jpeg")}
@@ -167,6 +201,27 @@ def valid_post_data(endpoint: Endpoint, world: World) -> dict:
                     "scan.pdf", pdf, "application/pdf"
                 )
             return data
+        case "prices":
+            return {
+                "session_price": "120",
+                "price_90": "165",
+                "packages-TOTAL_FORMS": "0",
+                "packages-INITIAL_FORMS": "0",
+            }
+        case "payment":
+            return {
+                "ways": ["hsa-fsa"],
+                "plans": [str(InsurancePlan.objects.get(slug="cigna").pk)],
+            }
+        case "hours":
+            return {
+                "opening_hours-TOTAL_FORMS": "1",
+                "opening_hours-INITIAL_FORMS": "0",
+                "opening_hours-0-weekday": "5",
+                "opening_hours-0-opens": "09:00",
+                "opening_hours-0-closes": "13:00",
+                "next_opening_on": "",
+            }
         case "publish":
             return {"action": "unpublish"}
         case "invite":
@@ -201,6 +256,9 @@ def snapshot(therapist: Therapist | None = None) -> dict:
         Therapist.conditions.through: "therapist",
         CredentialEvent: "credential__therapist",
         ReviewInvitation: "therapist",
+        SessionPackage: "therapist",
+        AcceptedPlan: "therapist",
+        OpeningHours: "therapist",
     }
     state = {}
     for model, owner_field in owned_by.items():

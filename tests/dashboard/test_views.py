@@ -856,7 +856,7 @@ def test_dashboard_checklist_shows_what_is_done_and_what_is_left(client, owner):
     assert checklist_state(client.get(HOME_URL)) == {
         "Add a photo": False,
         "Write a headline and a bio": True,
-        "Set the price of a 60-minute session": True,
+        "Set the price of at least one session length": True,
         "Add at least one technique": False,
         "Add at least one practice location": False,
         "Submit at least one credential": False,
@@ -870,7 +870,7 @@ def test_dashboard_checklist_shows_what_is_done_and_what_is_left(client, owner):
     assert checklist_state(client.get(HOME_URL)) == {
         "Add a photo": False,
         "Write a headline and a bio": False,
-        "Set the price of a 60-minute session": True,
+        "Set the price of at least one session length": True,
         "Add at least one technique": True,
         "Add at least one practice location": True,
         # A rejected credential does not count.

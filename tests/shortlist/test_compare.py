@@ -125,12 +125,23 @@ def test_it_is_a_real_table_with_row_and_column_headers(client, dana, olive):
     )
 
 
+PAYING = "Paying check what your plan or claim covers; we do not"
+PLANS = "Insurance plans with when the therapist last confirmed each"
+
+
 def test_rows_come_in_the_order_people_decide_in(client, dana, olive):
     table = compare_table(compare(client, "dana-owner", "olive-other", near="10001"))
     assert list(table.rows) == [
         "Accepting new clients",
+        "Hours as the therapist states them, in their local time",
+        "Next opening as the therapist last confirmed it",
+        "Answers requests to ask before booking, last 90 days",
         DETAILS_CONFIRMED,
         "Price",
+        "Sliding scale",
+        "Cancellation",
+        PAYING,
+        PLANS,
         "Distance",
         "Where",
         "Home visits",
@@ -139,6 +150,11 @@ def test_rows_come_in_the_order_people_decide_in(client, dana, olive):
         "Verified credentials",
         "Back pain experience",
         "Typical course of care as the therapist states it",
+        "Pressure offered as the therapist states it",
+        "Clothed or over-the-sheet work",
+        "A companion in the room",
+        "Stop or change anything the therapist's commitment; we cannot check it",
+        "Trauma-informed care training",
         "Techniques",
         "Conditions treated",
         "Average rating",

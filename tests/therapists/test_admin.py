@@ -118,7 +118,14 @@ def therapist_form(therapist, credentials=(), **overrides):
         "client_contact": therapist.client_contact,
         "is_published": "on",
     }
-    for prefix in ("technique_links", "languages", "locations"):
+    for prefix in (
+        "technique_links",
+        "languages",
+        "locations",
+        "packages",
+        "accepted_plans",
+        "opening_hours",
+    ):
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     data |= {
         "credentials-TOTAL_FORMS": len(credentials),

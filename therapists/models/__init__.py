@@ -2,10 +2,18 @@
 techniques and conditions (taxonomy.py) and practice locations (location.py),
 each with its QuerySet above it."""
 
+from therapists.models.hours import OpeningHours, OpeningHoursQuerySet
 from therapists.models.location import (
     US_STATES,
     PracticeLocation,
     PracticeLocationQuerySet,
+)
+from therapists.models.pricing import (
+    AcceptedPlan,
+    InsurancePlan,
+    PlanConfirmation,
+    SessionPackage,
+    plan_confirmation,
 )
 from therapists.models.taxonomy import (
     Condition,
@@ -25,6 +33,13 @@ from therapists.models.therapist import (
 __all__ = [
     "LANGUAGE_CHOICES",
     "LISTING_FIELDS",
+    "OpeningHours",
+    "OpeningHoursQuerySet",
+    "AcceptedPlan",
+    "InsurancePlan",
+    "PlanConfirmation",
+    "SessionPackage",
+    "plan_confirmation",
     "US_STATES",
     "Condition",
     "PracticeLocation",

@@ -28,12 +28,20 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from therapists import accessibility, freshness, ranking
+from therapists import (
+    accessibility,
+    availability,
+    comfort,
+    freshness,
+    payment,
+    pricing,
+    ranking,
+)
 from therapists.geocoding import GeoPoint
 from therapists.indexing import (
     SEARCH_INDEXES,
@@ -42,6 +50,8 @@ from therapists.indexing import (
     search_document,
     search_words,
 )
+from therapists.models import pricing as charges
+from therapists.models.hours import OpeningHours
 from therapists.models.location import PracticeLocation
 from therapists.models.taxonomy import Condition, Technique
 
@@ -84,6 +94,13 @@ LISTING_FIELDS = (
     "clinician_recommendation_count",
     "qualification_score",
     "access_bits",
+    # A card names the hours kinds searched for (therapists.availability).
+    "hours_bits",
+    # A card shows the price of the length searched (therapists.pricing).
+    "price_30",
+    "price_45",
+    "price_75",
+    "price_90",
 )
 
 
@@ -182,6 +199,58 @@ class TherapistQuerySet(models.QuerySet):
         """What `accessible=on` has always meant: a step-free entrance."""
         return self.accessible_by([accessibility.STEP_FREE.code])
 
+    def open_during(self, codes) -> Self:
+        """Therapists whose weekly hours hold every one of these kinds
+        (therapists.availability codes: evenings, weekends): bits & mask = mask."""
+        mask = availability.mask_of(codes)
+        if not mask:
+            return self.all()
+        return self.alias(hours_held=F("hours_bits").bitand(mask)).filter(
+            hours_held=mask
+        )
+
+    def with_opening_hours(self) -> Self:
+        """Annotate `opening_hours_joined`, each weekly range as
+        "weekday|opens|closes", comma-separated (Therapist.opening_week reads
+        it): the week in the therapist's own query."""
+        joined = (
+            OpeningHours.objects.filter(therapist=OuterRef("pk"))
+            .order_by()
+            .values("therapist")
+            .annotate(
+                joined=StringAgg(
+                    Concat(
+                        Cast("weekday", TextField()),
+                        Value("|"),
+                        Cast("opens", TextField()),
+                        Value("|"),
+                        Cast("closes", TextField()),
+                        output_field=TextField(),
+                    ),
+                    Value(","),
+                )
+            )
+            .values("joined")
+        )
+        return self.annotate(
+            opening_hours_joined=Coalesce(
+                Subquery(joined), Value(""), output_field=TextField()
+            )
+        )
+
+    def with_packages_and_plans(self) -> Self:
+        """Annotate `packages_joined` and `plans_joined` (the packages and the
+        accepted insurance plans as text, read by Therapist.package_list and
+        accepted_plan_list): both in the therapist's own query."""
+        return self.annotate(
+            packages_joined=charges.packages_joined(),
+            plans_joined=charges.plans_joined(),
+        )
+
+    def offering_gentle_pressure(self) -> Self:
+        """Therapists whose lightest pressure offered is gentle (`gentle=on`)."""
+        return self.filter(pressure_lightest=comfort.GENTLE)
+
     def offering(self, technique_slugs: list[str]) -> Self:
         """Therapists offering any of the techniques."""
         links = TherapistTechnique.objects.filter(technique__slug__in=technique_slugs)
@@ -199,9 +268,23 @@ class TherapistQuerySet(models.QuerySet):
         languages = TherapistLanguage.objects.filter(code=language_code)
         return self.filter(pk__in=languages.values("therapist_id"))
 
-    def priced_at_most(self, price) -> Self:
-        """A 60-minute session costs at most `price`."""
-        return self.filter(session_price__lte=price)
+    def priced_at_most(self, price, length: int = pricing.DEFAULT_LENGTH) -> Self:
+        """A `length`-minute session (default 60) costs at most `price`."""
+        return self.filter(**{f"{pricing.column_of(length)}__lte": price})
+
+    def offering_length(self, length: int) -> Self:
+        """Therapists who offer a `length`-minute session (it has a price)."""
+        return self.filter(**{f"{pricing.column_of(length)}__isnull": False})
+
+    def paying_by(self, codes) -> Self:
+        """Therapists who state every one of these ways to pay holds
+        (therapists.payment codes): bits & mask = mask."""
+        mask = payment.mask_of(codes)
+        if not mask:
+            return self.all()
+        return self.alias(payment_held=F("payment_bits").bitand(mask)).filter(
+            payment_held=mask
+        )
 
     def of_gender(self, gender: str) -> Self:
         """Therapists of one gender (as they describe themselves)."""
@@ -317,10 +400,13 @@ class TherapistQuerySet(models.QuerySet):
         return queryset
 
     # --- ordering and loading ------------------------------------------------
-    def sorted_by(self, sort: str) -> Self:
+    def sorted_by(self, sort: str, length: int | None = None) -> Self:
         """Order by one of the Sort choices (distance needs near() first; best
-        after near() is the best match, closeness included)."""
+        after near() is the best match, closeness included; price is the price
+        of a `length`-minute session, default 60)."""
         near = "distance_sq" in self.query.annotations
+        if sort == ranking.Sort.PRICE:
+            return self.order_by(*pricing.price_order(length))
         if sort == ranking.Sort.DISTANCE and not near:
             sort = ranking.DEFAULT_SORT
         if sort == ranking.Sort.BEST and near:
@@ -508,11 +594,71 @@ class Therapist(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
+    # The price of each standard session length (therapists.pricing): blank
+    # is not offered. session_price is the 60-minute one (its old name kept).
     session_price = models.PositiveIntegerField(
-        "price of a 60-minute session (USD)",
-        null=True,  # a new draft has no price yet; publishing needs one
+        "60-minute session (USD)",
+        null=True,  # a new draft has no price yet; publishing needs one length
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(2000)],
     )
+    price_30 = models.PositiveIntegerField(
+        "30-minute session (USD)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    price_45 = models.PositiveIntegerField(
+        "45-minute session (USD)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    price_75 = models.PositiveIntegerField(
+        "75-minute session (USD)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    price_90 = models.PositiveIntegerField(
+        "90-minute session (USD)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    # A first-visit assessment (both or neither), a sliding scale and the
+    # cancellation policy (notice blank: not stated).
+    assessment_minutes = models.PositiveSmallIntegerField(
+        "first-visit assessment (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(15), MaxValueValidator(180)],
+    )
+    assessment_price = models.PositiveIntegerField(
+        "first-visit assessment (USD)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(2000)],
+    )
+    sliding_scale = models.BooleanField("offers a sliding scale", default=False)
+    sliding_scale_note = models.CharField(
+        "how the sliding scale works", max_length=200, blank=True
+    )
+    cancellation_notice_hours = models.PositiveSmallIntegerField(
+        "cancellation notice (hours)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(pricing.NOTICE_HOURS_MAX)],
+    )
+    cancellation_fee = models.PositiveIntegerField(
+        "late cancellation fee (USD)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+    )
+    # Ways to pay (therapists.payment): one bit per item stated; the insurance
+    # bit is derived from the accepted plans (therapists.changes.plans_changed).
+    payment_bits = models.PositiveIntegerField("ways to pay", default=0, editable=False)
     accepting_new_clients = models.BooleanField(default=True)
     # When the therapist last confirmed that what clients rely on is still
     # right (therapists.freshness): taking new clients, price, languages, home
@@ -527,6 +673,38 @@ class Therapist(models.Model):
     # the therapist states holds; an unset bit is "not stated", never "no".
     access_bits = models.PositiveIntegerField(
         "accessibility", default=0, editable=False
+    )
+    # Availability (therapists.availability): what the weekly hours (the
+    # OpeningHours rows) hold for the search, written by
+    # therapists.changes.hours_changed(); and the next opening the therapist
+    # states, with the day they last confirmed it (blank: not stated).
+    hours_bits = models.PositiveSmallIntegerField(
+        "weekly hours include", default=0, editable=False
+    )
+    next_opening_on = models.DateField("next opening", null=True, blank=True)
+    next_opening_confirmed_on = models.DateField(
+        "next opening last confirmed", null=True, blank=True, editable=False
+    )
+    # Comfort and consent (therapists.comfort): the pressure range offered
+    # (1 gentle ... 5 deep; both or neither: not stated), the options stated
+    # (one bit each; unset is "not stated") and the draping policy.
+    pressure_lightest = models.PositiveSmallIntegerField(
+        "lightest pressure offered",
+        null=True,
+        blank=True,
+        choices=comfort.PRESSURE_CHOICES,
+    )
+    pressure_firmest = models.PositiveSmallIntegerField(
+        "firmest pressure offered",
+        null=True,
+        blank=True,
+        choices=comfort.PRESSURE_CHOICES,
+    )
+    comfort_bits = models.PositiveSmallIntegerField(
+        "comfort and consent", default=0, editable=False
+    )
+    draping_policy = models.TextField(
+        "draping policy", max_length=comfort.DRAPING_MAX_LENGTH, blank=True
     )
     # How a client whose interview request the therapist accepted reaches them;
     # shown to those clients only, never on the public profile.
@@ -613,6 +791,23 @@ class Therapist(models.Model):
                 fields=["is_published", "session_price", "id"],
                 name="therapist_price_idx",
             ),
+            # sort=price and max_price for the other lengths (therapists.pricing).
+            models.Index(
+                fields=["is_published", "price_30", "id"],
+                name="therapist_price_30_idx",
+            ),
+            models.Index(
+                fields=["is_published", "price_45", "id"],
+                name="therapist_price_45_idx",
+            ),
+            models.Index(
+                fields=["is_published", "price_75", "id"],
+                name="therapist_price_75_idx",
+            ),
+            models.Index(
+                fields=["is_published", "price_90", "id"],
+                name="therapist_price_90_idx",
+            ),
             models.Index(
                 fields=[
                     "is_published",
@@ -646,6 +841,15 @@ class Therapist(models.Model):
                 condition=Q(back_pain_caseload_percent__lte=100),
                 name="therapist_caseload_percent_range",
             ),
+            # A next opening is stated on a day, and not for a day before it.
+            models.CheckConstraint(
+                condition=Q(next_opening_on__isnull=True)
+                | Q(
+                    next_opening_confirmed_on__isnull=False,
+                    next_opening_on__gte=F("next_opening_confirmed_on"),
+                ),
+                name="therapist_next_opening_confirmed",
+            ),
             models.CheckConstraint(
                 condition=Q(sessions_before_reassessing__isnull=True)
                 | Q(
@@ -656,6 +860,48 @@ class Therapist(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(session_price__gte=1), name="therapist_price_positive"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{column}__gte": 1, f"{column}__lte": 2000}),
+                    name=f"therapist_{column}_range",
+                )
+                for column in ("price_30", "price_45", "price_75", "price_90")
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    assessment_minutes__isnull=True, assessment_price__isnull=True
+                )
+                | Q(
+                    # Explicit: a NULL would pass a CHECK's comparisons.
+                    assessment_minutes__isnull=False,
+                    assessment_price__isnull=False,
+                    assessment_minutes__gte=15,
+                    assessment_minutes__lte=180,
+                    assessment_price__gte=0,
+                    assessment_price__lte=2000,
+                ),
+                name="therapist_assessment_complete",
+                violation_error_message=(
+                    "Give both the assessment's length and its price, or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_notice_hours__isnull=True)
+                | Q(cancellation_notice_hours__lte=168),
+                name="therapist_cancellation_notice_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_fee__isnull=True)
+                | Q(
+                    cancellation_fee__gte=1,
+                    cancellation_fee__lte=2000,
+                    cancellation_notice_hours__isnull=False,
+                ),
+                name="therapist_cancellation_fee_with_notice",
+                violation_error_message=(
+                    "A cancellation fee needs the notice it applies to."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(rating_average__gte=0, rating_average__lte=5),
@@ -680,6 +926,24 @@ class Therapist(models.Model):
                 name="therapist_client_contact_filled_in",
                 violation_error_message=(
                     "Give the phone number or booking link clients should use."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    pressure_lightest__isnull=True, pressure_firmest__isnull=True
+                )
+                | Q(
+                    # Not null spelt out: a comparison with NULL would pass.
+                    pressure_lightest__isnull=False,
+                    pressure_firmest__isnull=False,
+                    pressure_lightest__gte=1,
+                    pressure_firmest__lte=5,
+                    pressure_lightest__lte=F("pressure_firmest"),
+                ),
+                name="therapist_pressure_range",
+                violation_error_message=(
+                    "Give both the lightest and the firmest pressure, the lightest "
+                    "no firmer than the firmest, or neither."
                 ),
             ),
         ]
@@ -722,6 +986,64 @@ class Therapist(models.Model):
         return accessibility.checklist(self.access_bits)
 
     @property
+    def comfort_and_consent(self) -> comfort.Comfort:
+        """The therapist's comfort and consent statements (therapists.comfort)."""
+        return comfort.comfort_of(self)
+
+    @property
+    def session_prices(self) -> list[pricing.SessionPrice]:
+        """The session lengths offered, with their prices, shortest first."""
+        return pricing.prices_of(self)
+
+    def price_for(self, length: int | None = None) -> pricing.SessionPrice | None:
+        """The price of a `length`-minute session, or of the nearest length
+        offered (therapists.pricing.price_for)."""
+        return pricing.price_for(self, length)
+
+    @property
+    def assessment_words(self) -> str:
+        """ "First-visit assessment: 75 min, $120", or ""."""
+        return pricing.assessment_words(self.assessment_minutes, self.assessment_price)
+
+    @property
+    def cancellation_words(self) -> str:
+        """ "Cancel at least 24 hours ahead or pay $40", or "" (not stated)."""
+        return pricing.cancellation_words(
+            self.cancellation_notice_hours, self.cancellation_fee
+        )
+
+    @property
+    def package_list(self) -> list:
+        """The packages offered (from with_packages_and_plans() when there)."""
+        joined = getattr(self, "packages_joined", None)
+        if joined is None:
+            return list(self.packages.all())
+        return charges.packages_from(joined)
+
+    @property
+    def accepted_plan_list(self) -> list:
+        """The insurance plans accepted, each with when it was last confirmed
+        (charges.PlanConfirmation), from with_packages_and_plans() when there."""
+        joined = getattr(self, "plans_joined", None)
+        today = timezone.localdate()
+        if joined is None:
+            return [
+                charges.plan_confirmation(a.plan.name, a.confirmed_on, today)
+                for a in self.accepted_plans.select_related("plan")
+            ]
+        return charges.plans_from(joined, today)
+
+    @property
+    def payment_codes(self) -> list[str]:
+        """The ways to pay the therapist states hold, as codes."""
+        return payment.codes_of(self.payment_bits)
+
+    @property
+    def payment_stated(self) -> list[payment.PaymentItem]:
+        """The ways to pay stated to hold (the rest are not stated)."""
+        return payment.stated(self.payment_bits)
+
+    @property
     def wheelchair_accessible(self) -> bool:
         """The old flag, derived: a step-free entrance is stated."""
         return bool(self.access_bits & accessibility.STEP_FREE.bit)
@@ -732,6 +1054,31 @@ class Therapist(models.Model):
             self.access_bits |= accessibility.STEP_FREE.bit
         else:
             self.access_bits &= ~accessibility.STEP_FREE.bit
+
+    @property
+    def hours_kinds(self) -> list[availability.HoursKind]:
+        """What the weekly hours include for the search (evenings, weekends)."""
+        return availability.kinds_of(self.hours_bits)
+
+    @property
+    def opening_week(self) -> availability.Week:
+        """Every day of the week with its ranges (read from
+        with_opening_hours()' annotation when there, else one query)."""
+        joined = getattr(self, "opening_hours_joined", None)
+        if joined is not None:
+            ranges = availability.parse_joined(joined)
+        else:
+            ranges = self.opening_hours.as_ranges()
+        return availability.week_of(ranges)
+
+    @property
+    def next_opening(self) -> availability.NextOpening:
+        """The next opening the therapist last confirmed, as it stands today."""
+        return availability.next_opening(
+            self.next_opening_on,
+            self.next_opening_confirmed_on,
+            timezone.localdate(),
+        )
 
     @property
     def details_confirmation(self) -> freshness.Confirmation:

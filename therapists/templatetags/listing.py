@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from therapists import availability, comfort
+
 register = template.Library()
 
 STAR_PATH = "M10 1.5l2.6 5.5 6 .8-4.4 4.1 1.1 6-5.3-2.9-5.3 2.9 1.1-6L1.4 7.8l6-.8z"
@@ -139,7 +141,17 @@ def result_card(therapist, searched=None) -> SafeString:
                 "chips": chips,
                 "more_chips": more,
                 "access": access,
+                # Only when hours were searched, as access: what the week holds.
+                "hours": availability.summary_words(therapist.hours_bits)
+                if searched and searched.hours
+                else "",
+                # Every match of a gentle=on search offers it: no column read.
+                "gentle": comfort.GENTLE_CARD_WORDS
+                if searched and searched.gentle
+                else "",
                 "profile_query": searched.profile_query if searched else "",
+                # The length searched (default 60), else the nearest offered.
+                "price": therapist.price_for(searched.length if searched else None),
                 **CARD_HELPERS,
             }
         )

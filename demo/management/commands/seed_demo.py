@@ -41,14 +41,20 @@ from tqdm import tqdm
 from clinicians.models import Clinician
 from corrections.models import Report
 from demo import content, photos
+from demo.hours import demo_next_opening, demo_week
+from demo.pricing import demo_charges
 from recommendations.counting import recommendations_changed
 from recommendations.models import Recommendation
 from reviews import stats
 from reviews.models import OUTCOMES, Review, ReviewInvitation, SessionRecord
-from therapists import accessibility, geocoding
+from therapists import accessibility, availability, comfort, geocoding
 from therapists.models import (
+    AcceptedPlan,
     Condition,
+    InsurancePlan,
+    OpeningHours,
     PracticeLocation,
+    SessionPackage,
     Technique,
     Therapist,
     TherapistLanguage,
@@ -443,6 +449,26 @@ class Command(BaseCommand):
         self.stored_photos.append(therapist.photo_thumbnail)
 
     def make_therapist(self, index, first, last, metro) -> Therapist:
+        therapist = self.make_profile(index, first, last, metro)
+        # Its weekly hours, inserted with the other related rows, and what
+        # they hold for the search (therapists.changes.hours_changed's rule).
+        therapist.demo_week = demo_week(f"{self.seed}-hours-{index}")
+        therapist.hours_bits = availability.bits_of(therapist.demo_week)
+        # Prices per length, packages, ways to pay and plans (demo/pricing.py);
+        # the plans' ids are read once per run.
+        if not hasattr(self, "plan_ids"):
+            self.plan_ids = list(InsurancePlan.objects.values_list("pk", flat=True))
+        therapist.demo_charges = demo_charges(
+            f"{self.seed}-prices-{index}",
+            therapist.session_price,
+            self.plan_ids,
+            self.today,
+        )
+        for name, value in therapist.demo_charges.fields.items():
+            setattr(therapist, name, value)
+        return therapist
+
+    def make_profile(self, index, first, last, metro) -> Therapist:
         rng = self.rng
         _, _, base_price, _ = metro
         gender = rng.choices(["woman", "man", "non_binary", ""], [58, 34, 4, 4])[0]
@@ -473,6 +499,8 @@ class Command(BaseCommand):
             details_confirmed_on=confirmed,
             offers_mobile_visits=rng.random() < 0.3,
             access_bits=demo_access_bits(index, step_free=rng.random() < 0.45),
+            **demo_comfort(f"{self.seed}-comfort-{index}"),
+            **demo_next_opening(f"{self.seed}-opening-{index}", self.today),
             is_published=rng.random() < 0.97,
         )
 
@@ -509,6 +537,36 @@ class Command(BaseCommand):
             ):
                 made.append(self.make_membership(therapist))
             credentials.extend(made)
+        insert_many(
+            [
+                OpeningHours(
+                    therapist_id=therapist.pk,
+                    weekday=hours.weekday,
+                    opens=hours.opens,
+                    closes=hours.closes,
+                )
+                for therapist in profiles
+                for hours in therapist.demo_week
+            ]
+        )
+        insert_many(
+            [
+                SessionPackage(
+                    therapist_id=therapist.pk, sessions=n, minutes=minutes, price=price
+                )
+                for therapist in profiles
+                for n, minutes, price in therapist.demo_charges.packages
+            ]
+        )
+        insert_many(
+            [
+                AcceptedPlan(
+                    therapist_id=therapist.pk, plan_id=plan_id, confirmed_on=on
+                )
+                for therapist in profiles
+                for plan_id, on in therapist.demo_charges.plans
+            ]
+        )
         insert_many(links)
         insert_many(condition_links)
         insert_many(languages)
@@ -626,7 +684,42 @@ class Command(BaseCommand):
         if rng.random() < 0.5:
             add(Kind.ASSOCIATION_MEMBERSHIP, rng.choice(content.ASSOCIATIONS),
                 f"AM-{n}", "US", [80, 20, 0, 0])  # fmt: skip
+        made.extend(self.make_trauma_training(therapist, n))
         return made
+
+    def make_trauma_training(self, therapist, n: str) -> list[Credential]:
+        """Trauma-informed care training for about one in five: mostly verified
+        by document review, some still waiting in the queue. Its own random
+        stream, so every other demo value stays as it was."""
+        rng = random.Random(f"{self.seed}-trauma-{n}")
+        if rng.random() >= 0.2:
+            return []
+        Status = Credential.Status
+        verified = rng.random() < 0.8
+        verified_at = (
+            self.now - datetime.timedelta(days=rng.randint(1, 365))
+            if verified
+            else None
+        )
+        waited = datetime.timedelta(
+            days=rng.randint(0, 20), minutes=rng.randint(0, 1439)
+        )
+        return [
+            Credential(
+                therapist_id=therapist.pk,
+                kind=Credential.Kind.TRAUMA_INFORMED,
+                issuer=rng.choice(content.TRAUMA_TRAINING_ISSUERS),
+                number=f"TI-{n}",
+                jurisdiction="US",
+                issued_on=self.today - datetime.timedelta(days=rng.randint(400, 2000)),
+                status=Status.VERIFIED if verified else Status.PENDING,
+                verification_method=(
+                    Credential.Method.DOCUMENT_REVIEW if verified else ""
+                ),
+                verified_at=verified_at,
+                created_at=(verified_at or self.now) - waited,
+            )
+        ]
 
     def add_board_status(self, credential: Credential) -> None:
         """What the state board's roster showed on the day it verified a
@@ -860,6 +953,36 @@ DEMO_ACCESS_ODDS = {
     "side-lying-seated": 0.6,
     "scent-free": 0.25,
     "service-animals": 0.4,
+}
+
+
+def demo_comfort(seed: str) -> dict:
+    """Plausible comfort and consent statements: about half offer gentle
+    pressure, one in eight states no range; clothed, over-the-sheet, companion
+    and stop statement at their own odds; most write a draping policy. Drawn
+    from its own generator, so the rest of the demo data is unchanged."""
+    rng = random.Random(seed)
+    lightest = firmest = None
+    if rng.random() >= 0.125:
+        lightest = comfort.GENTLE if rng.random() < 0.57 else rng.choice((2, 2, 3))
+        firmest = max(lightest, rng.choice((3, 4, 4, 5, 5)))
+    codes = [code for code, odds in DEMO_COMFORT_ODDS.items() if rng.random() < odds]
+    return {
+        "pressure_lightest": lightest,
+        "pressure_firmest": firmest,
+        "comfort_bits": comfort.mask_of(codes),
+        "draping_policy": rng.choice(content.DRAPING_POLICIES)
+        if rng.random() < 0.7
+        else "",
+    }
+
+
+# How often a demo therapist states each comfort and consent option.
+DEMO_COMFORT_ODDS = {
+    "clothed": 0.45,
+    "over-the-sheet": 0.35,
+    "companion": 0.5,
+    "stop-statement": 0.75,
 }
 
 
