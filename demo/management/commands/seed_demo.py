@@ -42,6 +42,7 @@ from clinicians.models import Clinician
 from corrections.models import Report
 from demo import content, photos
 from demo.hours import demo_next_opening, demo_week
+from demo.interviews import demo_requests
 from demo.pricing import demo_charges
 from recommendations.counting import recommendations_changed
 from recommendations.models import Recommendation
@@ -214,6 +215,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.create_reviews(therapist_ids, reviews_per_therapist)
             self.back_verified_reviews()
+        with transaction.atomic():
+            self.create_interview_requests(therapist_ids)
         self.progress_note("Computing stored ratings, badges and scores")
         with transaction.atomic():
             stats.recount(Therapist.objects.all(), rescore=False)
@@ -898,6 +901,24 @@ class Command(BaseCommand):
             insert_rows(Review, columns, batch)
             bar.update(len(batch))
         bar.close()
+
+    def create_interview_requests(self, therapist_ids: list[int]) -> None:
+        """Requests to ask before booking from the demo clients, so that some
+        profiles show how quickly the therapist answers (demo/interviews.py)."""
+        client_ids = list(
+            get_user_model()
+            .objects.filter(username__startswith="client-")
+            .values_list("pk", flat=True)
+        )
+        requests = (
+            request
+            for therapist_id in therapist_ids
+            for request in demo_requests(
+                therapist_id, client_ids, self.now, f"{self.seed}-asks-{therapist_id}"
+            )
+        )
+        for batch in chunks(requests, BATCH):
+            insert_many(batch)
 
     def back_verified_reviews(self):
         """Give each review marked as from a verified client what makes it one
