@@ -46,7 +46,6 @@ class TherapistProfileForm(forms.ModelForm):
             "back_pain_caseload_percent",
             "sessions_before_reassessing",
             "conditions",
-            "session_price",
             "accepting_new_clients",
             "offers_mobile_visits",
             "client_contact",
@@ -103,9 +102,8 @@ class TherapistProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Other lengths, packages and cancellation: the dashboard's prices
-        # page; publishing needs a price for at least one length.
-        self.fields["session_price"].required = False
+        # Prices (every length, packages, cancellation) have one page of
+        # their own, the dashboard's prices page: not edited here.
         self.fields["headline"].required = True
         self.fields["bio"].widget.attrs["maxlength"] = 4000
         self.fields["bio"].validators.append(max_length(4000))

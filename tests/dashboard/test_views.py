@@ -125,6 +125,8 @@ def profile_data(**overrides) -> dict:
             factories.condition("sciatica").pk,
             factories.condition("herniated-disc").pk,
         ],
+        # Prices have their own page (test_pricing_views.py); a price sent
+        # here is ignored.
         "session_price": "135",
         # accepting_new_clients left unticked: the therapist is full.
         "offers_mobile_visits": "on",
@@ -153,7 +155,7 @@ def test_profile_editor_saves_every_field_and_confirms_details(client, owner):
     assert owner.years_in_practice == 15
     assert owner.back_pain_years == 11
     assert owner.back_pain_caseload_percent == 80
-    assert owner.session_price == 135
+    assert owner.session_price == 120  # unchanged: the prices page sets it
     assert owner.accepting_new_clients is False
     assert owner.offers_mobile_visits is True
     assert owner.access_codes == ["step-free", "scent-free"]
@@ -185,18 +187,6 @@ BAD_PROFILE_INPUT = [
         id="back-pain-years-over-years-in-practice",
     ),
     pytest.param(
-        {"session_price": "0"},
-        "session_price",
-        "greater than or equal to 1",
-        id="price-zero",
-    ),
-    pytest.param(
-        {"session_price": "abc"},
-        "session_price",
-        "Enter a whole number.",
-        id="price-not-a-number",
-    ),
-    pytest.param(
         {"headline": ""}, "headline", "This field is required.", id="empty-headline"
     ),
     pytest.param(
@@ -223,7 +213,7 @@ def test_profile_editor_shows_bad_input_next_to_its_field_and_saves_nothing(
     assert list(response.context["form"].errors) == [field]
     # What the therapist typed is still in the form, the bad value too.
     assert shown_value(response, "display_name") == "Dana Typed"
-    assert shown_value(response, "session_price") == data["session_price"]
+    assert shown_value(response, "years_in_practice") == data["years_in_practice"]
     for name, value in changes.items():
         assert shown_value(response, name) == (value or None), name
     assert state(owner) == before
