@@ -48,6 +48,10 @@ SHAPES = [
     "near=10001&radius=25&payment=insurance&sort=best",
     "gentle=on&sort=rating",
     "near=10001&radius=25&gentle=on&sort=best",
+    # Issue 16's journey: four needs at once near a place.
+    "near=10001&radius=25&payment=hsa-fsa&access=step-free&gentle=on&hours=evenings",
+    "near=10001&payment=hsa-fsa&access=step-free&gentle=on&hours=evenings"
+    "&sort=distance",
     "q=myofascial",
     "q=maria+brooklyn",
 ]
