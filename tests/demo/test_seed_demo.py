@@ -12,7 +12,9 @@ from django.db.models import Count, Sum
 from demo.management.commands.seed_demo import DEMO_STAFF_USERNAME
 from reviews import stats
 from reviews.models import Review
+from therapists import filters
 from therapists.geocoding import geocode
+from therapists.management.commands.explain_search import SHAPES
 from therapists.models import Therapist
 from verification.models import Credential
 
@@ -209,6 +211,25 @@ def test_demo_therapists_and_clients_cannot_log_in():
 def test_every_search_shape_is_index_backed():
     seed(therapists=150)
     call_command("explain_search", quiet=True)
+
+
+def test_every_search_shape_is_one_page_in_at_most_five_queries(
+    client, django_assert_max_num_queries
+):
+    """A page of results in five queries; a search that finds nobody may also
+    count the suggestions it offers (TherapistFilter.suggestions())."""
+    seed(therapists=150)
+    suggesting = filters.RADII_TRIED + filters.FILTERS_TRIED
+    pages = 0
+    for shape in SHAPES:
+        with django_assert_max_num_queries(5 + suggesting) as captured:
+            response = client.get(f"/therapists/?{shape}")
+        assert response.status_code == 200, shape
+        assert not response.context["filter"].form.errors, shape
+        if response.context["page_obj"].object_list:
+            assert len(captured.captured_queries) <= 5, shape
+            pages += 1
+    assert pages >= len(SHAPES) - 4  # the demo data finds someone for nearly all
 
 
 # --- the addresses printed for `make run` ----------------------------------------
