@@ -2,7 +2,8 @@
 offer, oldest first by default, and the filter that chooses one.
 
 A queue's QuerySet mixes in QueueQuerySet; its FilterSet subclasses
-QueueFilterSet, which adds the `sort` parameter (`oldest` or `newest`).
+QueueFilterSet and declares `sort = order_filter()` after its other filters,
+so the order comes last in the form and in the query string, as on the page.
 """
 
 from typing import Self
@@ -31,16 +32,19 @@ class QueueQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-id")
 
 
-class QueueFilterSet(django_filters.FilterSet):
-    """A queue's filters, with its order as the `sort` parameter."""
-
-    sort = django_filters.ChoiceFilter(
+def order_filter() -> django_filters.ChoiceFilter:
+    """The queue's `sort` parameter: `oldest` or `newest`."""
+    return django_filters.ChoiceFilter(
         label="Order",
         choices=[(OLDEST, "Oldest first"), (NEWEST, "Newest first")],
         empty_label=None,
         method="filter_sort",
         error_messages=choose_from_list("an order"),
     )
+
+
+class QueueFilterSet(django_filters.FilterSet):
+    """A queue's filters; its `sort = order_filter()` calls filter_sort()."""
 
     def filter_sort(self, queryset, name, value):
         return queryset.newest_first() if value == NEWEST else queryset.oldest_first()

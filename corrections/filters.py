@@ -6,7 +6,7 @@ one does is one ReportQuerySet method.
 
 import django_filters
 
-from core.queues import OLDEST, QueueFilterSet, choose_from_list
+from core.queues import OLDEST, QueueFilterSet, choose_from_list, order_filter
 from corrections.models import Report
 
 OPEN = "open"
@@ -29,6 +29,8 @@ class ReportFilter(QueueFilterSet):
         method="filter_reason",
         error_messages=choose_from_list("a reason"),
     )
+
+    sort = order_filter()
 
     class Meta:
         model = Report

@@ -6,7 +6,7 @@ each one does is one CredentialQuerySet method.
 
 import django_filters
 
-from core.queues import QueueFilterSet, choose_from_list
+from core.queues import QueueFilterSet, choose_from_list, order_filter
 from therapists.models import US_STATES
 from verification.models import Credential
 
@@ -44,6 +44,8 @@ class CredentialFilter(QueueFilterSet):
         method="filter_waiting",
         error_messages=choose_from_list("how long they have waited"),
     )
+
+    sort = order_filter()
 
     class Meta:
         model = Credential

@@ -88,7 +88,7 @@ def test_a_red_flag_stops_the_request_with_the_advice(page, audit, screenshot):
     ).to_have_attribute("href", "/what-massage-can-do/#first")
     audit(page, "safety stop, emergency")
     screenshot(page, "safety-stop-emergency")
-    assert not InterviewRequest.objects.exists()
+    assert not InterviewRequest.objects.filter(client=lee).exists()
 
     # Back to the questions: a fever means a doctor first.
     page.get_by_role(
@@ -108,7 +108,7 @@ def test_a_red_flag_stops_the_request_with_the_advice(page, audit, screenshot):
     screenshot(page, "safety-stop-doctor")
     page.get_by_role("link", name="Back to the profile").click()
     expect(page.get_by_role("heading", name="Ada Moreno", level=1)).to_be_visible()
-    assert not InterviewRequest.objects.exists()
+    assert not InterviewRequest.objects.filter(client=lee).exists()
 
 
 def test_a_clean_screen_sends_consented_notes_the_therapist_reads(
@@ -149,7 +149,7 @@ def test_a_clean_screen_sends_consented_notes_the_therapist_reads(
     )
     audit(page, "interview request, notes without consent")
     screenshot(page, "interview-request-consent-error")
-    assert not InterviewRequest.objects.exists()
+    assert not InterviewRequest.objects.filter(client=lee).exists()
 
     consent.check()
     page.get_by_role("button", name="Send my questions").click()
@@ -157,7 +157,7 @@ def test_a_clean_screen_sends_consented_notes_the_therapist_reads(
     expect(
         page.get_by_role("heading", name="Health notes you passed on")
     ).to_be_visible()
-    interview = InterviewRequest.objects.get()
+    interview = InterviewRequest.objects.get(client=lee)
     assert interview.health_notes == ["blood_thinners", "pregnancy"]
 
     # Ada reads them in the conversation.

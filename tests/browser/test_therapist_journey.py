@@ -61,10 +61,15 @@ def test_therapist_signs_up_builds_a_profile_and_is_found(
     page.get_by_label("Years treating back pain").fill("9")
     page.get_by_label("Low back pain").check()
     page.get_by_label("English").check()
-    page.get_by_label("60-minute session (USD)").fill("125")
     audit(page, "profile editor")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+
+    # Prices have their own page.
+    page.get_by_role("link", name="Edit prices").click()
+    page.get_by_label("60 minutes ($)").fill("125")
+    page.get_by_role("button", name="Save prices").click()
+    expect(page.get_by_text("Your prices are saved.")).to_be_visible()
 
     page.get_by_role("link", name="Upload a photo").click()
     page.get_by_label("Photo (JPEG, PNG or WebP, up to 5 MB)").set_input_files(
