@@ -10,8 +10,9 @@ Bits are stored: never renumber an item, only add new ones with new bits
 (therapists/migrations/0015_accessibility.py freezes the first two).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+
+from therapists.bitsets import CodedBits
 
 
 @dataclass(frozen=True)
@@ -91,24 +92,11 @@ ITEMS: tuple[AccessItem, ...] = (
     ),
 )
 
-BY_CODE: dict[str, AccessItem] = {item.code: item for item in ITEMS}
-CHOICES: list[tuple[str, str]] = [(item.code, item.label) for item in ITEMS]
+CHECKLIST = CodedBits(ITEMS)
+BY_CODE, CHOICES, ALL_BITS = CHECKLIST.by_code, CHECKLIST.choices, CHECKLIST.all_bits
+mask_of, codes_of = CHECKLIST.mask_of, CHECKLIST.codes_of
 # What `?accessible=on` (the old wheelchair flag's parameter) still means.
 STEP_FREE = BY_CODE["step-free"]
-ALL_BITS = sum(item.bit for item in ITEMS)
-
-
-def mask_of(codes: Iterable[str]) -> int:
-    """The bits of these codes (unknown codes raise KeyError: validate first)."""
-    mask = 0
-    for code in codes:
-        mask |= BY_CODE[code].bit
-    return mask
-
-
-def codes_of(bits: int) -> list[str]:
-    """The codes whose bits are set, in the checklist's order."""
-    return [item.code for item in ITEMS if bits & item.bit]
 
 
 @dataclass(frozen=True)

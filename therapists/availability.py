@@ -21,6 +21,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from therapists.bitsets import CodedBits
+
 # Monday first, as Python's date.weekday() counts (0 = Monday .. 6 = Sunday).
 WEEKDAYS: tuple[tuple[int, str], ...] = (
     (0, "Monday"),
@@ -61,26 +63,9 @@ KINDS: tuple[HoursKind, ...] = (
         1 << 1,
     ),
 )
-BY_CODE: dict[str, HoursKind] = {kind.code: kind for kind in KINDS}
-CHOICES: list[tuple[str, str]] = [(kind.code, kind.label) for kind in KINDS]
-
-
-def mask_of(codes: Iterable[str]) -> int:
-    """The bits of these codes (unknown codes raise KeyError: validate first)."""
-    mask = 0
-    for code in codes:
-        mask |= BY_CODE[code].bit
-    return mask
-
-
-def codes_of(bits: int) -> list[str]:
-    """The codes whose bits are set, in KINDS' order."""
-    return [kind.code for kind in KINDS if bits & kind.bit]
-
-
-def kinds_of(bits: int) -> list[HoursKind]:
-    """The kinds whose bits are set, in KINDS' order."""
-    return [kind for kind in KINDS if bits & kind.bit]
+HOURS = CodedBits(KINDS)
+BY_CODE, CHOICES = HOURS.by_code, HOURS.choices
+mask_of, codes_of, kinds_of = HOURS.mask_of, HOURS.codes_of, HOURS.items_of
 
 
 @dataclass(frozen=True, order=True)

@@ -10,8 +10,9 @@ stop statement is the therapist's commitment, which we cannot check.
 Bits are stored: never renumber an option, only add new ones with new bits.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+
+from therapists.bitsets import CodedBits
 
 # The pressure scale, lightest first (stored as these integers).
 GENTLE, LIGHT, MODERATE, FIRM, DEEP = 1, 2, 3, 4, 5
@@ -75,21 +76,9 @@ STOP = ComfortOption(
 )
 
 OPTIONS: tuple[ComfortOption, ...] = (CLOTHED, OVER_THE_SHEET, COMPANION, STOP)
-BY_CODE: dict[str, ComfortOption] = {option.code: option for option in OPTIONS}
-ALL_BITS = sum(option.bit for option in OPTIONS)
-
-
-def mask_of(codes: Iterable[str]) -> int:
-    """The bits of these codes (unknown codes raise KeyError: validate first)."""
-    mask = 0
-    for code in codes:
-        mask |= BY_CODE[code].bit
-    return mask
-
-
-def codes_of(bits: int) -> list[str]:
-    """The codes whose bits are set, in the options' order."""
-    return [option.code for option in OPTIONS if bits & option.bit]
+COMFORT = CodedBits(OPTIONS)
+BY_CODE, ALL_BITS = COMFORT.by_code, COMFORT.all_bits
+mask_of, codes_of = COMFORT.mask_of, COMFORT.codes_of
 
 
 def pressure_range_words(lightest: int | None, firmest: int | None) -> str:

@@ -10,8 +10,9 @@ hold, except `insurance`, which is derived: at least one accepted plan
 Bits are stored: never renumber an item, only add new ones with new bits.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+
+from therapists.bitsets import CodedBits
 
 
 @dataclass(frozen=True)
@@ -60,32 +61,14 @@ ITEMS: tuple[PaymentItem, ...] = (
     ),
 )
 
-BY_CODE: dict[str, PaymentItem] = {item.code: item for item in ITEMS}
-CHOICES: list[tuple[str, str]] = [(item.code, item.label) for item in ITEMS]
+WAYS = CodedBits(ITEMS)
+BY_CODE, CHOICES, ALL_BITS = WAYS.by_code, WAYS.choices, WAYS.all_bits
+mask_of, codes_of, stated = WAYS.mask_of, WAYS.codes_of, WAYS.items_of
 INSURANCE = BY_CODE["insurance"]
 # What the therapist ticks themself: insurance follows their accepted plans.
 TICKED_CHOICES: list[tuple[str, str]] = [
     (item.code, item.label) for item in ITEMS if item is not INSURANCE
 ]
-ALL_BITS = sum(item.bit for item in ITEMS)
 TICKED_BITS = sum(item.bit for item in ITEMS if item is not INSURANCE)
 # A plan confirmed longer ago than this shows as such.
 PLAN_STALE_DAYS = 365
-
-
-def mask_of(codes: Iterable[str]) -> int:
-    """The bits of these codes (unknown codes raise KeyError: validate first)."""
-    mask = 0
-    for code in codes:
-        mask |= BY_CODE[code].bit
-    return mask
-
-
-def codes_of(bits: int) -> list[str]:
-    """The codes whose bits are set, in the list's order."""
-    return [item.code for item in ITEMS if bits & item.bit]
-
-
-def stated(bits: int) -> list[PaymentItem]:
-    """The items stated to hold, in the list's order."""
-    return [item for item in ITEMS if bits & item.bit]

@@ -185,15 +185,18 @@ class TherapistQuerySet(models.QuerySet):
         """Therapists who offer home or mobile visits."""
         return self.filter(offers_mobile_visits=True)
 
+    def holding(self, field: str, mask: int) -> Self:
+        """Therapists whose bit column `field` (therapists.bitsets) has every
+        bit of `mask` set: field & mask = mask."""
+        if not mask:
+            return self.all()
+        held = f"{field}_held"
+        return self.alias(**{held: F(field).bitand(mask)}).filter(**{held: mask})
+
     def accessible_by(self, codes) -> Self:
         """Therapists who state that every one of these accessibility items
         holds (therapists.accessibility codes): bits & mask = mask."""
-        mask = accessibility.mask_of(codes)
-        if not mask:
-            return self.all()
-        return self.alias(access_held=F("access_bits").bitand(mask)).filter(
-            access_held=mask
-        )
+        return self.holding("access_bits", accessibility.mask_of(codes))
 
     def wheelchair_accessible(self) -> Self:
         """What `accessible=on` has always meant: a step-free entrance."""
@@ -202,12 +205,7 @@ class TherapistQuerySet(models.QuerySet):
     def open_during(self, codes) -> Self:
         """Therapists whose weekly hours hold every one of these kinds
         (therapists.availability codes: evenings, weekends): bits & mask = mask."""
-        mask = availability.mask_of(codes)
-        if not mask:
-            return self.all()
-        return self.alias(hours_held=F("hours_bits").bitand(mask)).filter(
-            hours_held=mask
-        )
+        return self.holding("hours_bits", availability.mask_of(codes))
 
     def with_opening_hours(self) -> Self:
         """Annotate `opening_hours_joined`, each weekly range as
@@ -279,12 +277,7 @@ class TherapistQuerySet(models.QuerySet):
     def paying_by(self, codes) -> Self:
         """Therapists who state every one of these ways to pay holds
         (therapists.payment codes): bits & mask = mask."""
-        mask = payment.mask_of(codes)
-        if not mask:
-            return self.all()
-        return self.alias(payment_held=F("payment_bits").bitand(mask)).filter(
-            payment_held=mask
-        )
+        return self.holding("payment_bits", payment.mask_of(codes))
 
     def of_gender(self, gender: str) -> Self:
         """Therapists of one gender (as they describe themselves)."""
