@@ -4,35 +4,20 @@ opening; a visitor finds them with hours=evenings, sees the hours on the card,
 the profile and the comparison. Every page passes axe."""
 
 import datetime
-from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from interviews.models import InterviewRequest
 from tests import factories
+from tests.browser import helpers
 from therapists.models import OpeningHours, Therapist
 
 PASSWORD = "lists-every-evening-42"
-SHOTS = Path("/tmp/shots-C")  # noqa: S108 - screenshots for a person to look at
-
-
-def shoot(page, screenshot, name: str) -> None:
-    screenshot(page, name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size(original)
 
 
 def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    helpers.log_in(page, email, PASSWORD)
 
 
 def demo_therapist() -> Therapist:
@@ -80,7 +65,7 @@ def test_a_therapist_lists_evenings_and_a_visitor_finds_them(
     # JavaScript off: the page must work without it (axe needs it: below).
     page.goto("/dashboard/hours/")
     expect(page.get_by_role("heading", name="Your hours")).to_be_visible()
-    shoot(page, screenshot, "hours-empty")
+    screenshot(page, "hours-empty")
 
     # Two rows to start with; "Add more rows" adds two more, keeping input.
     days = page.get_by_label("Day")
@@ -97,7 +82,7 @@ def test_a_therapist_lists_evenings_and_a_visitor_finds_them(
     page.get_by_label("Closes at").nth(1).fill("21:00")
     page.get_by_role("button", name="Save hours").click()
     expect(page.get_by_text("This overlaps Tuesday 12 pm – 8 pm")).to_be_visible()
-    shoot(page, screenshot, "hours-refused")
+    screenshot(page, "hours-refused")
     assert not OpeningHours.objects.filter(therapist=therapist).exists()
 
     # Saturday instead, and a next opening.
@@ -109,7 +94,7 @@ def test_a_therapist_lists_evenings_and_a_visitor_finds_them(
     page.get_by_role("button", name="Save hours").click()
     expect(page.get_by_text("Your hours are saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Hours and next opening")).to_be_visible()
-    shoot(page, screenshot, "hours-dashboard-card")
+    screenshot(page, "hours-dashboard-card")
     context.close()
 
     # The same pages audited with JavaScript on (axe runs in the page).
@@ -122,7 +107,7 @@ def test_a_therapist_lists_evenings_and_a_visitor_finds_them(
     audit(page, "dashboard home with hours")
     page.goto("/dashboard/hours/")
     audit(page, "dashboard hours")
-    shoot(page, screenshot, "hours-filled")
+    screenshot(page, "hours-filled")
     page.get_by_label("Day").nth(2).select_option("1")
     page.get_by_label("Opens at").nth(2).fill("13:00")
     page.get_by_label("Closes at").nth(2).fill("15:00")
@@ -143,7 +128,7 @@ def test_a_therapist_lists_evenings_and_a_visitor_finds_them(
     card = page.locator("article.result", has_text=therapist.display_name)
     expect(card).to_contain_text("Hours Evenings (after 6 pm) and weekends")
     audit(page, "search hours")
-    shoot(page, screenshot, "hours-search")
+    screenshot(page, "hours-search")
 
     page.goto(therapist.get_absolute_url())
     section = page.locator("#hours")
@@ -152,11 +137,11 @@ def test_a_therapist_lists_evenings_and_a_visitor_finds_them(
     expect(section).to_contain_text("Next opening:")
     expect(section).to_contain_text("Usually answers in about 7 hours")
     audit(page, "profile hours")
-    shoot(page, screenshot, "hours-profile")
+    screenshot(page, "hours-profile")
 
     other = Therapist.objects.published().exclude(pk=therapist.pk).first()
     page.goto(f"/compare/?t={therapist.slug}&t={other.slug}")
     expect(page.locator("th", has_text="Next opening")).to_be_visible()
     audit(page, "compare hours")
-    shoot(page, screenshot, "hours-compare")
+    screenshot(page, "hours-compare")
     visitor.close()

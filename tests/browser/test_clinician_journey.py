@@ -12,24 +12,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import WIDTHS
+from tests.browser import helpers
 
 PASSWORD = "spine-ledger-5521"
-SHOTS = Path("/tmp/shots-B")
 STATEMENT = (
     "I refer patients with chronic low back pain to Quinn, and they come back "
     "moving better."
 )
-
-
-def shoot(page, name: str) -> None:
-    """Full-page screenshots at phone and desktop widths, for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{label}.png", full_page=True)
-    page.set_viewport_size(original)
 
 
 def licence_pdf(tmp_path) -> Path:
@@ -41,10 +30,7 @@ def licence_pdf(tmp_path) -> Path:
 
 
 def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    helpers.log_in(page, email, PASSWORD)
 
 
 def log_out(page) -> None:
@@ -67,7 +53,9 @@ def stars_on(page) -> list[str]:
     ]
 
 
-def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_path):
+def test_a_clinician_is_verified_and_recommends_a_therapist(
+    page, audit, tmp_path, screenshot
+):
     therapist = factories.make_therapist(
         display_name="Quinn Alvarez", slug="quinn-alvarez"
     )
@@ -83,7 +71,7 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
     page.goto("/accounts/signup/")
     page.get_by_role("link", name="Sign up as a clinician").click()
     expect(page.get_by_role("heading", name="Sign up as a clinician")).to_be_visible()
-    shoot(page, "clinician-signup")
+    screenshot(page, "clinician-signup")
     page.get_by_role("button", name="Create clinician account").click()
     expect(page.get_by_text("Choose your profession.")).to_be_visible()
     page.get_by_label("First name").fill("Maya")
@@ -107,7 +95,7 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
     expect(page.get_by_role("heading", name="Dr. Maya Chen")).to_be_visible()
     expect(page.get_by_text("Submit your licence to practise first.")).to_be_visible()
     audit(page, "clinician page (new)")
-    shoot(page, "clinician-home-new")
+    screenshot(page, "clinician-home-new")
 
     # Submit the licence: a wrong date is explained next to the field.
     page.get_by_role("link", name="Submit your licence").click()
@@ -124,7 +112,7 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
         page.get_by_text("The expiry date is before the issue date.")
     ).to_be_visible()
     audit(page, "licence form with an error")
-    shoot(page, "licence-form")
+    screenshot(page, "licence-form")
     page.get_by_label("Issued on (optional)").fill("2015-01-01")
     page.get_by_label(re.compile("^Evidence")).set_input_files(licence_pdf(tmp_path))
     page.get_by_role("button", name="Submit for verification").click()
@@ -154,7 +142,7 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
     ).to_be_visible()
     expect(page.get_by_text("Lakeside Spine Clinic, Denver, CO")).to_be_visible()
     audit(page, "review of a clinician's licence")
-    shoot(page, "licence-review")
+    screenshot(page, "licence-review")
     page.get_by_label("Approve: the credential is genuine and current").check()
     page.get_by_label("How you checked it").select_option(
         label="check on the board's website"
@@ -177,7 +165,7 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
     page.get_by_role("button", name="Publish recommendation").click()
     expect(page.get_by_text("Say how you know their work.")).to_be_visible()
     audit(page, "recommendation form with an error")
-    shoot(page, "recommend-form")
+    screenshot(page, "recommend-form")
     page.get_by_label("How you know their work").fill(STATEMENT)
     page.get_by_role("button", name="Publish recommendation").click()
     expect(page.get_by_text("your recommendation of Quinn Alvarez")).to_be_visible()
@@ -193,7 +181,7 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
     expect(reviews.get_by_text("Dr. Maya Chen")).to_have_count(0)
     assert stars_on(page) == stars_before
     audit(page, "profile with a recommendation")
-    shoot(page, "profile-recommendation")
+    screenshot(page, "profile-recommendation")
 
     # The search card says it, and the filter finds the therapist.
     page.goto("/therapists/?recommended=on&near=10001")
@@ -201,13 +189,13 @@ def test_a_clinician_is_verified_and_recommends_a_therapist(page, audit, tmp_pat
     expect(card.get_by_text("Recommended by 1 clinician")).to_be_visible()
     expect(page.get_by_role("link", name="Recommended by a clinician")).to_be_visible()
     audit(page, "search: recommended")
-    shoot(page, "search-recommended")
+    screenshot(page, "search-recommended")
 
     # The clinician's page lists it, withdrawable.
     page.goto("/clinicians/")
     expect(page.get_by_text(STATEMENT)).to_be_visible()
     audit(page, "clinician page (verified)")
-    shoot(page, "clinician-home-verified")
+    screenshot(page, "clinician-home-verified")
     page.get_by_role("button", name=re.compile("^Withdraw")).click()
     expect(page.get_by_text("is withdrawn")).to_be_visible()
     page.goto(therapist.get_absolute_url())

@@ -5,36 +5,21 @@ by staff; a visitor finds them with gentle=on, sees the card's mention, the
 profile's section and the comparison's rows. Every page passes axe."""
 
 import datetime
-from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser import helpers
 from therapists import comfort
 from therapists.models import Therapist
 from verification import badges
 from verification.models import Credential
 
 PASSWORD = "gentle-pressure-please-42"
-SHOTS = Path("/tmp/shots-B")  # noqa: S108 - screenshots for a person to look at
-
-
-def shoot(page, screenshot, name: str) -> None:
-    screenshot(page, name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size(original)
 
 
 def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    helpers.log_in(page, email, PASSWORD)
 
 
 def demo_therapist() -> Therapist:
@@ -75,7 +60,7 @@ def test_a_therapist_states_gentle_pressure_and_a_visitor_finds_them(
         page.get_by_role("heading", name="Comfort and consent", level=1)
     ).to_be_visible()
     audit(page, "dashboard comfort")
-    shoot(page, screenshot, "comfort-form")
+    screenshot(page, "comfort-form")
 
     # Firm to gentle is refused next to the field, and nothing is stored.
     page.get_by_label("Lightest pressure you offer").select_option("4")
@@ -85,7 +70,7 @@ def test_a_therapist_states_gentle_pressure_and_a_visitor_finds_them(
         page.get_by_text("The firmest pressure cannot be lighter than the lightest")
     ).to_be_visible()
     audit(page, "dashboard comfort refused")
-    shoot(page, screenshot, "comfort-refused")
+    screenshot(page, "comfort-refused")
     therapist.refresh_from_db()
     assert therapist.pressure_lightest is None
 
@@ -102,7 +87,7 @@ def test_a_therapist_states_gentle_pressure_and_a_visitor_finds_them(
         page.get_by_text("Your comfort and consent details are saved.")
     ).to_be_visible()
     expect(page.locator("#comfort dd").first).to_have_text("Gentle to firm")
-    shoot(page, screenshot, "comfort-dashboard-card")
+    screenshot(page, "comfort-dashboard-card")
     context.close()
 
     # Staff verified their training (the queue's decision, as a fixture).
@@ -133,7 +118,7 @@ def test_a_therapist_states_gentle_pressure_and_a_visitor_finds_them(
     expect(card).to_contain_text("Gentle pressure")
     expect(page.get_by_role("link", name="Gentle pressure offered")).to_be_visible()
     audit(page, "search gentle")
-    shoot(page, screenshot, "comfort-search")
+    screenshot(page, "comfort-search")
 
     page.goto(therapist.get_absolute_url())
     section = page.locator("section", has=page.locator("h2#comfort"))
@@ -143,12 +128,12 @@ def test_a_therapist_states_gentle_pressure_and_a_visitor_finds_them(
     expect(section).to_contain_text("Trauma-informed care training")
     expect(section).to_contain_text("Verified by our staff on")
     audit(page, "profile comfort")
-    shoot(page, screenshot, "comfort-profile")
+    screenshot(page, "comfort-profile")
 
     other = Therapist.objects.published().exclude(pk=therapist.pk).first()
     page.goto(f"/compare/?t={therapist.slug}&t={other.slug}")
     expect(page.locator("th", has_text="Pressure offered")).to_be_visible()
     expect(page.locator("th", has_text="Trauma-informed care training")).to_be_visible()
     audit(page, "compare comfort")
-    shoot(page, screenshot, "comfort-compare")
+    screenshot(page, "comfort-compare")
     visitor.close()

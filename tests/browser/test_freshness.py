@@ -4,7 +4,6 @@ therapist confirms everything in one click and the profile says so."""
 
 import datetime
 import re
-from pathlib import Path
 
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -13,30 +12,15 @@ from playwright.sync_api import expect
 
 from corrections.models import Report, ReportEvent
 from tests import factories
+from tests.browser import helpers
 from therapists import freshness
 from therapists.models import Therapist
 
 PASSWORD = "checks-every-report-42"
-SHOTS = Path("/tmp/shots-E")  # noqa: S108 - screenshots for a person to look at
-
-
-def shoot(page, screenshot, name: str) -> None:
-    """The suite's screenshots, and a copy for the review of this part."""
-    screenshot(page, name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size(original)
 
 
 def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    helpers.log_in(page, email, PASSWORD)
 
 
 def stale_therapist() -> Therapist:
@@ -62,7 +46,7 @@ def test_a_report_reaches_staff_and_the_therapist_confirms_in_one_click(
     page.goto(therapist.get_absolute_url())
     expect(page.get_by_text(f"Not confirmed since {day}").first).to_be_visible()
     audit(page, "stale profile")
-    shoot(page, screenshot, "freshness-profile-stale")
+    screenshot(page, "freshness-profile-stale")
     page.get_by_role("link", name="Report incorrect information").click()
     expect(
         page.get_by_role("heading", name="Report incorrect information")
@@ -75,7 +59,7 @@ def test_a_report_reaches_staff_and_the_therapist_confirms_in_one_click(
         page.get_by_text("Say what is wrong when you choose “Something else”.")
     ).to_be_visible()
     audit(page, "report form with errors")
-    shoot(page, screenshot, "freshness-report-form-errors")
+    screenshot(page, "freshness-report-form-errors")
     page.get_by_label("The price is wrong").check()
     page.get_by_label(re.compile("^What should it say")).fill(
         "They charge $150 for an hour now."
@@ -100,7 +84,7 @@ def test_a_report_reaches_staff_and_the_therapist_confirms_in_one_click(
         page.get_by_role("heading", name="Reports of incorrect information")
     ).to_be_visible()
     audit(page, "report queue")
-    shoot(page, screenshot, "freshness-report-queue")
+    screenshot(page, "freshness-report-queue")
     page.get_by_role("row", name=re.compile("They charge \\$150")).get_by_role(
         "link"
     ).click()
@@ -109,7 +93,7 @@ def test_a_report_reaches_staff_and_the_therapist_confirms_in_one_click(
     page.get_by_role("button", name="Record outcome").click()
     expect(page.get_by_text("Tell the therapist what to check or fix.")).to_be_visible()
     audit(page, "report decision with errors")
-    shoot(page, screenshot, "freshness-report-detail")
+    screenshot(page, "freshness-report-detail")
     page.get_by_label(re.compile("^Note")).fill("Please update your price.")
     page.get_by_role("button", name="Record outcome").click()
     expect(
@@ -126,7 +110,7 @@ def test_a_report_reaches_staff_and_the_therapist_confirms_in_one_click(
     page.goto(link.replace("http://testserver", live_server.url))
     expect(page.get_by_text("Are your details still right?")).to_be_visible()
     audit(page, "dashboard asking to confirm")
-    shoot(page, screenshot, "freshness-dashboard")
+    screenshot(page, "freshness-dashboard")
     page.get_by_role("button", name="Everything is still right").click()
     today = freshness.short_date(timezone.localdate())
     expect(page.get_by_text(f"your details as confirmed on {today}")).to_be_visible()
@@ -149,10 +133,10 @@ def test_cards_and_the_comparison_mark_unconfirmed_details(page, audit, screensh
     page.goto(f"/therapists/?q={stale.display_name.split()[-1]}")
     card = page.locator("article.result", has_text=stale.display_name).first
     expect(card.get_by_text(f"Not confirmed since {day}")).to_be_visible()
-    shoot(page, screenshot, "freshness-search-cards")
+    screenshot(page, "freshness-search-cards")
 
     page.goto(f"/compare/?t={stale.slug}&t={other.slug}")
     row = page.get_by_role("row", name=re.compile("^Details confirmed"))
     expect(row.get_by_text(f"Not confirmed since {day}")).to_be_visible()
     audit(page, "comparison with freshness")
-    shoot(page, screenshot, "freshness-compare")
+    screenshot(page, "freshness-compare")

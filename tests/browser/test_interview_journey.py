@@ -5,15 +5,13 @@ import re
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser import helpers
 
 PASSWORD = "ask-before-you-book-5"
 
 
 def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    helpers.log_in(page, user.username, PASSWORD)
 
 
 def person(username, **fields):

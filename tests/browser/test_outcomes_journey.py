@@ -1,23 +1,11 @@
 """A client says how their back pain changed in a review; the profile shows
 the median change among reviewers, and the therapist's course of care."""
 
-import shutil
-from pathlib import Path
-
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import SCREENSHOTS
 
 PASSWORD = "gentle-but-firm-pressure-7"
-SHOTS = Path("/tmp/shots-F")
-
-
-def keep(name: str):
-    """Copy a screenshot pair to /tmp/shots-F for a person to look at."""
-    SHOTS.mkdir(exist_ok=True)
-    for label in ("desktop", "phone"):
-        shutil.copy(SCREENSHOTS / f"{name}-{label}.png", SHOTS)
 
 
 def test_a_client_reports_their_pain_and_the_profile_shows_the_median(
@@ -74,7 +62,6 @@ def test_a_client_reports_their_pain_and_the_profile_shows_the_median(
     expect(page.get_by_text("Answer all three past-week questions")).to_have_count(2)
     audit(page, "review form with outcome errors")
     screenshot(page, "review-form-outcomes")
-    keep("review-form-outcomes")
     changed.get_by_label("Your back pain now").fill("2")
     changed.get_by_label("enjoyment of life").fill("2")
     changed.get_by_label("general activity").fill("4")
@@ -92,4 +79,3 @@ def test_a_client_reports_their_pain_and_the_profile_shows_the_median(
     expect(page.get_by_text("Median PEG score")).to_have_count(0)
     audit(page, "profile with outcomes")
     screenshot(page, "profile-outcomes")
-    keep("profile-outcomes")

@@ -7,34 +7,19 @@ confirmed) and the comparison's rows. Every page passes axe."""
 
 import importlib
 import re
-from pathlib import Path
 
 from django.apps import apps
 from playwright.sync_api import expect
 
+from tests.browser import helpers
 from therapists import payment
 from therapists.models import InsurancePlan, Therapist
 
 PASSWORD = "ninety-minutes-please-42"
-SHOTS = Path("/tmp/shots-A")  # noqa: S108 - screenshots for a person to look at
-
-
-def shoot(page, screenshot, name: str) -> None:
-    screenshot(page, name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size(original)
 
 
 def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    helpers.log_in(page, email, PASSWORD)
 
 
 def demo_therapist() -> Therapist:
@@ -85,7 +70,7 @@ def test_a_therapist_prices_90_minutes_and_a_visitor_finds_them(
     page.get_by_role("button", name="Save prices").click()
     expect(page.get_by_text("Give the assessment's price too")).to_be_visible()
     audit(page, "dashboard prices refused")
-    shoot(page, screenshot, "prices-refused")
+    screenshot(page, "prices-refused")
     therapist.refresh_from_db()
     assert therapist.price_90 is None
 
@@ -105,12 +90,12 @@ def test_a_therapist_prices_90_minutes_and_a_visitor_finds_them(
     audit(page, "dashboard payment")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("How clients can pay is saved.")).to_be_visible()
-    shoot(page, screenshot, "dashboard-home")
+    screenshot(page, "dashboard-home")
     page.goto("/dashboard/payment/")
     expect(page.get_by_text(re.compile(r"Aetna, confirmed"))).to_be_visible()
-    shoot(page, screenshot, "payment-form")
+    screenshot(page, "payment-form")
     page.goto("/dashboard/prices/")
-    shoot(page, screenshot, "prices-form")
+    screenshot(page, "prices-form")
     context.close()
 
     therapist.refresh_from_db()
@@ -131,7 +116,7 @@ def test_a_therapist_prices_90_minutes_and_a_visitor_finds_them(
     card = page.locator("article.result", has_text=therapist.display_name)
     expect(card).to_contain_text("$95 · 90 min")
     audit(page, "search length and payment")
-    shoot(page, screenshot, "search")
+    screenshot(page, "search")
 
     page.goto(therapist.get_absolute_url())
     prices = page.locator("section", has=page.locator("h2#prices-heading"))
@@ -142,7 +127,7 @@ def test_a_therapist_prices_90_minutes_and_a_visitor_finds_them(
     expect(paying).to_contain_text(payment.INSURANCE.check)
     expect(paying).to_contain_text("Aetna, confirmed")
     audit(page, "profile prices and payment")
-    shoot(page, screenshot, "profile")
+    screenshot(page, "profile")
 
     other = (
         Therapist.objects.published().exclude(pk=therapist.pk).order_by("pk").first()
@@ -152,5 +137,5 @@ def test_a_therapist_prices_90_minutes_and_a_visitor_finds_them(
         page.get_by_role("rowheader", name=re.compile("^Cancellation"))
     ).to_be_visible()
     audit(page, "compare prices and payment")
-    shoot(page, screenshot, "compare")
+    screenshot(page, "compare")
     visitor.close()

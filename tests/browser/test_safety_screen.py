@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from interviews.models import InterviewRequest
 from tests import factories
+from tests.browser import helpers
 
 PASSWORD = "safety-first-before-booking-3"
 
@@ -21,12 +22,7 @@ def person(email, **fields):
 
 
 def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_label("Password")).to_have_count(0)
+    helpers.log_in(page, user.username, PASSWORD, fresh=True)
 
 
 def answer(page, question: str, choice: str):

@@ -4,26 +4,12 @@ where to complain; every page passes axe at phone and desktop widths."""
 
 import datetime
 import re
-from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
 from verification.models import Credential
-
-SHOTS = Path("/tmp/shots-D")
-WIDTHS = (390, 1280)
-
-
-def shoot(page, name: str):
-    """Full-page screenshots at both widths, for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size(original)
 
 
 def checked_licence(name, slug, board_status, **fields):
@@ -43,7 +29,7 @@ def checked_licence(name, slug, board_status, **fields):
     )
 
 
-def test_a_client_reads_the_board_status_and_the_colorado_page(page, audit):
+def test_a_client_reads_the_board_status_and_the_colorado_page(page, audit, screenshot):
     active = checked_licence(
         "Rosa Active", "rosa-active", Credential.BoardStatus.ACTIVE
     )
@@ -73,13 +59,13 @@ def test_a_client_reads_the_board_status_and_the_colorado_page(page, audit):
         page.get_by_text(re.compile(r"We list \d+ therapists practising in Colorado"))
     ).to_be_visible()
     audit(page, "state page")
-    shoot(page, "state-co")
+    screenshot(page, "state-co")
 
     page.get_by_role("button", name="Search within 50 miles").click()
     expect(page.get_by_role("link", name="Rosa Active")).to_be_visible()
 
 
-def test_a_disciplined_licence_loses_the_badge_on_the_profile(page, audit):
+def test_a_disciplined_licence_loses_the_badge_on_the_profile(page, audit, screenshot):
     disciplined = checked_licence(
         "Tom Probation",
         "tom-probation",
@@ -95,10 +81,10 @@ def test_a_disciplined_licence_loses_the_badge_on_the_profile(page, audit):
     expect(page.get_by_text("unless our staff review it")).to_be_visible()
     expect(page.locator(".profile-hero .badge--verified")).to_have_count(0)
     audit(page, "profile with public discipline")
-    shoot(page, "profile-discipline")
+    screenshot(page, "profile-discipline")
 
 
-def test_the_state_index_and_the_states_without_a_licence(page, audit):
+def test_the_state_index_and_the_states_without_a_licence(page, audit, screenshot):
     page.goto("/")
     page.get_by_role("link", name="Massage licensing by state").click()
 
@@ -107,7 +93,7 @@ def test_the_state_index_and_the_states_without_a_licence(page, audit):
     )
     expect(page.get_by_role("row")).to_have_count(52)
     audit(page, "state index")
-    shoot(page, "states")
+    screenshot(page, "states")
 
     for code, name in [("vt", "Vermont"), ("ks", "Kansas"), ("ca", "California")]:
         page.goto(f"/states/{code}/")
@@ -115,4 +101,4 @@ def test_the_state_index_and_the_states_without_a_licence(page, audit):
             f"Massage therapy in {name}"
         )
         audit(page, f"state page {code}")
-        shoot(page, f"state-{code}")
+        screenshot(page, f"state-{code}")

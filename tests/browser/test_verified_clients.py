@@ -3,34 +3,19 @@ review shows "Verified client"; the profile lists verified clients' reviews on
 their own, and the search filters on their average. In a real browser."""
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser import helpers
 
 PASSWORD = "gentle-but-firm-pressure-7"
-# Screenshots at both widths, to look at (SHOTS overrides the folder).
-SHOTS = Path(os.environ.get("SHOTS", "/tmp/shots-C"))
 
 
 def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def shoot(page, name: str):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    original = page.viewport_size
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size(original)
+    helpers.log_in(page, user.username, PASSWORD)
 
 
 def account(user, email):
@@ -40,7 +25,7 @@ def account(user, email):
     return user
 
 
-def test_a_session_both_record_makes_the_review_verified(page, audit):
+def test_a_session_both_record_makes_the_review_verified(page, audit, screenshot):
     therapist = factories.make_therapist(display_name="Noor Haddad", slug="noor-haddad")
     factories.make_location(therapist, "10001")
     account(therapist.user, "noor@example.org")
@@ -91,7 +76,7 @@ def test_a_session_both_record_makes_the_review_verified(page, audit):
     expect(page.get_by_text("We asked Noor Haddad to confirm it.")).to_be_visible()
     expect(page.get_by_text("Waiting for Noor Haddad to confirm")).to_be_visible()
     audit(page, "client's sessions, one waiting")
-    shoot(page, "client-sessions")
+    screenshot(page, "client-sessions")
     page.get_by_role("button", name="Log out").click()
 
     # The therapist confirms it from the dashboard.
@@ -100,12 +85,12 @@ def test_a_session_both_record_makes_the_review_verified(page, audit):
     page.get_by_role("link", name="sessions with your clients").click()
     expect(page.get_by_text("Sam Rivera recorded a session with you")).to_be_visible()
     audit(page, "therapist's sessions")
-    shoot(page, "therapist-sessions")
+    screenshot(page, "therapist-sessions")
     page.get_by_role("button", name=re.compile("^Confirm")).click()
     expect(
         page.get_by_text("Confirmed: you and Sam Rivera both recorded the session")
     ).to_be_visible()
-    shoot(page, "therapist-sessions-confirmed")
+    screenshot(page, "therapist-sessions-confirmed")
 
     # The review now shows it, and the switch lists it on its own.
     page.goto(therapist.get_absolute_url())
@@ -123,10 +108,10 @@ def test_a_session_both_record_makes_the_review_verified(page, audit):
     ).to_be_visible()
     audit(page, "profile, verified clients only")
     page.locator("#reviews").scroll_into_view_if_needed()
-    shoot(page, "profile-verified-only")
+    screenshot(page, "profile-verified-only")
 
 
-def test_search_by_the_rating_of_verified_clients(page, audit):
+def test_search_by_the_rating_of_verified_clients(page, audit, screenshot):
     page.goto("/therapists/?min_verified_rating=4.5&sort=rating")
 
     expect(
@@ -138,4 +123,4 @@ def test_search_by_the_rating_of_verified_clients(page, audit):
         cards.first.get_by_text(re.compile(r"of \d+ from verified clients"))
     ).to_be_visible()
     audit(page, "search by verified clients' rating")
-    shoot(page, "search-verified-rating")
+    screenshot(page, "search-verified-rating")
