@@ -167,6 +167,8 @@ class Searched:
     access: frozenset[str] = frozenset()
     # The kinds of weekly hours searched for (evenings, weekends).
     hours: frozenset[str] = frozenset()
+    # The ways to pay searched for (codes).
+    payment: frozenset[str] = frozenset()
     # Gentle pressure searched for (every match offers it).
     gentle: bool = False
     # The session length whose price a card shows (therapists.pricing).
@@ -413,6 +415,7 @@ class TherapistFilter(django_filters.FilterSet):
             place=place,
             access=frozenset(access),
             hours=frozenset(cleaned.get("hours") or ()),
+            payment=frozenset(cleaned.get("payment") or ()),
             gentle=bool(cleaned.get("gentle")),
             length=pricing.length_of(cleaned),
         )

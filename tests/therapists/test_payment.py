@@ -271,3 +271,25 @@ def test_the_export_lists_ways_and_plans(therapist):
             "confirmed_on": timezone.localdate() - datetime.timedelta(days=10),
         }
     ]
+
+
+def test_the_card_names_the_ways_to_pay_only_when_searched(client, payers):
+    text = text_of(client.get(SEARCH_URL + "?payment=superbill"))
+    # The searched way first, then the others stated.
+    assert "Pay Superbill on request, Itemised receipt for HSA/FSA" in text
+    text = text_of(client.get(SEARCH_URL + "?payment=hsa-fsa"))
+    assert "Pay Itemised receipt for HSA/FSA" in text
+    assert "Pay Insurance plans" not in text  # the insured one does not match
+    assert "Pay " not in text_of(client.get(SEARCH_URL + "?near=10001"))
+
+
+def test_naming_the_ways_to_pay_costs_no_query_per_card(
+    client, payers, django_assert_max_num_queries
+):
+    for therapist in payers:
+        Therapist.objects.filter(pk=therapist.pk).update(
+            payment_bits=payment.mask_of(["hsa-fsa", "superbill", "auto-injury"])
+        )
+    with django_assert_max_num_queries(5):
+        response = client.get(SEARCH_URL + "?payment=hsa-fsa&near=10001")
+    assert text_of(response).count("Pay Itemised receipt for HSA/FSA") == 4

@@ -96,6 +96,8 @@ LISTING_FIELDS = (
     "access_bits",
     # A card names the hours kinds searched for (therapists.availability).
     "hours_bits",
+    # A card names the ways to pay searched for (therapists.payment).
+    "payment_bits",
     # A card shows the price of the length searched (therapists.pricing).
     "price_30",
     "price_45",

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from therapists import availability, comfort
+from therapists import availability, comfort, payment
 
 register = template.Library()
 
@@ -134,6 +134,17 @@ def result_card(therapist, searched=None) -> SafeString:
         if wanted
         else []
     )
+    # The same for ways to pay: every match states those searched; any
+    # others it states follow them.
+    paying = searched.payment if searched else frozenset()
+    ways = (
+        sorted(
+            payment.stated(therapist.payment_bits),
+            key=lambda item: item.code not in paying,
+        )
+        if paying
+        else []
+    )
     return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
         card.render(
             {
@@ -141,6 +152,7 @@ def result_card(therapist, searched=None) -> SafeString:
                 "chips": chips,
                 "more_chips": more,
                 "access": access,
+                "ways": ways,
                 # Only when hours were searched, as access: what the week holds.
                 "hours": availability.summary_words(therapist.hours_bits)
                 if searched and searched.hours
