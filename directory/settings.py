@@ -42,7 +42,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "core",
     # Ground floor, then each floor above it (docs/architecture.md).
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
     "states",
     "dashboard",
     "corrections",
+    "api",
+    "hsds",
     "accounts",
     "demo",
 ]

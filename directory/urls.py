@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("shortlist.urls")),
     path("", include("corrections.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("api/v1/", include("api.urls")),
+    path("open-data/", include("hsds.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/login/", ShortlistMergingLoginView.as_view(), name="login"),
     path(

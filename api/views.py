@@ -1,0 +1,1 @@
+"""The API's views (filled in by issue 17)."""

@@ -1,0 +1,1 @@
+"""The HSDS download (issue 17)."""
