@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -11,6 +12,7 @@ from accounts.views import (
     UnlockingPasswordResetConfirmView,
 )
 from directory import views
+from directory.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -20,6 +22,19 @@ urlpatterns = [
         TemplateView.as_view(template_name="massage_evidence.html"),
         name="massage-evidence",
     ),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("therapists/", include("therapists.urls")),
     path("therapists/", include("profiles.urls")),
     path("states/", include("states.urls")),

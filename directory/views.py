@@ -1,8 +1,11 @@
-"""Site-wide pages: home and how we rank."""
+"""Site-wide pages: home, how we rank and robots.txt."""
 
 import datetime
 
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from therapists import freshness, ranking
@@ -84,3 +87,14 @@ class HowWeRankView(TemplateView):
             newcomer_score=ranking.qualification_score(newcomer),
             **kwargs,
         )
+
+
+@require_safe
+def robots_txt(request):
+    """/robots.txt: keep crawlers out of private areas, point them at the sitemap."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )

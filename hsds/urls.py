@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hsds import views
 
 app_name = "hsds"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.open_data, name="index"),
+    path("hsds.zip", views.hsds_zip, name="download"),
+]

@@ -167,7 +167,7 @@ class World:
             "corrections:": {"pk": 1},
             "states:": {"code": "co"},
         }
-        values = {"slug": self.slug(), "url": "no-such-page/"}
+        values = {"slug": self.slug(), "url": "no-such-page/", "section": "profiles"}
         for prefix, fixed in by_name.items():
             if name.startswith(prefix):
                 values.update(fixed)
