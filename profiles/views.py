@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import DetailView
 
 from interviews.responsiveness import responsiveness_of, with_responsiveness
+from profiles.structured_data import profile_json_ld
 from recommendations import writing as recommending
 from recommendations.models import Recommendation
 from reviews import stats
@@ -83,15 +84,23 @@ class TherapistDetailView(DetailView):
         states = {location.state for location in therapist.locations.all()}
         # From the credentials already loaded: no query of its own.
         held = training.current_training(therapist.credentials.all())
+        recent_reviews = paginator.get_page(self.request.GET.get("page"))
+        techniques_offered = sorted(
+            (t for t in techniques if t.chosen), key=lambda t: (-t.years, t.position)
+        )
         return super().get_context_data(
             recommendations=Recommendation.objects.for_profile_of(therapist),
             recommender=recommending.viewer_of(therapist, self.request.user),
-            recent_reviews=paginator.get_page(self.request.GET.get("page")),
+            recent_reviews=recent_reviews,
             verified_only=verified_only,
             conditions_treated=[c for c in conditions if c.chosen],
-            techniques_offered=sorted(
-                (t for t in techniques if t.chosen),
-                key=lambda t: (-t.years, t.position),
+            techniques_offered=techniques_offered,
+            # The same page of reviews the template lists: no query of its own.
+            structured_data=profile_json_ld(
+                therapist,
+                url=self.request.build_absolute_uri(therapist.get_absolute_url()),
+                techniques=techniques_offered,
+                reviews=recent_reviews,
             ),
             review_form=review_form,
             place=place,

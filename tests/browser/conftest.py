@@ -4,6 +4,7 @@ Run with `make test-browser`. The browser is the system one (CHROMIUM, default
 /usr/bin/chromium); Playwright never downloads its own.
 """
 
+import base64
 import importlib
 import json
 import os
@@ -54,6 +55,18 @@ def plain_http_live_server():
     settings.SECURE_SSL_REDIRECT = False
 
 
+# The search page's map asks OpenStreetMap for tiles: no journey may reach the
+# network, so every context gets a blank tile (a 1x1 PNG) instead.
+TILES = "https://tile.openstreetmap.org/**"
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=="
+)
+
+
+def serve_blank_tile(route) -> None:
+    route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -62,6 +75,14 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
+        new_context = browser.new_context
+
+        def new_context_without_tiles(**options):
+            context = new_context(**options)
+            context.route(TILES, serve_blank_tile)
+            return context
+
+        browser.new_context = new_context_without_tiles
         yield browser
         browser.close()
 
