@@ -214,6 +214,51 @@ LOGOUT_REDIRECT_URL = "home"
 # A link in a confirmation or password-reset email stays valid for three days.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
+# The public JSON API (api/): read-only, the same for everyone (no
+# authentication, so responses can be cached), JSON only, limited per client
+# IP in the shared cache (api.throttling; DJANGO_API_RATE, e.g. "120/minute",
+# "off" for none), errors as {"detail": ..., "errors": {field: [...]}}.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientIPThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("DJANGO_API_RATE", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Back Care Directory API",
+    "DESCRIPTION": (
+        "Read-only public data of the directory of massage therapists for back "
+        "pain: the search (the same parameters, ranking and pages as /therapists/), "
+        "one therapist's public profile, their published reviews and the taxonomies."
+        " The same for everyone, no key needed. Answers carry an ETag "
+        "(If-None-Match gives a 304) and Cache-Control; each address may make a "
+        "limited number of requests a minute (then a 429 with Retry-After). Every "
+        'error is JSON: {"detail": ..., "errors": {parameter: [messages]}} (400).'
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "therapists", "description": "The search, profiles, reviews."},
+        {"name": "search values", "description": "What each parameter takes."},
+        {"name": "index", "description": "Links to everything."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.taxonomy_enums",
+    ],
+}
+
 # Email: printed to the console in development, readable and with every link
 # whole (core.devmail); outside it, sent over SMTP (DJANGO_SMTP_HOST, default
 # the local mail server).
