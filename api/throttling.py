@@ -1,7 +1,8 @@
-"""How often one client IP may call the API: counted in the shared cache by
-core.ratelimit, as the site's other limits are, so every worker sees the same
-counts. The rate is settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["api"]
-("120/minute"; "off" for none); over it, a 429 with Retry-After."""
+"""How often one client IP may call the API: counted by core.ratelimit in the
+"read-limits" cache (Redis, shared by every worker, when REDIS_URL is set; else
+each worker's memory, so that a read never writes to the database). The rate
+is settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["api"] ("120/minute";
+"off" for none); over it, a 429 with Retry-After."""
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
@@ -18,7 +19,7 @@ def current_limit() -> Limit | None:
     if rate is None or str(rate).strip().lower() in OFF:
         return None
     count, seconds = SimpleRateThrottle.parse_rate(None, rate)
-    return Limit(SCOPE, count=count, seconds=seconds)
+    return Limit(SCOPE, count=count, seconds=seconds, store="read-limits")
 
 
 class ClientIPThrottle(BaseThrottle):

@@ -21,7 +21,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 logger = logging.getLogger("security")
 
@@ -48,6 +48,9 @@ class Limit:
     action: str
     count: int
     seconds: int
+    # The cache alias that keeps the counts (settings.CACHES): the shared one,
+    # or "read-limits" for limits on reads, which must not write to the database.
+    store: str = "default"
 
     def _key(self, value: str, window: int) -> str:
         digest = hashlib.sha256(str(value).strip().lower().encode()).hexdigest()[:32]
@@ -59,6 +62,7 @@ class Limit:
         now = time.time()
         window = int(now // self.seconds)
         keys = [self._key(value, window) for value in values if value]
+        cache = caches[self.store]
         counts = cache.get_many(keys)
         if any(counts.get(key, 0) >= self.count for key in keys):
             wait = int((window + 1) * self.seconds - now) + 1
@@ -76,7 +80,9 @@ class Limit:
     def reset(self, *values: str) -> None:
         """Forget the counts of these keys (in the current window)."""
         window = int(time.time() // self.seconds)
-        cache.delete_many([self._key(value, window) for value in values if value])
+        caches[self.store].delete_many(
+            [self._key(value, window) for value in values if value]
+        )
 
 
 def client_ip(request) -> str:

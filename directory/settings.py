@@ -71,19 +71,27 @@ INSTALLED_APPS = [
 # and the same rate-limit counts (core.ratelimit) from it. A database table by
 # default (created by `migrate`), so nothing more is needed to run the site;
 # Redis when REDIS_URL is set.
+#
+# "read-limits" counts the limits on reads (the API's per IP): Redis too when
+# REDIS_URL is set; else each worker's own memory, so that a read never writes
+# to the database (on SQLite a write takes the one write lock), at the price of
+# a limit counted per worker rather than across them.
 if os.environ.get("REDIS_URL"):
+    REDIS_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+        "default": REDIS_CACHE,
+        "read-limits": {**REDIS_CACHE, "KEY_PREFIX": "read-limits"},
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
-        }
+        },
+        "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 
 from tests import factories
@@ -25,11 +25,14 @@ def isolated_storage(settings, tmp_path):
     # test gets an empty one in memory, so query counts show the page's own
     # queries (tests/therapists/test_ranking.py checks the shared table).
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

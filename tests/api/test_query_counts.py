@@ -2,6 +2,7 @@
 the size of the page (the search at most 5, as the search page)."""
 
 import pytest
+from django.test import override_settings
 
 from reviews.models import ReviewResponse
 from tests import factories
@@ -83,3 +84,31 @@ def test_a_taxonomy_takes_1_query(client, db, django_assert_num_queries):
         client.get("/api/v1/conditions/")
     with django_assert_num_queries(0):
         client.get("/api/v1/payment/")
+
+
+def test_the_limit_per_ip_costs_no_query_with_the_database_cache(
+    client, crowded, settings, django_assert_max_num_queries
+):
+    # The site's own caches without Redis: the shared cache is a database
+    # table, and the API's counts stay in each worker's memory ("read-limits"),
+    # so a read never writes to the database.
+    site_caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        },
+        "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api": "2/minute"},
+    }
+    query = {"near": "10001", "technique": "deep-tissue", "verified": "on"}
+    # Within the test's database access (the fixtures clear caches after it).
+    with override_settings(CACHES=site_caches):
+        for _ in range(2):
+            with django_assert_max_num_queries(5) as captured:
+                assert client.get("/api/v1/therapists/", query).status_code == 200
+            sql = " ".join(q["sql"] for q in captured.captured_queries)
+            assert "django_cache" not in sql
+        assert client.get("/api/v1/therapists/", query).status_code == 429
