@@ -121,8 +121,8 @@ def main() -> int:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SETTINGS_MODULE": "directory.settings",
         # wrk sends every request from one address: the API's per-IP limit
-        # (api.throttling) would refuse nearly all of them.
-        "DJANGO_API_RATE": "off",
+        # (api.throttling) is counted as on a real site, but set past reach.
+        "DJANGO_API_RATE": "1000000/minute",
     }
 
     if args.database:
