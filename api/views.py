@@ -3,9 +3,8 @@ visitor is read, not even a session), so every 200 carries an ETag and
 `Cache-Control: public`. Each view asks the app that owns a rule: the search
 is therapists.search.search() with TherapistFilter's cleaned parameters, the
 profile's therapist Therapist.objects.published(), reviews
-Review.objects.for_profile(), credentials Credential.objects.for_profile()."""
+ReviewListForm.page_of(), credentials Credential.objects.for_profile()."""
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -36,7 +35,6 @@ from api.serializers import (
 )
 from reviews import stats
 from reviews.forms import ReviewListForm
-from reviews.models import Review
 from therapists import pricing, ranking
 from therapists.filters import TherapistFilter
 from therapists.models import Condition, Technique, Therapist
@@ -242,27 +240,10 @@ class ReviewListView(ReadOnlyView):
             errors |= parameters.form_errors(form)
         if errors:
             raise InvalidParameters(errors)
-        chosen = form.cleaned_data
-        verified_only = chosen.get("reviews") == "verified"
-        reviews = (
-            Review.objects.filter(therapist=therapist)
-            .for_profile()
-            .about(chosen.get("condition") or None)
-            .from_verified_clients(verified_only)
-            .sorted_by(chosen.get("sort") or "newest")
-        )
-        paginator = Paginator(reviews, REVIEWS_PER_PAGE)
-        if not chosen.get("condition"):
-            # The stored totals count these very reviews: no COUNT query.
-            paginator.count = (
-                therapist.verified_review_count
-                if verified_only
-                else therapist.rating_count
-            )
-        page = paginator.get_page(page_number)
+        page = form.page_of(therapist, page_number, REVIEWS_PER_PAGE)
         return Response(
             {
-                "count": paginator.count,
+                "count": page.paginator.count,
                 "count_is_capped": False,
                 "page": page.number,
                 **page_links(request, page),

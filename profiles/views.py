@@ -3,7 +3,6 @@ them (credentials, reviews, ranking, the visitor's shortlist), and how far they
 are from the place the visitor searched near (?near=, carried by the search's
 result cards)."""
 
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
@@ -15,7 +14,6 @@ from recommendations import writing as recommending
 from recommendations.models import Recommendation
 from reviews import stats
 from reviews.forms import ReviewListForm
-from reviews.models import Review
 from shortlist import session as shortlist
 from therapists import geocoding, ranking
 from therapists.geocoding import GeoPoint
@@ -63,28 +61,16 @@ class TherapistDetailView(DetailView):
         techniques, conditions = treatments_of(therapist)
         review_form = ReviewListForm(self.request.GET or None, conditions=conditions)
         review_form.is_valid()
-        # A bad value in one field does not throw away the other.
-        chosen = getattr(review_form, "cleaned_data", {})
-        verified_only = chosen.get("reviews") == "verified"
-        reviews = (
-            Review.objects.filter(therapist=therapist)
-            .for_profile()
-            .about(chosen.get("condition") or None)
-            .from_verified_clients(verified_only)
-            .sorted_by(chosen.get("sort") or "newest")
-        )
         summary = stats.summary_of(therapist)
-        paginator = Paginator(reviews, REVIEWS_PER_PAGE)
-        if not chosen.get("condition"):
-            # The stored totals count these very reviews: no COUNT query.
-            paginator.count = summary.verified_count if verified_only else summary.count
         place, point = searched_place(self.request.GET.get("near", ""))
         # Sets the nearest location and its distance (none without a place).
         measure([therapist], point)
         states = {location.state for location in therapist.locations.all()}
         # From the credentials already loaded: no query of its own.
         held = training.current_training(therapist.credentials.all())
-        recent_reviews = paginator.get_page(self.request.GET.get("page"))
+        recent_reviews = review_form.page_of(
+            therapist, self.request.GET.get("page"), REVIEWS_PER_PAGE
+        )
         techniques_offered = sorted(
             (t for t in techniques if t.chosen), key=lambda t: (-t.years, t.position)
         )
@@ -92,7 +78,7 @@ class TherapistDetailView(DetailView):
             recommendations=Recommendation.objects.for_profile_of(therapist),
             recommender=recommending.viewer_of(therapist, self.request.user),
             recent_reviews=recent_reviews,
-            verified_only=verified_only,
+            verified_only=review_form.verified_only,
             conditions_treated=[c for c in conditions if c.chosen],
             techniques_offered=techniques_offered,
             # The same page of reviews the template lists: no query of its own.

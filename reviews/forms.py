@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 
 from reviews.models import (
@@ -260,6 +261,38 @@ class ReviewListForm(forms.Form):
             ("", "All conditions"),
             *((condition.slug, condition.name) for condition in conditions),
         ]
+
+    @property
+    def chosen(self) -> dict:
+        """The valid choices (call is_valid() first): a bad value in one field
+        does not throw away the others."""
+        return getattr(self, "cleaned_data", {})
+
+    @property
+    def verified_only(self) -> bool:
+        """Whether only reviews from verified clients are asked for."""
+        return self.chosen.get("reviews") == "verified"
+
+    def page_of(self, therapist, page_number: object, per_page: int) -> Page:
+        """The page of `therapist`'s published reviews these choices ask for,
+        for the profile page and the API alike."""
+        chosen = self.chosen
+        reviews = (
+            Review.objects.filter(therapist=therapist)
+            .for_profile()
+            .about(chosen.get("condition") or None)
+            .from_verified_clients(self.verified_only)
+            .sorted_by(chosen.get("sort") or "newest")
+        )
+        paginator = Paginator(reviews, per_page)
+        if not chosen.get("condition"):
+            # The stored totals count these very reviews: no COUNT query.
+            paginator.count = (
+                therapist.verified_review_count
+                if self.verified_only
+                else therapist.rating_count
+            )
+        return paginator.get_page(page_number)
 
 
 class SessionRecordForm(forms.Form):
