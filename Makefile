@@ -34,9 +34,13 @@ install-dev: $(VENV)/.dev-installed
 
 # seed_demo makes the demo staff account (random password, printed once) only
 # with debug on, and prints the staff pages' addresses on this HOST and PORT.
+# The task worker (every email) runs beside the server and stops with it;
+# without the autoreloader, whose child process would outlive the kill.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty --staff --address http://$(HOST):$(PORT)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev

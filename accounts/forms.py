@@ -1,10 +1,16 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+)
+from django.template.loader import render_to_string
 
 from accounts.throttling import LockoutMessageMixin
 from clinicians.models import Clinician
+from core.notifications import notify
 from therapists.models import US_STATES
 
 
@@ -152,6 +158,27 @@ class EmailLoginForm(LockoutMessageMixin, AuthenticationForm):
 
 class StaffLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
     """The admin's log-in, with the same lockout message as the site's."""
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its mail sent by the task worker like every
+    other (core.notifications): the page never waits on the mail server."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        notify(
+            subject=subject,
+            body=render_to_string(email_template_name, context),
+            to=to_email,
+        )
 
 
 class ResendConfirmationForm(forms.Form):

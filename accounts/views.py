@@ -25,6 +25,7 @@ from accounts.forms import (
     ClinicianSignUpForm,
     DeleteAccountForm,
     EmailLoginForm,
+    QueuedPasswordResetForm,
     ResendConfirmationForm,
     SignUpForm,
 )
@@ -225,6 +226,8 @@ class ShortlistMergingLoginView(LoginView):
 class LimitedPasswordResetView(PasswordResetView):
     """Django's password reset, limited per address and per IP. The limit counts
     every address alike, so a refusal tells nothing about who has an account."""
+
+    form_class = QueuedPasswordResetForm
 
     def form_valid(self, form):
         if not throttling.within_limits(

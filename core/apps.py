@@ -14,3 +14,8 @@ class CoreConfig(AppConfig):
         # Python's warnings (e.g. WhiteNoise's about a missing STATIC_ROOT) go
         # through logging too, so stderr holds only the JSON lines of LOGGING.
         logging.captureWarnings(True)
+
+        # Imported here: the check reads the task queue's models, ready only now.
+        from core import health, taskqueue
+
+        health.register_check("tasks", taskqueue.check_backlog)

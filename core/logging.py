@@ -2,7 +2,9 @@
 
 `settings.LOGGING` sends every record through `RequestContextFilter` and
 `JsonFormatter` to stderr. A line holds the time, level, logger, event name and
-message, the request's id, method, path and user id, the traceback if any, and
+message, the request's id (null outside a request) and the run's id (one per
+process, or per task when a worker starts one with `new_run()`), the request's
+method, path and user id, the traceback if any, and
 the record's own simple extras (`extra={"event": "rate_limited", ...}`). Never a
 request body, a password, a token or what a client wrote: extras with a
 sensitive name are masked, objects such as the request are left out, and the
@@ -11,7 +13,11 @@ tokens in confirmation and password-reset paths are masked.
 
 import json
 import logging
+import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
@@ -34,12 +40,44 @@ MASK = "[masked]"
 TOKEN_IN_PATH = re.compile(r"(/(?:confirm|reset)/)[^/\s]+/[^/\s]+")
 SIMPLE_TYPES = (str, int, float, bool, type(None))
 
+current_run: ContextVar[str | None] = ContextVar("current_run", default=None)
+# The process's own run id, made again after a fork (gunicorn's workers, a
+# worker pool) so two processes never share one.
+process_run: dict[int, str] = {}
+
+
+def run_id() -> str:
+    """The current run's id: the task's when one is running, else the process's."""
+    current = current_run.get()
+    if current is not None:
+        return current
+    return process_run.setdefault(os.getpid(), uuid.uuid4().hex)
+
+
+@contextmanager
+def new_run() -> Iterator[str]:
+    """Give the lines logged inside (one task, one job) an id of their own."""
+    token = current_run.set(uuid.uuid4().hex)
+    try:
+        yield current_run.get()
+    finally:
+        current_run.reset(token)
+
 
 class RequestContextFilter(logging.Filter):
-    """Add the current request's id, method, path and user id to each record."""
+    """Add the run's id, and the current request's id, method, path and user id,
+    to each record; outside a request the request id is null, never missing."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        record.run_id = run_id()
         request = current_request.get()
+        if request is None:
+            # django.request logs a 4xx/5xx after the middleware has finished,
+            # passing the request along.
+            request = getattr(record, "request", None)
+            if not isinstance(request, HttpRequest):
+                request = None
+        record.request_id = None
         if request is not None:
             record.request_id = getattr(request, "request_id", None)
             record.method = request.method

@@ -1,42 +1,126 @@
 """Email that follows a change already made: a reply, an answer, an expiry notice.
 
 The change is saved before the mail goes out, so a mail outage must not undo it or
-turn the page into an error. `notify()` sends only once the change has committed
-(nothing is sent for a change that rolls back), logs a failure and carries on; the
-SMTP timeout in settings bounds how long a mail server that never answers can
-hold a request.
+turn the page into an error. `notify()` stores the mail as an `OutgoingMail` row in
+the caller's transaction and, once that commits, queues `send_mail_task` (Django's
+tasks framework; the worker is `manage.py db_worker`). Nothing is sent for a change
+that rolls back.
+
+The task is idempotent: it claims the row before talking to the mail server and
+marks it sent after, so a task run twice sends one mail. A failure is logged and
+tried again later (1, 2, 4, 8 minutes), then given up on: staff see it in the
+admin and can send it again. A worker killed between the server's accepting the
+mail and the row's being marked sent leaves the claim behind; once it is older
+than CLAIM_EXPIRY the mail may be sent again (`requeue_stalled_mail`). We chose
+that side on purpose: a rare duplicate (with the same Message-ID) is better than a
+lost password-reset or reply.
 """
 
+import datetime
 import logging
+from email.utils import parseaddr
 
-from django.core.mail import send_mail
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F
 from django.db.transaction import on_commit
+from django.tasks import task
+from django.utils import timezone
+
+from core.models import OutgoingMail
 
 logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
+# Far longer than the SMTP timeout: a claim this old belongs to a dead worker.
+CLAIM_EXPIRY = datetime.timedelta(minutes=10)
 
 
 def notify(subject: str, body: str, to: str) -> bool:
     """Email `body` to one address once the current transaction commits (at once
-    outside a transaction); return whether it was sent.
+    outside a transaction); return whether it was sent or is on its way.
 
     A failure to send (the mail server is down, refuses us, times out) is logged
-    with its traceback and reported as False, never raised. Mail waiting for a
-    commit is reported as True. An empty address sends nothing and is False.
+    with its traceback and retried by the worker, never raised; with a backend
+    that runs tasks at once and cannot defer them, it is reported as False. An
+    empty address sends nothing and is False.
     """
     if not to:
         return False
+    mail = OutgoingMail.objects.create(to=to, subject=subject, body=body)
     outcome = []
-    on_commit(lambda: outcome.append(_send(subject, body, to)))
+    on_commit(lambda: outcome.append(_enqueue(mail.key)))
     return outcome[0] if outcome else True
 
 
-def _send(subject: str, body: str, to: str) -> bool:
-    try:
-        sent = send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[to]
+def _enqueue(key) -> bool:
+    """Queue the sending; the answer of a backend that ran it at once, else True."""
+    result = send_mail_task.enqueue(str(key))
+    if result.is_finished:
+        return bool(result.return_value)
+    return True
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """How long to wait after the `attempts`-th failure: doubling each time."""
+    return FIRST_RETRY_DELAY * 2 ** (attempts - 1)
+
+
+@task
+def send_mail_task(key: str) -> bool:
+    """Send the queued mail `key` unless it is sent or being sent; on failure
+    queue another try after a growing delay, or give up for staff to see."""
+    now = timezone.now()
+    # One UPDATE claims the mail: of two runs at once, only one matches.
+    claimed = (
+        OutgoingMail.objects.claimable(now, CLAIM_EXPIRY)
+        .filter(key=key)
+        .update(
+            status=OutgoingMail.Status.SENDING,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
         )
-    except Exception:
-        # Whatever went wrong, the change is saved; the log has the error.
-        logger.warning("Could not send %r to %s", subject, to, exc_info=True)
+    )
+    mail = OutgoingMail.objects.filter(key=key).first()
+    if mail is None:
         return False
-    return sent > 0
+    if not claimed:
+        # Sent already, being sent by another run, or given up on.
+        return mail.status != OutgoingMail.Status.FAILED
+    try:
+        _send(mail)
+    except Exception as error:
+        _failed(mail, error)
+        return False
+    # Not in one transaction with the claim, so the database is never held while
+    # the mail server answers; the crash window is between its accepting and this.
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), body=""
+    )
+    return True
+
+
+def _send(mail: OutgoingMail) -> None:
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    EmailMessage(
+        subject=mail.subject,
+        body=mail.body,
+        to=[mail.to],
+        headers={"Message-ID": f"<{mail.key}@{domain or 'localhost'}>"},
+    ).send()
+
+
+def _failed(mail: OutgoingMail, error: Exception) -> None:
+    """Log the failure and queue another try, or give up."""
+    # Whatever went wrong, the change is saved; the log has the error.
+    logger.warning("Could not send %r to %s", mail.subject, mail.to, exc_info=True)
+    retry = mail.attempts < MAX_ATTEMPTS and send_mail_task.get_backend().supports_defer
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.QUEUED if retry else OutgoingMail.Status.FAILED,
+        last_error=type(error).__name__[:100],
+    )
+    if retry:
+        send_mail_task.using(
+            run_after=timezone.now() + retry_delay(mail.attempts)
+        ).enqueue(str(mail.key))

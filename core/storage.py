@@ -1,9 +1,18 @@
-"""Private files: credential evidence, kept outside MEDIA_ROOT with no URL."""
+"""Private files: credential evidence, with no URL; only checked views read it.
+
+Where they live is the "private" alias of settings.STORAGES: PRIVATE_MEDIA_ROOT
+on local disk (PrivateMediaStorage, outside MEDIA_ROOT), or a private bucket
+(core.s3.PrivateS3Storage). Callers use `private_storage`, which follows that
+setting, even when a test overrides it.
+"""
 
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 
 class PrivateMediaStorage(FileSystemStorage):
@@ -22,4 +31,23 @@ class PrivateMediaStorage(FileSystemStorage):
         return None
 
 
-private_storage = PrivateMediaStorage()
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up on first use."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+private_storage = _PrivateStorage()
+
+
+def select_private_storage() -> Storage:
+    """The storage of private FileFields: migrations name this, not a backend."""
+    return private_storage
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs) -> None:
+    """Follow an overridden STORAGES, as Django's own default_storage does."""
+    if setting == "STORAGES":
+        private_storage._wrapped = empty

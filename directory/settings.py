@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The task queue's table and its worker, `manage.py db_worker`.
+    "django_tasks_db",
     "core",
     # Ground floor, then each floor above it (docs/architecture.md).
     "therapists",
@@ -80,11 +82,17 @@ if os.environ.get("REDIS_URL"):
     REDIS_CACHE = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # Seconds: a Redis that accepts and never answers must not hold a
+        # request (or /readyz) for long.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     CACHES = {
         "default": REDIS_CACHE,
         "read-limits": {**REDIS_CACHE, "KEY_PREFIX": "read-limits"},
     }
+    # Sessions read from Redis and written through to the database, so a Redis
+    # flush or restart logs nobody out. Without Redis: database sessions.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -94,11 +102,22 @@ else:
         "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
+# Background tasks (django.tasks): every email (core.notifications) is sent by
+# a worker, `manage.py db_worker`, which `make run` starts beside the server.
+# The queue is a database table, with or without REDIS_URL: django-tasks-rq
+# runs on the django-tasks backport, not Django's own framework, and the other
+# Redis backends are too young to trust with every mail.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /readyz fails when a task due to run has waited longer than this (seconds).
+TASKS_MAX_WAIT = int(os.environ.get("DJANGO_TASKS_MAX_WAIT", "300"))
+
 MIDDLEWARE = [
     # First: every log line of the request carries its id (core.requestlog),
     # and an oversized body is refused before anything reads it.
     "core.requestlog.RequestLogMiddleware",
     "core.requestsize.RequestSizeMiddleware",
+    # Counts and times requests; only loaded when DJANGO_METRICS is on.
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,6 +214,54 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private")
 )
+# Credential evidence is read through the "private" storage alias
+# (core.storage.private_storage): PRIVATE_MEDIA_ROOT on local disk by default.
+STORAGES["private"] = {"BACKEND": "core.storage.PrivateMediaStorage"}
+
+# Object storage, for several app servers (issue 18). Each bucket is off unless
+# named; credentials come from the standard AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY environment variables, never from this file.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+S3_PRIVATE_BUCKET = os.environ.get("DJANGO_S3_PRIVATE_BUCKET", "")
+_S3_CONNECTION = {
+    # MinIO, moto or any S3-compatible service; AWS itself when unset.
+    "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+}
+# Where the public bucket's URLs point (its origin), for the CSP's img-src: a
+# custom domain (a CDN), else the endpoint (path-style URLs), else AWS's own.
+S3_CUSTOM_DOMAIN = os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "")
+S3_MEDIA_ORIGIN = (
+    f"https://{S3_CUSTOM_DOMAIN}"
+    if S3_CUSTOM_DOMAIN
+    else (
+        _S3_CONNECTION["endpoint_url"] or f"https://{S3_BUCKET}.s3.amazonaws.com"
+    ).rstrip("/")
+)
+if S3_BUCKET:
+    # Photos (under unguessable names) and the open-data zip: public objects,
+    # so their URLs are plain and cacheable (no signature expiring in a page).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_CONNECTION,
+            "bucket_name": S3_BUCKET,
+            "default_acl": "public-read",
+            "querystring_auth": False,
+            "custom_domain": S3_CUSTOM_DOMAIN or None,
+            # hsds.download replaces its zip in one PUT under the same name.
+            "file_overwrite": True,
+            # The zip read back for a download spools to disk past 2 MB.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+if S3_PRIVATE_BUCKET:
+    # Evidence: private objects with no URL at all, streamed to its owner and
+    # staff by dashboard.views.evidence_download.
+    STORAGES["private"] = {
+        "BACKEND": "core.s3.PrivateS3Storage",
+        "OPTIONS": {**_S3_CONNECTION, "bucket_name": S3_PRIVATE_BUCKET},
+    }
 
 
 # Axes refuses a locked-out log-in before ModelBackend hashes any password.
@@ -382,6 +449,16 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+# Load balancers and Prometheus probe the app servers over plain HTTP
+# (core.views): these answer without the redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Seconds a readiness check may take (core.health).
+READINESS_TIMEOUT = 2
+# Prometheus metrics at /metrics (core.metrics): off unless DJANGO_METRICS is
+# on; read with DJANGO_METRICS_TOKEN as a bearer token, or without a token
+# only from loopback.
+METRICS_ENABLED = env_flag("DJANGO_METRICS")
+METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
 if env_flag("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -400,3 +477,6 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+if S3_BUCKET:
+    # Photos are shown from the public bucket.
+    SECURE_CSP["img-src"].append(S3_MEDIA_ORIGIN)

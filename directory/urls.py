@@ -61,7 +61,12 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/credentials/", include("verification.urls")),
     path("admin/", admin.site.urls),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    path("", include("core.urls")),
+]
+# Uploaded photos from local disk, in development only (static() is empty when
+# DEBUG is off); a bucket serves its own.
+if not settings.S3_BUCKET:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 admin.site.site_header = "Back Care Directory staff"
 admin.site.site_title = "Back Care Directory staff"

@@ -1,11 +1,14 @@
 """The HSDS download, /open-data/hsds.zip: the files `export_hsds` writes,
-zipped into storage and reused while fresh.
+zipped into the default storage (MEDIA_ROOT, or the public bucket) and
+reused while fresh.
 
 A visitor never makes the server export per request: the zip is rebuilt only
 when it is older than FRESH_FOR, by one request at a time (a lock in the shared
 cache; the others are served the previous zip meanwhile). A failed build keeps
 the lock until it times out, so a broken export is retried every LOCK_SECONDS,
-not on every request. The new zip replaces the old one atomically.
+not on every request. The new zip replaces the old one atomically: renamed
+over it on local disk, or put in one request to a bucket, so every server
+of several sees the same zip and no visitor gets half of one.
 """
 
 import datetime
@@ -16,8 +19,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 
 from hsds import tables
 
@@ -25,15 +29,17 @@ FRESH_FOR = datetime.timedelta(days=1)
 LOCK_KEY = "hsds:download:building"
 LOCK_SECONDS = 15 * 60
 FILE_NAME = "hsds.zip"
+# Its name in the default storage (public data: beside the site's other media).
+NAME = f"open-data/{FILE_NAME}"
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Download:
-    """The zip as stored: where, when it was built and its size in bytes."""
+    """The zip as stored: its name, when it was built and its size in bytes."""
 
-    path: Path
+    name: str
     built_at: datetime.datetime
     size: int
 
@@ -47,36 +53,61 @@ class Download:
         """ "backcare-hsds-2026-11-30.zip": what the visitor saves."""
         return f"backcare-hsds-{self.built_at.date().isoformat()}.zip"
 
-
-def storage_path() -> Path:
-    """Where the zip is kept (public data: beside the site's other media)."""
-    return Path(settings.MEDIA_ROOT) / "open-data" / FILE_NAME
+    def open(self) -> File:
+        """The stored zip, open for reading."""
+        return storages["default"].open(self.name, "rb")
 
 
 def current() -> Download | None:
     """The zip built last, fresh or not; None before the first build."""
-    path = storage_path()
+    storage = storages["default"]
     try:
-        found = path.stat()
+        size = storage.size(NAME)
+        built_at = storage.get_modified_time(NAME)
     except FileNotFoundError:
         return None
-    built_at = datetime.datetime.fromtimestamp(found.st_mtime, tz=datetime.UTC)
-    return Download(path, built_at, found.st_size)
+    return Download(NAME, built_at.astimezone(datetime.UTC), size)
 
 
 def build(base_url: str) -> Download:
     """Export into a temporary folder, zip it and put it in place atomically."""
-    target = storage_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+    storage = storages["default"]
+    target = _local_path(storage)
+    if target is not None:
+        # Work beside the zip, so the rename below stays on one file system.
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(
+        dir=target.parent if target is not None else None
+    ) as work:
         folder = Path(work) / "hsds"
         tables.write(folder, base_url)
         built = Path(work) / FILE_NAME
         with zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(folder.iterdir()):
                 archive.write(path, arcname=path.name)
-        os.replace(built, target)
+        if target is not None:
+            os.replace(built, target)
+        else:
+            _upload(storage, built)
     return current()
+
+
+def _local_path(storage: Storage) -> Path | None:
+    """Where the storage keeps the zip on this machine's disk; None for a bucket."""
+    try:
+        return Path(storage.path(NAME))
+    except NotImplementedError:
+        return None
+
+
+def _upload(storage: Storage, built: Path) -> None:
+    """Replace the stored zip with one PUT: readers get the old or the new one."""
+    with built.open("rb") as handle:
+        saved = storage.save(NAME, File(handle))
+    if saved != NAME:
+        # A bucket that never overwrites would pile up zips nobody serves.
+        storage.delete(saved)
+        raise RuntimeError("The default storage must overwrite (file_overwrite).")
 
 
 def fresh_download(base_url: str) -> Download | None:

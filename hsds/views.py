@@ -49,7 +49,7 @@ def hsds_zip(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     response = FileResponse(
-        found.path.open("rb"),
+        found.open(),
         as_attachment=True,
         filename=found.file_name,
         content_type="application/zip",

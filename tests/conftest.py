@@ -51,6 +51,15 @@ def mail_sent_as_on_a_committed_site(monkeypatch):
     monkeypatch.setattr("core.notifications.on_commit", on_commit)
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Tasks (every mail) run inside the test as they are queued; the worker's
+    own tests (tests/core/test_mail_tasks.py) switch to the database queue."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
 @pytest.fixture
 def client_user(db):
     """A person looking for a therapist, with an account."""

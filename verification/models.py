@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.queues import QueueQuerySet
 from core.records import InsertOnly, InsertOnlyQuerySet
-from core.storage import private_storage
+from core.storage import select_private_storage
 from therapists.models import PracticeLocation
 from verification import jurisdictions
 
@@ -200,7 +200,7 @@ class Credential(models.Model):
     expires_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
     evidence = models.FileField(
-        upload_to="credentials/evidence/", storage=private_storage, blank=True
+        upload_to="credentials/evidence/", storage=select_private_storage, blank=True
     )
     verification_method = models.CharField(max_length=30, choices=Method, blank=True)
     verified_by = models.ForeignKey(

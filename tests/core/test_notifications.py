@@ -11,6 +11,9 @@ from django.db import transaction
 
 from core.notifications import notify
 
+# notify() stores the mail before the task sends it.
+pytestmark = pytest.mark.django_db
+
 
 def test_notify_sends_the_mail_and_says_so():
     sent = notify(subject="Your answers", body="They are ready.", to="a@example.org")
@@ -52,7 +55,6 @@ def test_a_mail_outage_is_logged_and_reported_never_raised(monkeypatch, caplog, 
 # --- after the commit, never waiting forever ----------------------------------
 
 
-@pytest.mark.django_db
 def test_mail_waits_for_the_commit_and_is_not_sent_if_the_change_rolls_back(
     django_capture_on_commit_callbacks,
 ):

@@ -4,9 +4,11 @@ import datetime
 import io
 import os
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -35,7 +37,7 @@ def age(days: float) -> None:
     then = (
         datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
     ).timestamp()
-    os.utime(download.storage_path(), (then, then))
+    os.utime(default_storage.path(download.NAME), (then, then))
 
 
 def test_the_zip_holds_the_files_the_command_writes(world, client, settings, tmp_path):
@@ -108,7 +110,7 @@ def test_a_failed_build_keeps_the_lock_and_serves_the_old_zip(
     assert "Building the HSDS download failed" in caplog.text
     # Not retried by every request: the lock stays until it times out.
     assert cache.get(download.LOCK_KEY) is True
-    assert not list(download.storage_path().parent.glob("tmp*"))
+    assert not list(Path(default_storage.path(download.NAME)).parent.glob("tmp*"))
 
 
 def test_an_unchanged_zip_answers_not_modified(world, client):

@@ -42,12 +42,14 @@ import django
 django.setup()
 from django.conf import settings
 from django.core.management import call_command
-from django.test.utils import setup_test_environment
+from django.test.utils import override_settings, setup_test_environment
 setup_test_environment()
 settings.SECURE_SSL_REDIRECT = False
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Through override_settings: storages already looked up at setup (the private
+# storage of Credential.evidence) are looked up again.
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
 call_command("migrate", verbosity=0)
 module, name = sys.argv[1].split(":")
 print(json.dumps(getattr(importlib.import_module(module), name)()))

@@ -1,0 +1,53 @@
+"""Staff see the mail the worker could not send, and send it again."""
+
+from django.contrib import admin, messages
+
+from core.models import OutgoingMail
+from core.notifications import send_mail_task
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    # Never the body: a confirmation or password-reset mail holds a sign-in link.
+    fields = readonly_fields = (
+        "to",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    )
+    list_display = ("subject", "to", "status", "attempts", "last_error", "created_at")
+    list_filter = ("status",)
+    search_fields = ("to", "subject")
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("core.change_outgoingmail")
+
+    @admin.action(description="Send again", permissions=["resend"])
+    def send_again(self, request, queryset):
+        """Queue another try of mail given up on (sent mail is left alone)."""
+        keys = list(
+            queryset.filter(status=OutgoingMail.Status.FAILED).values_list(
+                "key", flat=True
+            )
+        )
+        queryset.filter(key__in=keys).update(
+            status=OutgoingMail.Status.QUEUED, attempts=0
+        )
+        for key in keys:
+            send_mail_task.enqueue(str(key))
+        self.message_user(
+            request, f"{len(keys)} mail(s) queued again.", messages.SUCCESS
+        )
