@@ -2,13 +2,16 @@
 zipped into the default storage (MEDIA_ROOT, or the public bucket) and
 reused while fresh.
 
-A visitor never makes the server export per request: the zip is rebuilt only
-when it is older than FRESH_FOR, by one request at a time (a lock in the shared
-cache; the others are served the previous zip meanwhile). A failed build keeps
-the lock until it times out, so a broken export is retried every LOCK_SECONDS,
-not on every request. The new zip replaces the old one atomically: renamed
-over it on local disk, or put in one request to a bucket, so every server
-of several sees the same zip and no visitor gets half of one.
+A visitor never makes the server export per request: once the zip is older
+than FRESH_FOR, the first request queues one rebuild (`build_download`, a
+background task: an export of the whole directory takes minutes at 100,000
+therapists, far longer than a request may) under a lock in the shared cache,
+and every request is served the previous zip meanwhile (a 503 with Retry-After
+before the first). A failed build keeps the lock until it times out, so a
+broken export is retried every LOCK_SECONDS, not on every request. The new zip
+replaces the old one atomically: renamed over it on local disk, or put in one
+request to a bucket, so every server of several sees the same zip and no
+visitor gets half of one.
 """
 
 import datetime
@@ -22,6 +25,7 @@ from pathlib import Path
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import Storage, storages
+from django.tasks import task
 
 from hsds import tables
 
@@ -111,18 +115,28 @@ def _upload(storage: Storage, built: Path) -> None:
 
 
 def fresh_download(base_url: str) -> Download | None:
-    """The zip to serve: the stored one while fresh; else rebuilt by this
-    request if no other is rebuilding it, else the stale one (None if none)."""
+    """The zip to serve: the stored one, fresh or not (None before the first);
+    a stale or missing one is rebuilt in the background, one build at a time.
+    """
     found = current()
     if found is not None and found.fresh():
         return found
-    if not cache.add(LOCK_KEY, True, LOCK_SECONDS):
-        return found
+    if cache.add(LOCK_KEY, True, LOCK_SECONDS):
+        result = build_download.enqueue(base_url)
+        if result.is_finished:
+            # A backend that runs tasks at once (tests, a site without a worker).
+            return current()
+    return found
+
+
+@task
+def build_download(base_url: str) -> bool:
+    """Rebuild the zip (queued by fresh_download(), which took the lock)."""
     try:
-        found = build(base_url)
+        build(base_url)
     except Exception:
         # Keep the lock: the next try waits for it to time out.
         logger.exception("Building the HSDS download failed")
-        return found
+        return False
     cache.delete(LOCK_KEY)
-    return found
+    return True

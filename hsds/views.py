@@ -38,7 +38,8 @@ def _last_modified(request):
 @require_safe
 @condition(last_modified_func=_last_modified)
 def hsds_zip(request):
-    """The zip, rebuilt at most once a day and by one request at a time."""
+    """The zip, rebuilt in the background at most once a day, one build at a
+    time; before the first build, a 503 asking to come back."""
     found = request.hsds_download
     if found is None:
         response = HttpResponse(

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.tasks import default_task_backend
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -182,3 +183,45 @@ def test_the_command_refuses_a_file_for_a_folder(db, tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(CommandError, match="not a folder"):
         call_command("export_hsds", str(tmp_path / "file"))
+
+
+def defer_tasks(settings) -> list:
+    """From now on tasks are kept in a queue, as the worker's would be; the
+    list of what is queued."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    return default_task_backend.results
+
+
+@pytest.fixture
+def queued(settings) -> list:
+    """Tasks kept in a queue from the start of the test."""
+    return defer_tasks(settings)
+
+
+def test_a_stale_zip_is_rebuilt_in_the_background_not_in_the_request(
+    world, client, builds, settings
+):
+    client.get(reverse("hsds:download"))
+    age(2)
+    built = len(builds)
+    queue = defer_tasks(settings)
+
+    response = client.get(reverse("hsds:download"))
+    assert response.status_code == 200  # the stale zip, meanwhile
+    assert len(builds) == built
+    assert [result.task.name for result in queue] == ["build_download"]
+    # Nothing more is queued while that build waits.
+    client.get(reverse("hsds:download"))
+    assert len(queue) == 1
+
+
+def test_without_a_zip_the_first_request_queues_the_build_and_is_told_to_wait(
+    db, client, builds, queued
+):
+    response = client.get(reverse("hsds:download"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert builds == []
+    assert [result.task.name for result in queued] == ["build_download"]
