@@ -2,17 +2,12 @@
 
 import json
 import logging
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from core.logging import JsonFormatter, RequestContextFilter, new_run, run_id
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_process import run_python
 
 # A process outside any request (a management command, a worker) logging twice,
 # then once inside a task of its own.
@@ -32,15 +27,8 @@ OUTSIDE_A_REQUEST = textwrap.dedent(
 
 
 def lines_of_a_process() -> list[dict]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env["DJANGO_SETTINGS_MODULE"] = "directory.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", OUTSIDE_A_REQUEST],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    result = run_python(
+        OUTSIDE_A_REQUEST, {"DJANGO_SETTINGS_MODULE": "directory.settings"}
     )
     return [
         line

@@ -2,10 +2,7 @@
 
 import json
 import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
@@ -13,7 +10,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_process import run_python
+
 # Database 15 of the local Redis, or TEST_REDIS_URL.
 LOCAL_REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -25,20 +23,7 @@ def loaded_settings(**env: str) -> dict:
         "print(json.dumps({'caches': s.CACHES,"
         " 'sessions': getattr(s, 'SESSION_ENGINE', None)}))"
     )
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k != "REDIS_URL"
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return json.loads(run_python(code, env, drop=("REDIS_URL",)).stdout)
 
 
 def test_without_redis_cache_and_sessions_stay_in_the_database():

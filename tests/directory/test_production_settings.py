@@ -1,12 +1,8 @@
 """Settings that only matter on the real site: the SMTP timeout, the log."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_process import run_python
 
 
 def production_settings() -> dict:
@@ -15,16 +11,7 @@ def production_settings() -> dict:
         "print(json.dumps({'mail': s.MAILERS['default'], 'logging': s.LOGGING,"
         " 'middleware': s.MIDDLEWARE}))"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return json.loads(run_python(code).stdout)
 
 
 def test_smtp_gives_up_after_ten_seconds_and_logs_go_to_stderr_as_json():

@@ -1,14 +1,10 @@
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fresh_process import run_python
 
 
 def settings_under(env: dict) -> dict:
@@ -18,20 +14,7 @@ def settings_under(env: dict) -> dict:
         "print(json.dumps({'db': s.DATABASES['default'], 'debug': s.DEBUG,"
         " 'hosts': s.ALLOWED_HOSTS, 'key': s.SECRET_KEY}, default=str))"
     )
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_"))
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout)
+    return json.loads(run_python(code, env, drop=("DATABASE_",)).stdout)
 
 
 def test_defaults_are_a_local_sqlite_file_with_debug_off():
