@@ -63,3 +63,17 @@ def test_sqlite_file_runs_in_wal_mode_with_immediate_transactions(tmp_path):
         assert wrapper.transaction_mode == "IMMEDIATE"
     finally:
         wrapper.close()
+
+
+def test_postgresql_connects_with_a_timeout_so_readyz_fails_fast():
+    url = "postgres://postgres@127.0.0.1:5432/test"
+
+    def timeout(**env):
+        return settings_under({"DATABASE_URL": url, **env})["db"]["OPTIONS"][
+            "connect_timeout"
+        ]
+
+    assert timeout() == 5
+    assert timeout(DJANGO_DB_CONNECT_TIMEOUT="2") == 2
+    # A value in the URL's query string wins.
+    assert str(timeout(DATABASE_URL=f"{url}?connect_timeout=9")) == "9"
