@@ -1,8 +1,10 @@
-"""Staff see the mail the worker could not send, and send it again."""
+"""Staff see the mail the worker could not send, and send it again; and the
+scheduled jobs' runs, failures with their error. The task queue's own results
+are in the admin too (django_tasks_db registers them, read-only)."""
 
 from django.contrib import admin, messages
 
-from core.models import OutgoingMail
+from core.models import OutgoingMail, ScheduledRun
 from core.notifications import send_mail_task
 
 
@@ -51,3 +53,42 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"{len(keys)} mail(s) queued again.", messages.SUCCESS
         )
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    """Read-only: the schedule writes these rows, staff read how each run went."""
+
+    fields = readonly_fields = (
+        "job",
+        "slot",
+        "status",
+        "attempts",
+        "outcome",
+        "error",
+        "enqueued_at",
+        "finished_at",
+        "task_result_id",
+    )
+    list_display = ("job", "slot", "status", "attempts", "result")
+    list_filter = ("status", "job")
+    search_fields = ("job", "error")
+    ordering = ("-slot",)
+    date_hierarchy = "slot"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="result")
+    def result(self, run):
+        """What the job did, or why it failed (a run that succeeded on a retry
+        keeps the earlier error on its own page)."""
+        if run.status == ScheduledRun.Status.SUCCEEDED:
+            return run.outcome
+        return run.error or "-"

@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from django.apps import AppConfig
@@ -19,3 +20,8 @@ class CoreConfig(AppConfig):
         from core import health, taskqueue
 
         health.register_check("tasks", taskqueue.check_backlog)
+
+        from core import schedule, tasks
+
+        schedule.every("requeue_stalled_mail", tasks.requeue_stalled_mail, minutes=5)
+        schedule.daily("prune", tasks.prune, at=datetime.time(3, 30))

@@ -5,6 +5,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class OutgoingMailQuerySet(models.QuerySet):
@@ -59,3 +60,43 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {self.to}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a job in core.schedule: a slot of its schedule, or a start by
+    staff. The unique (job, slot) row is how several schedulers agree: the one
+    whose INSERT wins queues the task; the row then records how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        RETRYING = "retrying", "Failed, will try again"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Given up"
+
+    job = models.CharField(max_length=50)
+    # When the run was due (the start of its slot), not when it ran.
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    # The latest try's task (each retry is a task of its own).
+    task_result_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=9, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # What the job said it did, e.g. "2 credential(s) expired, 0 reminder(s) sent."
+    outcome = models.CharField(max_length=200, blank=True)
+    # The last failure's class and message (never its traceback or locals).
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "slot"], name="scheduledrun_one_per_slot"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "finished_at"])]
+
+    def __str__(self):
+        return f"{self.job} at {timezone.localtime(self.slot):%Y-%m-%d %H:%M}"

@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
-# Far longer than the SMTP timeout: a claim this old belongs to a dead worker.
-CLAIM_EXPIRY = datetime.timedelta(minutes=10)
+# Far longer than the SMTP timeout: a claim this old belongs to a dead worker
+# (settings.MAIL_CLAIM_SECONDS, DJANGO_MAIL_CLAIM_SECONDS: 10 minutes).
+CLAIM_EXPIRY = datetime.timedelta(seconds=settings.MAIL_CLAIM_SECONDS)
 
 
 def notify(subject: str, body: str, to: str) -> bool:
@@ -124,3 +125,15 @@ def _failed(mail: OutgoingMail, error: Exception) -> None:
         send_mail_task.using(
             run_after=timezone.now() + retry_delay(mail.attempts)
         ).enqueue(str(mail.key))
+
+
+def requeue_stalled(now: datetime.datetime | None = None) -> int:
+    """Queue another try of every mail a worker claimed over CLAIM_EXPIRY ago
+    and never marked sent (it died mid-send); returns how many."""
+    keys = OutgoingMail.objects.stalled(now or timezone.now(), CLAIM_EXPIRY)
+    count = 0
+    for key in keys.values_list("key", flat=True):
+        # The task claims the row again, so a mail queued twice goes once.
+        send_mail_task.enqueue(str(key))
+        count += 1
+    return count

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,11 @@ class DashboardConfig(AppConfig):
     that own each of them."""
 
     name = "dashboard"
+
+    def ready(self):
+        from core import schedule
+        from dashboard import tasks
+
+        schedule.daily(
+            "remind_stale_details", tasks.remind_stale_details, at=datetime.time(6, 20)
+        )

@@ -81,3 +81,15 @@ def remind(*, today: datetime.date, address: str) -> list[Therapist]:
             to=therapist.user.email,
         )
     return due
+
+
+def rerank_and_remind(*, today: datetime.date, address: str) -> str:
+    """The daily job (`remind_stale_details`, command and task): rescore those
+    whose details just went stale, then remind; says what it did. A second run
+    the same day changes and sends nothing new."""
+    lowered = rerank_turned_stale(today=today)
+    reminded = remind(today=today, address=address)
+    return (
+        f"{lowered} score(s) lowered for stale details, "
+        f"{len(reminded)} reminder(s) sent."
+    )

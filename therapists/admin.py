@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
+from core import schedule
 from core.files import delete_on_commit
 from therapists import changes, pricing
 from therapists.forms import TherapistAdminForm
@@ -132,6 +138,38 @@ class TherapistAdmin(admin.ModelAdmin):
     ]
     list_per_page = 50
     show_full_result_count = False
+    # The list's "Rescore everyone" button (rerank_view).
+    change_list_template = "admin/therapists/therapist/change_list.html"
+
+    def get_urls(self):
+        rerank = path(
+            "rerank/",
+            self.admin_site.admin_view(self.rerank_view),
+            name="therapists_therapist_rerank",
+        )
+        return [rerank, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_rerank": self.has_change_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @method_decorator(require_POST)
+    def rerank_view(self, request):
+        """Queue a rescore of everyone for the task worker (therapists.tasks):
+        it takes minutes at 100,000 therapists, longer than a request may."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        schedule.start("rerank")
+        self.message_user(
+            request,
+            "Rescoring every therapist is queued. Its outcome is listed under "
+            "Scheduled runs.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:therapists_therapist_changelist")
 
     @admin.display(description="comfort and consent stated")
     def comfort_stated(self, obj):

@@ -321,9 +321,13 @@ def test_the_admin_refuses_a_credential_with_both_holders_or_none(
 # --- the expiry job and rosters -----------------------------------------------------
 
 
-def test_the_expiry_job_expires_a_clinicians_licence_and_tells_them(clinician):
+def test_the_expiry_job_expires_a_clinicians_licence_and_tells_them(
+    clinician, django_capture_on_commit_callbacks
+):
     factories.make_licence(clinician, expires_on=days(5))
-    call_command("expire_credentials", today=days(6), stdout=None)
+    # The run stores the change and its mail together; the mail goes on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("expire_credentials", today=days(6), stdout=None)
     clinician.refresh_from_db()
     assert clinician.verified_until is None
     assert clinician.credentials.get().status == Status.EXPIRED
@@ -333,10 +337,13 @@ def test_the_expiry_job_expires_a_clinicians_licence_and_tells_them(clinician):
     assert "clinician page" in email.body
 
 
-def test_the_expiry_job_reminds_a_clinician_once(clinician):
+def test_the_expiry_job_reminds_a_clinician_once(
+    clinician, django_capture_on_commit_callbacks
+):
     factories.make_licence(clinician, expires_on=days(20))
-    call_command("expire_credentials", stdout=None)
-    call_command("expire_credentials", stdout=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("expire_credentials", stdout=None)
+        call_command("expire_credentials", stdout=None)
     (email,) = mail.outbox
     assert "expires on" in email.body
 

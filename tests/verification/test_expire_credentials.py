@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from tests import factories
@@ -21,7 +22,12 @@ def days(n: int) -> datetime.date:
 
 def run(today: datetime.date) -> str:
     out = io.StringIO()
-    call_command("expire_credentials", today=today, stdout=out, stderr=io.StringIO())
+    # The run stores each change with its mails in one transaction; they are
+    # sent once it commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command(
+            "expire_credentials", today=today, stdout=out, stderr=io.StringIO()
+        )
     return out.getvalue().strip()
 
 

@@ -1,10 +1,12 @@
-"""Queue again the mail a worker claimed and never finished (it was killed)."""
+"""Queue again the mail a worker claimed and never finished (it was killed).
+
+`manage.py scheduler` runs this every 5 minutes (core.tasks); the command is
+for a site without one.
+"""
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from core.models import OutgoingMail
-from core.notifications import CLAIM_EXPIRY, send_mail_task
+from core.notifications import CLAIM_EXPIRY, requeue_stalled
 
 
 class Command(BaseCommand):
@@ -14,12 +16,4 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        keys = OutgoingMail.objects.stalled(timezone.now(), CLAIM_EXPIRY).values_list(
-            "key", flat=True
-        )
-        count = 0
-        for key in keys:
-            # The task claims the row again, so a mail queued twice goes once.
-            send_mail_task.enqueue(str(key))
-            count += 1
-        self.stdout.write(f"{count} stalled mail(s) queued again.")
+        self.stdout.write(f"{requeue_stalled()} stalled mail(s) queued again.")

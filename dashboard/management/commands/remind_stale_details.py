@@ -1,6 +1,7 @@
 """Lower the scores of details that just went stale, and remind therapists.
 
-Run daily, e.g. from cron:
+`manage.py scheduler` queues this daily at 06:20 (dashboard.tasks); from cron
+instead:
 
     20 6 * * *  cd /srv/backcare && .venv/bin/python manage.py remind_stale_details
 
@@ -42,10 +43,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today=None, address, **options):
-        today = today or timezone.localdate()
-        lowered = confirmation.rerank_turned_stale(today=today)
-        reminded = confirmation.remind(today=today, address=address)
         self.stdout.write(
-            f"{lowered} score(s) lowered for stale details, "
-            f"{len(reminded)} reminder(s) sent."
+            confirmation.rerank_and_remind(
+                today=today or timezone.localdate(), address=address
+            )
         )
