@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from accounts.tokens import email_confirmation_token
 from tests import factories
 from therapists.models import AcceptedPlan, InsurancePlan, Therapist
-from verification.models import Credential
+from verification.models import Credential, RosterImport
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,7 @@ class World:
     credential_pk: int
     unconfirmed_pk: int
     plan_pk: int
+    roster_pk: int
 
     def slug(self) -> str:
         slugs = Therapist.objects.filter(pk=self.owner_pk).values_list("slug")
@@ -161,6 +162,7 @@ class World:
             "dashboard:credential": {"pk": self.credential_pk},
             "dashboard:plan": {"pk": self.plan_pk},
             "verification:": {"pk": self.credential_pk, "page": 1},
+            "verification:roster": {"pk": self.roster_pk},
             "recommendations:": {"pk": self.credential_pk},
             # No report exists in this world: the queue's detail answers 404
             # or the log-in page, never a 500.
@@ -230,6 +232,15 @@ def world(db) -> World:
         plan=InsurancePlan.objects.first(),
         confirmed_on=datetime.date(2026, 1, 5),
     )
+    # A failed import: its page offers "Try again".
+    roster = RosterImport.objects.create(
+        issuer="Colorado Office of Massage Therapy Licensure",
+        jurisdiction="CO",
+        format="colorado",
+        file=ContentFile(b"number,status\n", name="roster.csv"),
+        status=RosterImport.Status.FAILED,
+        error="The file has no column expires.",
+    )
     return World(
         users={
             "client": client_user,
@@ -244,6 +255,7 @@ def world(db) -> World:
         credential_pk=credential.pk,
         unconfirmed_pk=unconfirmed.pk,
         plan_pk=plan.pk,
+        roster_pk=roster.pk,
     )
 
 

@@ -8,7 +8,7 @@ from verification.forms import (
     CredentialInlineForm,
     CredentialInlineFormSet,
 )
-from verification.models import Credential, CredentialEvent
+from verification.models import Credential, CredentialEvent, RosterImport
 
 
 class CredentialInline(admin.TabularInline):
@@ -194,6 +194,58 @@ class CredentialEventAdmin(admin.ModelAdmin):
         "new_values",
         "created_at",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    """Roster imports staff started, failures included, read-only: they are
+    started, and tried again, from the staff pages (/staff/credentials/rosters/)."""
+
+    # Not the file: private storage has no URL to link to.
+    fields = [
+        "issuer",
+        "jurisdiction",
+        "format",
+        "columns",
+        "source",
+        "checked_on",
+        "dry_run",
+        "filename",
+        "started_by",
+        "status",
+        "rows_done",
+        "rows_total",
+        "counts",
+        "malformed",
+        "error",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+    list_display = [
+        "created_at",
+        "issuer",
+        "jurisdiction",
+        "filename",
+        "status",
+        "rows_done",
+        "rows_total",
+        "dry_run",
+    ]
+    list_filter = ["status", "jurisdiction", "dry_run"]
+    search_fields = ["issuer", "filename", "error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["started_by"]
 
     def has_add_permission(self, request):
         return False

@@ -1,11 +1,18 @@
+import csv
+import io
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from core.fields import BoundedModelMultipleChoiceField
+from core.queues import choose_from_list
 from therapists import uploads
 from therapists.models import US_STATES
+from verification import jurisdictions, roster_import, rosters
 from verification.decisions import OWN_CREDENTIAL
-from verification.models import Credential
+from verification.models import Credential, RosterImport
 
 APPROVE = "approve"
 WITHHOLD = "withhold"
@@ -288,3 +295,156 @@ class CredentialInlineFormSet(forms.BaseInlineFormSet):
         own = self.user is not None and self.instance.user_id == self.user.pk
         if own and any(form.has_changed() for form in self.forms):
             raise ValidationError(OWN_CREDENTIAL, code="own_credential")
+
+
+class RosterImportForm(forms.ModelForm):
+    """A board roster staff upload for the task worker to import: the file is
+    checked here (size, UTF-8, the format's columns), so a wrong one is refused
+    before it is queued. roster_import.start() saves and queues it."""
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    file = forms.FileField(
+        label="Roster file (CSV in UTF-8, up to 20 MB)",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Choose the roster file to import.",
+            "empty": "The file is empty. Choose the roster's CSV file.",
+            "invalid": "Choose the roster's CSV file.",
+        },
+    )
+    jurisdiction = forms.ChoiceField(
+        label="State",
+        choices=[
+            ("", "Choose…"),
+            *sorted(
+                ((code, state.name) for code, state in jurisdictions.STATES.items()),
+                key=lambda choice: choice[1],
+            ),
+        ],
+        error_messages={
+            "required": "Choose the state whose board published the roster.",
+            **choose_from_list("the state whose board published the roster"),
+        },
+    )
+    columns = forms.CharField(
+        label="Column overrides (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "One per line, as FIELD=Header, where the file names a column "
+            "differently from the format: "
+            f"{', '.join(roster_import.COLUMN_FIELDS)} "
+            "(discipline takes several headers, comma-separated). "
+            "For example: <code>number=LICENSE NUMBER</code>"
+        ),
+    )
+
+    class Meta:
+        model = RosterImport
+        fields = [
+            "file",
+            "issuer",
+            "jurisdiction",
+            "format",
+            "columns",
+            "source",
+            "checked_on",
+            "dry_run",
+        ]
+        labels = {
+            "issuer": "Board (the issuer named on the site's licences)",
+            "format": "Roster format",
+            "source": "Source shown on profiles (optional)",
+            "checked_on": "Day the roster was downloaded (optional: today)",
+            "dry_run": "Dry run: count what would change, save nothing",
+        }
+        help_texts = {
+            "source": 'As in "per the Texas roster (TDLR)"; by default the '
+            'format\'s own, or "&lt;board&gt; roster".',
+        }
+        widgets = {
+            "checked_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "issuer": {"required": "Name the board that published the roster."},
+            "format": {
+                "required": "Choose the roster's format.",
+                **choose_from_list("a roster format"),
+            },
+            "checked_on": {"invalid": "Give the day as YYYY-MM-DD."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers: list[str] | None = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        too_large = ValidationError(
+            f"The file must be {self.MAX_BYTES // (1024 * 1024)} MB or smaller. "
+            "Split the roster, or filter it to massage therapists first.",
+            code="too_large",
+        )
+        if (upload.size or 0) > self.MAX_BYTES:
+            raise too_large
+        upload.seek(0)
+        data = upload.read(self.MAX_BYTES + 1)
+        if len(data) > self.MAX_BYTES:
+            raise too_large
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                "The file is not UTF-8 text. Save it as CSV (UTF-8) and upload "
+                "it again.",
+                code="not_utf8",
+            ) from None
+        try:
+            self.headers = next(csv.reader(io.StringIO(text, newline="")), [])
+        except csv.Error:
+            self.headers = []
+        if not any(header.strip() for header in self.headers) or "\x00" in text:
+            raise ValidationError(
+                "The file is not a CSV roster: its first line should name the columns.",
+                code="not_csv",
+            )
+        self.instance.filename = (upload.name or "")[:200]
+        return ContentFile(data, name="roster.csv")
+
+    def clean_columns(self):
+        lines = [
+            line for line in self.cleaned_data["columns"].splitlines() if line.strip()
+        ]
+        try:
+            return roster_import.parse_columns(lines)
+        except ValueError as error:
+            raise ValidationError(f"Cannot read {error}", code="bad_column") from None
+
+    def clean_checked_on(self):
+        day = self.cleaned_data["checked_on"]
+        if day and day > timezone.localdate():
+            raise ValidationError(
+                "That day is in the future: give the day the roster was downloaded.",
+                code="future",
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        name, columns = cleaned.get("format"), cleaned.get("columns")
+        if self.headers is None or name is None or columns is None:
+            return cleaned
+        fmt = roster_import.roster_format(name, columns)
+        if missing := rosters.missing_columns(self.headers, fmt):
+            self.add_error(
+                "file",
+                ValidationError(
+                    f"The file has no column {', '.join(missing)}, which the "
+                    f"{name} format reads. Choose another format, or name the "
+                    "file's own columns under Column overrides.",
+                    code="missing_columns",
+                ),
+            )
+        return cleaned

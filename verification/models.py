@@ -1,16 +1,18 @@
 import datetime
+import uuid
 from typing import Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.queues import QueueQuerySet
 from core.records import InsertOnly, InsertOnlyQuerySet
 from core.storage import select_private_storage
 from therapists.models import PracticeLocation
-from verification import jurisdictions
+from verification import jurisdictions, rosters
 
 
 def _licence_where_practising(credential_model) -> Q:
@@ -396,3 +398,122 @@ class CredentialEvent(InsertOnly):
 
     def __str__(self):
         return f"{self.get_action_display()} · credential {self.credential_id}"
+
+
+def roster_file_path(instance: "RosterImport", filename: str) -> str:
+    """A random name: the uploaded one is kept apart, for staff to read."""
+    return f"rosters/{uuid.uuid4().hex}.csv"
+
+
+class RosterImportQuerySet(models.QuerySet):
+    def newest_first(self) -> Self:
+        """The staff list's order: the latest import on top."""
+        return self.order_by("-created_at", "-id")
+
+    def retryable(self, now: datetime.datetime | None = None) -> Self:
+        """Imports staff may start again: failed ones, and running ones whose
+        worker has not reported progress for STALLED_AFTER (it was killed)."""
+        now = now or timezone.now()
+        Status = self.model.Status
+        return self.filter(
+            Q(status=Status.FAILED)
+            | Q(status=Status.RUNNING, updated_at__lt=now - self.model.STALLED_AFTER)
+        )
+
+
+class RosterImport(models.Model):
+    """A board roster uploaded by staff and imported by a background task
+    (verification.roster_import.run_roster_import): its options, its progress
+    and, once done, its report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    # A worker reports progress every batch, within seconds: a running import
+    # silent this long lost its worker, and staff may start it again.
+    STALLED_AFTER = datetime.timedelta(minutes=15)
+    # The report lists this many malformed rows; the count has them all.
+    MALFORMED_SHOWN = 200
+
+    # Private: a roster file names people; it is never served.
+    file = models.FileField(upload_to=roster_file_path, storage=select_private_storage)
+    filename = models.CharField("file name", max_length=200, blank=True)
+    issuer = models.CharField("issuing board", max_length=160)
+    jurisdiction = models.CharField(max_length=2)
+    format = models.CharField(
+        max_length=20, choices=[(name, name.title()) for name in rosters.FORMATS]
+    )
+    # Column overrides: {"number": "LICENSE NUMBER", "discipline": "A,B"}.
+    columns = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=160, blank=True)
+    checked_on = models.DateField(null=True, blank=True)
+    dry_run = models.BooleanField(default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(max_length=7, choices=Status, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # What roster_import.RosterReport.counts holds, by outcome.
+    counts = models.JSONField(default=dict, blank=True)
+    # The first MALFORMED_SHOWN: [{"line": 8, "reason": "no licence number"}].
+    malformed = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moved by every claim and progress report (UPDATEs set it themselves).
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RosterImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "roster import"
+        indexes = [
+            models.Index(fields=["-created_at"], name="roster_import_newest_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")),
+                name="roster_import_done_within_total",
+                violation_error_message="More rows done than the file has.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer} ({self.jurisdiction}), {self.filename or 'roster'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("verification:roster-detail", args=[self.pk])
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether the worker has yet to finish it (queued or running)."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """Whether it is running but its worker stopped reporting progress."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.updated_at < timezone.now() - self.STALLED_AFTER
+        )
+
+    @property
+    def retryable(self) -> bool:
+        """Whether staff may start it again (as RosterImportQuerySet.retryable)."""
+        return self.status == self.Status.FAILED or self.stalled
+
+    @property
+    def percent_done(self) -> int:
+        """Rows done as a whole percentage of the file's rows."""
+        if not self.rows_total:
+            return 100 if self.status == self.Status.DONE else 0
+        return self.rows_done * 100 // self.rows_total

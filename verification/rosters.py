@@ -8,7 +8,7 @@ import csv
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -134,13 +134,17 @@ def parse_date(value: str, formats: tuple[str, ...]) -> datetime.date | None:
     raise ValueError(f"unreadable date {value!r}")
 
 
+def missing_columns(headers: Iterable[str] | None, fmt: RosterFormat) -> list[str]:
+    """The columns the format needs that a header row lacks, alphabetically."""
+    needed = {fmt.number, fmt.status, fmt.expires}
+    needed |= {fmt.full_name} if fmt.full_name else {fmt.first_name, fmt.last_name}
+    return sorted(needed - set(headers or []))
+
+
 def read_roster(handle, fmt: RosterFormat) -> Iterator[RosterRow | MalformedRow]:
     """Yield each usable row, or a MalformedRow saying why a row was skipped."""
     reader = csv.DictReader(handle)
-    headers = set(reader.fieldnames or [])
-    needed = {fmt.number, fmt.status, fmt.expires}
-    needed |= {fmt.full_name} if fmt.full_name else {fmt.first_name, fmt.last_name}
-    missing = sorted(needed - headers)
+    missing = missing_columns(reader.fieldnames, fmt)
     if missing:
         raise ValueError(f"the file has no column {', '.join(missing)}")
     for row in reader:

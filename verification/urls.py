@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification import views
+from verification import roster_views, views
 
 app_name = "verification"
 
@@ -12,4 +12,13 @@ urlpatterns = [
         views.evidence_page,
         name="evidence-page",
     ),
+    path("rosters/", roster_views.roster_list, name="rosters"),
+    path("rosters/new/", roster_views.roster_new, name="roster-new"),
+    path("rosters/<int:pk>/", roster_views.roster_detail, name="roster-detail"),
+    path(
+        "rosters/<int:pk>/status.json",
+        roster_views.roster_status,
+        name="roster-status",
+    ),
+    path("rosters/<int:pk>/retry/", roster_views.roster_retry, name="roster-retry"),
 ]

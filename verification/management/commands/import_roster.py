@@ -14,23 +14,19 @@ stores the board's status (active, lapsed or disciplined) with its source and
 the day of the check (`--source`, `--checked-on`), which the public profile
 shows; a lapse or discipline withholds the badge until staff decide. Running the
 same file twice changes nothing the second time. Malformed rows are reported
-and skipped.
+and skipped. Staff can run the same import from /staff/credentials/rosters/
+(a background task): both call verification.roster_import.import_roster().
 """
 
-import dataclasses
 import datetime
 import time
-from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from verification import decisions
+from verification import roster_import
 from verification.decisions import RosterOutcome
-from verification.models import Credential
-from verification.rosters import FORMATS, MalformedRow, normalise_number, read_roster
-
-BATCH = 2000
+from verification.rosters import FORMATS
 
 
 def checked_on_date(value: str | None) -> datetime.date | None:
@@ -97,77 +93,43 @@ class Command(BaseCommand):
         **o,
     ):
         started = time.monotonic()
-        jurisdiction = jurisdiction.strip().upper()
-        fmt = self.roster_format(format, column)
-        source = source.strip() or fmt.source
+        try:
+            columns = roster_import.parse_columns(column)
+        except ValueError as error:
+            raise CommandError(f"--column {error}") from None
+        fmt = roster_import.roster_format(format, columns)
         checked_on = checked_on_date(checked_on)
-        credentials = {
-            normalise_number(credential.number): credential
-            # Massage boards' rosters: therapists' licences, not clinicians'.
-            for credential in Credential.objects.of_therapists()
-            .filter(jurisdiction=jurisdiction, kind=Credential.Kind.STATE_LICENCE)
-            .select_related("therapist__user")
-        }
-        counts = Counter()
-        events, checked = [], []
-        now = timezone.now()
         try:
             handle = open(file, newline="", encoding="utf-8-sig")  # noqa: SIM115
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         with handle:
             try:
-                rows = list(read_roster(handle, fmt))
+                report = roster_import.import_roster(
+                    handle,
+                    fmt=fmt,
+                    issuer=issuer,
+                    jurisdiction=jurisdiction,
+                    source=source,
+                    checked_on=checked_on,
+                    dry_run=dry_run,
+                )
             except UnicodeDecodeError:  # a ValueError too, so it comes first
                 raise CommandError(f"{file} is not UTF-8 text.") from None
             except ValueError as error:
                 raise CommandError(f"{file}: {error}") from None
-        for row in rows:
-            if isinstance(row, MalformedRow):
-                counts["malformed"] += 1
-                self.stderr.write(f"Skipped {row}")
-                continue
-            counts["rows"] += 1
-            credential = credentials.get(row.number)
-            if credential is None:
-                counts["not on the site"] += 1
-                continue
-            outcome, event = decisions.roster_outcome(
-                credential=credential,
-                row=row,
-                issuer=issuer,
-                now=now,
-                source=source,
-                checked_on=checked_on,
-            )
-            counts[outcome] += 1
-            checked.append(credential)
-            if event is not None:
-                events.append(event)
-        if not dry_run:
-            decisions.save_roster_outcomes(
-                events=events, checked=checked, batch_size=BATCH
-            )
-        self.report(counts, dry_run, time.monotonic() - started)
+        for row in report.malformed:
+            self.stderr.write(f"Skipped {row}")
+        self.report(report, dry_run, time.monotonic() - started)
 
-    def roster_format(self, name, overrides):
-        fmt = FORMATS[name]
-        changes = {}
-        for item in overrides:
-            key, sep, header = item.partition("=")
-            fields = {f.name for f in dataclasses.fields(fmt)}
-            if not sep or key not in fields:
-                raise CommandError(f"--column {item!r}: use FIELD=Header.")
-            changes[key] = tuple(header.split(",")) if key == "discipline" else header
-        return dataclasses.replace(fmt, **changes)
-
-    def report(self, counts, dry_run, seconds):
+    def report(self, report, dry_run, seconds):
+        counts = report.counts
         prefix = "Dry run, nothing saved. " if dry_run else ""
         self.stdout.write(
-            f"{prefix}Read {counts['rows']:,} roster rows in {seconds:.1f} s: "
+            f"{prefix}Read {report.rows:,} roster rows in {seconds:.1f} s: "
             f"{counts[RosterOutcome.VERIFIED]:,} verified, "
             f"{counts[RosterOutcome.FLAGGED]:,} flagged for staff, "
             f"{counts[RosterOutcome.UNCHANGED]:,} unchanged, "
-            f"{counts['not on the site']:,} not on the site, "
-            f"{counts['malformed']:,} malformed rows skipped."
+            f"{counts[roster_import.NOT_ON_SITE]:,} not on the site, "
+            f"{counts[roster_import.MALFORMED]:,} malformed rows skipped."
         )
