@@ -110,9 +110,15 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /readyz fails when a task due to run has waited longer than this (seconds).
 TASKS_MAX_WAIT = int(os.environ.get("DJANGO_TASKS_MAX_WAIT", "300"))
+# A mail claimed by a worker this many seconds ago and not marked sent belongs
+# to a dead worker; `requeue_stalled_mail` sends it again (core.notifications).
+# Far longer than DJANGO_SMTP_TIMEOUT; `make test-cluster` makes it short.
+MAIL_CLAIM_SECONDS = int(os.environ.get("DJANGO_MAIL_CLAIM_SECONDS", "600"))
 
 MIDDLEWARE = [
-    # First: every log line of the request carries its id (core.requestlog),
+    # Before anything reads it: the client's address behind a trusted proxy.
+    "core.proxies.TrustedProxyMiddleware",
+    # Then: every log line of the request carries its id (core.requestlog),
     # and an oversized body is refused before anything reads it.
     "core.requestlog.RequestLogMiddleware",
     "core.requestsize.RequestSizeMiddleware",
@@ -409,6 +415,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REQUEST_BODY_MAX_BYTES = 1024 * 1024
 PHOTO_BODY_MAX_BYTES = 6 * 1024 * 1024
 EVIDENCE_BODY_MAX_BYTES = 11 * 1024 * 1024
+# Staff upload board rosters (verification.forms.RosterImportForm: 20 MB).
+ROSTER_BODY_MAX_BYTES = 21 * 1024 * 1024
 UPLOAD_BODY_MAX_BYTES = {
     "dashboard:photo": PHOTO_BODY_MAX_BYTES,
     "dashboard:credential-add": EVIDENCE_BODY_MAX_BYTES,
@@ -417,6 +425,7 @@ UPLOAD_BODY_MAX_BYTES = {
     "admin:therapists_therapist_change": PHOTO_BODY_MAX_BYTES,
     "admin:verification_credential_add": EVIDENCE_BODY_MAX_BYTES,
     "admin:verification_credential_change": EVIDENCE_BODY_MAX_BYTES,
+    "verification:roster-new": ROSTER_BODY_MAX_BYTES,
 }
 # What Django itself holds in memory of a form (files aside), and how many
 # fields and files one request may carry.
@@ -466,6 +475,10 @@ READINESS_TIMEOUT = 2
 # only from loopback.
 METRICS_ENABLED = env_flag("DJANGO_METRICS")
 METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
+# The proxies in front (nginx) whose X-Forwarded-For names the client
+# (core.proxies): addresses or CIDR ranges, e.g. "127.0.0.1" or "10.0.0.0/8".
+# Empty: REMOTE_ADDR is the client, as when gunicorn faces the internet.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
 if env_flag("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
