@@ -2,9 +2,10 @@
 
 The change is saved before the mail goes out, so a mail outage must not undo it or
 turn the page into an error. `notify()` stores the mail as an `OutgoingMail` row in
-the caller's transaction and, once that commits, queues `send_mail_task` (Django's
-tasks framework; the worker is `manage.py db_worker`). Nothing is sent for a change
-that rolls back.
+the caller's transaction and queues `send_mail_task` (Django's tasks framework; the
+worker is `manage.py db_worker`): in the same transaction when the queue is the
+database's table, as on the site; once it commits with a backend that runs tasks at
+once. Nothing is sent for a change that rolls back.
 
 The task is idempotent: it claims the row before talking to the mail server and
 marks it sent after, so a task run twice sends one mail. A failure is logged and
@@ -26,6 +27,7 @@ from django.db.models import F
 from django.db.transaction import on_commit
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from core.models import OutgoingMail
 
@@ -40,7 +42,8 @@ CLAIM_EXPIRY = datetime.timedelta(seconds=settings.MAIL_CLAIM_SECONDS)
 
 def notify(subject: str, body: str, to: str) -> bool:
     """Email `body` to one address once the current transaction commits (at once
-    outside a transaction); return whether it was sent or is on its way.
+    outside a transaction); return whether it was sent or is on its way. With the
+    database queue the mail and its task are stored in the caller's transaction.
 
     A failure to send (the mail server is down, refuses us, times out) is logged
     with its traceback and retried by the worker, never raised; with a backend
@@ -50,6 +53,12 @@ def notify(subject: str, body: str, to: str) -> bool:
     if not to:
         return False
     mail = OutgoingMail.objects.create(to=to, subject=subject, body=body)
+    if isinstance(send_mail_task.get_backend(), DatabaseBackend):
+        # The queue is a table of this database: the task row commits or rolls
+        # back with the change and its mail, so no crash between the commit and
+        # the queuing can leave a mail that nothing will send.
+        send_mail_task.enqueue(str(mail.key))
+        return True
     outcome = []
     on_commit(lambda: outcome.append(_enqueue(mail.key)))
     return outcome[0] if outcome else True

@@ -159,6 +159,18 @@ def test_mail_of_a_change_that_rolls_back_is_never_queued(database_queue):
     assert not DBTaskResult.objects.exists()
 
 
+def test_the_mail_and_its_task_are_stored_in_the_changes_own_transaction(
+    database_queue, django_capture_on_commit_callbacks
+):
+    """Nothing waits for the commit: a crash right after it cannot leave a mail
+    that no task will send."""
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        notify(subject="Kept", body="Kept.", to="a@example.org")
+        (task_row,) = DBTaskResult.objects.all()
+    assert callbacks == []
+    assert task_row.args_kwargs["args"] == [str(queued_mail().key)]
+
+
 # --- retries with growing delays, then given up for staff to see --------------
 
 
