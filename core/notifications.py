@@ -27,9 +27,9 @@ from django.db.models import F
 from django.db.transaction import on_commit
 from django.tasks import task
 from django.utils import timezone
-from django_tasks_db import DatabaseBackend
 
 from core.models import OutgoingMail
+from core.taskqueue import in_this_database
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def notify(subject: str, body: str, to: str) -> bool:
     if not to:
         return False
     mail = OutgoingMail.objects.create(to=to, subject=subject, body=body)
-    if isinstance(send_mail_task.get_backend(), DatabaseBackend):
+    if in_this_database(send_mail_task):
         # The queue is a table of this database: the task row commits or rolls
         # back with the change and its mail, so no crash between the commit and
         # the queuing can leave a mail that nothing will send.

@@ -1,15 +1,34 @@
-"""The task queue's readiness (`/readyz`'s "tasks" check): is the worker keeping up?"""
+"""The task queue: queuing a task with the change that calls for it, and the
+queue's readiness (`/readyz`'s "tasks" check): is the worker keeping up?"""
 
 import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Min
-from django.tasks import task_backends
+from django.tasks import Task, task_backends
 from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from core.health import CheckFailed
+
+
+def in_this_database(task: Task) -> bool:
+    """Whether `task` is queued as a row of this database (django-tasks-db),
+    so queuing it inside a transaction commits or rolls back with it."""
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def enqueue_with_transaction(task: Task, *args, **kwargs) -> None:
+    """Queue `task` to run only if the current transaction commits: inside it
+    when the queue is this database's table, so a process dying right after
+    the commit cannot lose the task; else (a backend that runs tasks at once)
+    once it commits."""
+    if in_this_database(task):
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
 
 
 def oldest_wait(now: datetime.datetime) -> datetime.timedelta | None:

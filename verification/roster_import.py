@@ -21,6 +21,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from core.taskqueue import enqueue_with_transaction
 from verification import decisions
 from verification.decisions import RosterOutcome
 from verification.models import Credential, RosterImport
@@ -169,12 +170,12 @@ def import_roster(
 
 def start(*, roster_import: RosterImport, by: AbstractBaseUser) -> RosterImport:
     """Save a new import (its file already checked by RosterImportForm) and
-    queue it once that commits."""
+    queue it, both or neither (core.taskqueue.enqueue_with_transaction)."""
     roster_import.started_by = by
     roster_import.status = RosterImport.Status.QUEUED
     with transaction.atomic():
         roster_import.save()
-        transaction.on_commit(lambda: run_roster_import.enqueue(roster_import.pk))
+        enqueue_with_transaction(run_roster_import, roster_import.pk)
     return roster_import
 
 
@@ -195,7 +196,7 @@ def retry(*, roster_import: RosterImport) -> bool:
             )
         )
         if requeued:
-            transaction.on_commit(lambda: run_roster_import.enqueue(roster_import.pk))
+            enqueue_with_transaction(run_roster_import, roster_import.pk)
     return bool(requeued)
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -66,3 +67,31 @@ def test_a_retry_not_due_yet_and_finished_tasks_do_not_count(database_queue):
 def test_a_backend_without_a_queue_is_always_ready():
     # The tests' own ImmediateBackend (tests/conftest.py) runs tasks at once.
     taskqueue.check_backlog()
+
+
+# --- queuing with the change ----------------------------------------------------
+
+
+def test_the_database_queue_stores_the_task_in_the_changes_transaction(
+    database_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        taskqueue.enqueue_with_transaction(send_mail_task, "kept")
+        assert DBTaskResult.objects.count() == 1
+    assert callbacks == []
+
+
+def test_a_task_queued_in_a_transaction_that_rolls_back_is_gone(database_queue):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        taskqueue.enqueue_with_transaction(send_mail_task, "lost")
+        raise RuntimeError("the change failed")
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_backend_that_runs_tasks_at_once_waits_for_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    # The suite's backend runs tasks at once (tests/conftest.py).
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        taskqueue.enqueue_with_transaction(send_mail_task, "later")
+    assert len(callbacks) == 1
