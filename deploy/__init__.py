@@ -1,0 +1,1 @@
+"""Running the site beyond one process: gunicorn, nginx, the local cluster."""
