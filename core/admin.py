@@ -8,6 +8,20 @@ from core.models import OutgoingMail, ScheduledRun
 from core.notifications import send_mail_task
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record staff read and never add, change or delete from the admin: the
+    code that owns it writes it (a job's runs, an audit trail, an import)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
     # Never the body: a confirmation or password-reset mail holds a sign-in link.
@@ -56,7 +70,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScheduledRun)
-class ScheduledRunAdmin(admin.ModelAdmin):
+class ScheduledRunAdmin(ReadOnlyAdmin):
     """Read-only: the schedule writes these rows, staff read how each run went."""
 
     fields = readonly_fields = (
@@ -75,15 +89,6 @@ class ScheduledRunAdmin(admin.ModelAdmin):
     search_fields = ("job", "error")
     ordering = ("-slot",)
     date_hierarchy = "slot"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="result")
     def result(self, run):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from interviews.models import InterviewMessage, InterviewQuestion, InterviewRequest
 
 
@@ -35,7 +36,7 @@ class InterviewMessageInline(admin.TabularInline):
 
 
 @admin.register(InterviewRequest)
-class InterviewRequestAdmin(admin.ModelAdmin):
+class InterviewRequestAdmin(ReadOnlyAdmin):
     """Conversations are private: staff see only reported ones, read-only."""
 
     list_display = ["therapist", "client", "status", "created_at", "reported_at"]
@@ -51,12 +52,3 @@ class InterviewRequestAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("interviews.review_abuse_report")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from therapists.admin import TherapistAdmin
 from therapists.models import Therapist
 from verification import badges, decisions
@@ -159,7 +160,7 @@ class CredentialAdmin(admin.ModelAdmin):
 
 
 @admin.register(CredentialEvent)
-class CredentialEventAdmin(admin.ModelAdmin):
+class CredentialEventAdmin(ReadOnlyAdmin):
     """The audit trail, readable by staff and changeable by nobody."""
 
     fields = [
@@ -195,18 +196,9 @@ class CredentialEventAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RosterImport)
-class RosterImportAdmin(admin.ModelAdmin):
+class RosterImportAdmin(ReadOnlyAdmin):
     """Roster imports staff started, failures included, read-only: they are
     started, and tried again, from the staff pages (/staff/credentials/rosters/)."""
 
@@ -246,12 +238,3 @@ class RosterImportAdmin(admin.ModelAdmin):
     search_fields = ["issuer", "filename", "error"]
     date_hierarchy = "created_at"
     list_select_related = ["started_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from tests.browser.helpers import WIDTHS, desktop_page
 from therapists.models import Technique
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -25,7 +26,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-WIDTHS = {"desktop": 1280, "phone": 390}
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -102,20 +102,8 @@ def demo_site(live_server, transactional_db):
 
 @pytest.fixture
 def page(browser, demo_site):
-    context = browser.new_context(
-        base_url=demo_site.url, viewport={"width": WIDTHS["desktop"], "height": 900}
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error" and page.console_errors.append(message.text)
-        ),
-    )
-    yield page
-    assert page.console_errors == [], "the browser console reported errors"
-    context.close()
+    with desktop_page(browser, demo_site.url) as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

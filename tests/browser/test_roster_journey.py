@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import WIDTHS
+from tests.browser.helpers import desktop_page
 from tests.verification.test_import_roster import ISSUER, SAMPLE, colorado_licence
 from tests.verification.test_roster_import import SAMPLE_COUNTS, make_import
 from verification.models import Credential, RosterImport
@@ -23,20 +23,8 @@ PASSWORD = "checks-every-roster-42"
 def page(browser, live_server, transactional_db):
     """A page on the live server, without the demo data: the roster needs only
     its own licences."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": WIDTHS["desktop"], "height": 900}
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            message.type == "error" and page.console_errors.append(message.text)
-        ),
-    )
-    yield page
-    assert page.console_errors == [], "the browser console reported errors"
-    context.close()
+    with desktop_page(browser, live_server.url) as page:
+        yield page
 
 
 def log_in_as_verifier(page) -> None:

@@ -22,7 +22,9 @@ def test_smtp_gives_up_after_ten_seconds_and_logs_go_to_stderr_as_json():
     assert handler["stream"] == "ext://sys.stderr"
     assert handler["formatter"] == "json"
     assert loaded["logging"]["root"]["handlers"] == ["stderr"]
-    assert loaded["middleware"][:2] == [
+    # The client's address is settled before the first log line names it.
+    assert loaded["middleware"][:3] == [
+        "core.proxies.TrustedProxyMiddleware",
         "core.requestlog.RequestLogMiddleware",
         "core.requestsize.RequestSizeMiddleware",
     ]
