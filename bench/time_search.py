@@ -6,6 +6,8 @@
 Each URL is passed to the project's WSGI application in-process (the full
 middleware, view and template stack, no network and no test instrumentation),
 after warm-up requests, so the figures are the server's own time for the page.
+The floor's pages (/bench/floor/search/, /bench/floor/profile/<slug>/) are
+served too (bench/settings.py mounts them).
 Load tests over HTTP come with `make bench`.
 """
 
@@ -21,7 +23,8 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
+# The site's settings with the floor's pages mounted (bench/floor.py).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
 # WhiteNoise warns that STATIC_ROOT is missing until `collectstatic` runs.

@@ -1,0 +1,424 @@
+"""The floor: what the search page and the profile would cost with nothing
+but one SQL query and one small template, measured beside them in the same run
+(`bench/run.py`, `bench/time_search.py`), so each page's time can be read as a
+multiple of its floor (issue 19).
+
+Mounted only by the bench's settings (bench/settings.py, bench/urls.py): the
+site's URLconf never sees these views.
+
+What the search floor does, for `/bench/floor/search/?near=...&radius=...
+&technique=...&verified=on&sort=best|distance&page=n` (the bench's search shapes):
+
+- looks the place up in the same in-memory ZIP and city index the site uses
+  (therapists.geocoding), reads the parameters with plain dict lookups;
+- runs ONE SQL statement with bound parameters through connection.cursor():
+  locations in the circle (the geo or score index, with the copies of the
+  publication flag, badge and technique bits the locations carry), the same
+  squared-distance arithmetic, the same best-match formula and order
+  (score + closeness, then id) or distance order (nearest location, score,
+  id); for `sort=best` the same bound the real search uses (the k-th best
+  among the circle's 4k highest-scored locations, minus the most closeness
+  can add), so its SQL reads what the real page's reads, and for
+  `sort=distance` every match in the circle through the geo index, as the
+  real page does; and, per row of the page, the card's columns, the nearest
+  location and the technique names;
+- renders 20 cards through one Jinja2 template (bench/jinja2/floor_search.html):
+  photo URL, name and profile link, verified badge, headline, back-pain years,
+  clinician recommendations, city and distance, up to three technique chips
+  (searched first) and "+N more", stars, rating and review counts, verified
+  clients, price of a 60-minute session (else the nearest length), accepting
+  new clients, and when the details were last confirmed.
+
+What it does not do: no forms or validation (a bad parameter is a 400, not an
+error message next to a field), no count and no pagination links, no filter
+chips, folded filter groups, suggestions or map, no site layout (header,
+navigation, footer, CSS links), no ORM, no model instances, no Django template
+engine, no `reverse()`, no map coordinates on the cards (the hours, access,
+payment and comfort lines a card shows only when searched for are not searched
+for by the bench either); technique slugs become ids through a map read once
+per process (one more query on a process's first search only, where the real
+page reads the taxonomy in each request's first query); techniques are
+matched by the locations' bits alone
+(exact while every searched technique has a bit of its own, as on the demo data;
+the real search also checks the links when bits are shared); the session,
+CSRF and the rest of the middleware run as for any Django view (the multiple
+does not hide them). The dense-circle plan is always used, as the bench's
+searches (ZIP 10001) are dense.
+
+The profile floor, `/bench/floor/profile/<slug>/`: ONE statement gives the
+therapist's row (name, practice headline, biography, photo, years, prices,
+accepting clients, badge, rating average, count and 1-5 distribution, would
+recommend), their locations, current credentials (everything but rejections),
+techniques and conditions, and the 20 newest published reviews, each list a
+JSON aggregate; one Jinja2 template (bench/jinja2/floor_profile.html) renders
+them. It leaves out the ranking explanation, outcomes, responsiveness, hours,
+packages, the review filter form and pagination, clinicians' recommendations,
+the shortlist, structured data and the site layout.
+"""
+
+import datetime
+import json
+import math
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jinja2
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+
+from therapists import geocoding, ranking
+from therapists.geocoding import MILES_PER_DEGREE_LATITUDE
+from therapists.indexing import technique_bit
+from therapists.models import Therapist
+from therapists.models.location import LEADERS_PER_REACH
+
+PER_PAGE = 20
+CHIPS = 3
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "jinja2"),
+    autoescape=True,
+)
+PHOTOS = Therapist._meta.get_field("photo_thumbnail").storage
+
+# Where the two databases spell things differently. Lists keep the order of
+# the subquery they aggregate.
+DIALECTS = {
+    "sqlite": {
+        "greatest": "MAX",
+        "names": "(SELECT group_concat(name, '|') FROM ({}))",
+        "rows": "(SELECT json_group_array(json_object({fields})) FROM ({query}))",
+    },
+    "postgresql": {
+        "greatest": "GREATEST",
+        "names": "(SELECT string_agg(name, '|') FROM ({}) AS names)",
+        "rows": (
+            "(SELECT json_agg(json_build_object({fields})) FROM ({query}) AS rows)"
+        ),
+    },
+}
+
+# Squared miles from the point; the same arithmetic as indexing.SquaredDistance.
+DISTANCE_SQ = (
+    "(((({p}.longitude - %s) * %s) * (({p}.longitude - %s) * %s))"
+    " + ((({p}.latitude - %s) * %s) * (({p}.latitude - %s) * %s)))"
+)
+
+CARD_COLUMNS = (
+    "id",
+    "slug",
+    "display_name",
+    "photo_thumbnail",
+    "headline",
+    "back_pain_years",
+    "back_pain_caseload_percent",
+    "rating_average",
+    "rating_count",
+    "verified_review_count",
+    "price_30",
+    "price_45",
+    "session_price",
+    "price_75",
+    "price_90",
+    "accepting_new_clients",
+    "details_confirmed_on",
+    "badge_valid_until",
+    "clinician_recommendation_count",
+    "qualification_score",
+)
+
+
+def _distance_params(point) -> list:
+    x = [point.longitude, point.miles_per_degree_longitude]
+    y = [point.latitude, MILES_PER_DEGREE_LATITUDE]
+    return [*x, *x, *y, *y]
+
+
+def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
+    """The search floor's one statement (placeholders: see search_params())."""
+    dialect = DIALECTS[vendor]
+    loc_dsq = DISTANCE_SQ.format(p="l")
+    closeness = (
+        f"{dialect['greatest']}(0.0, {float(ranking.CLOSENESS_POINTS_MAX)} - "
+        f"{float(ranking.CLOSENESS_POINTS_LOST_PER_MILE)} * SQRT({{}}))"
+    )
+    badge = "AND l.badge_valid_until >= %s" if verified else ""
+    narrowed = (
+        f"l.listed = %s {badge} AND (l.technique_bits & %s) > 0 AND {loc_dsq} <= %s"
+    )
+    geo = (
+        f"l.lat_band IN ({', '.join(['%s'] * bands)})"
+        " AND l.longitude >= %s AND l.longitude <= %s"
+    )
+    if sort == ranking.Sort.BEST:
+        # The circle by latitude first, walked down the score index.
+        around = f"l.latitude >= %s AND l.latitude <= %s AND {narrowed}"
+        matches = f"""
+        leaders AS (
+            SELECT l.therapist_id, l.qualification_score AS score, {loc_dsq} AS dsq
+            FROM therapists_practicelocation l WHERE {around}
+            ORDER BY l.qualification_score DESC LIMIT %s
+        ),
+        bound AS (
+            SELECT MAX(score + {closeness.format("dsq")}) AS best FROM leaders
+            GROUP BY therapist_id ORDER BY best DESC LIMIT 1 OFFSET %s
+        ),
+        circle AS (
+            SELECT l.therapist_id, MIN({loc_dsq}) AS dsq
+            FROM therapists_practicelocation l WHERE {around}
+            AND l.qualification_score >= COALESCE((SELECT best FROM bound), 0.0) - %s
+            AND l.qualification_score <= %s
+            GROUP BY l.therapist_id
+        )"""  # noqa: S608 - constant SQL, values bound
+        order = "best DESC, t.id DESC"
+    else:
+        matches = f"""
+        circle AS (
+            SELECT l.therapist_id, MIN({loc_dsq}) AS dsq
+            FROM therapists_practicelocation l WHERE {geo} AND {narrowed}
+            GROUP BY l.therapist_id
+        )"""  # noqa: S608 - constant SQL, values bound
+        order = "c.dsq, t.qualification_score DESC, t.id DESC"
+    columns = ", ".join(f"t.{column}" for column in CARD_COLUMNS)
+    page_columns = ", ".join(f"p.{column}" for column in CARD_COLUMNS)
+    # "name~slug|name~slug", in the card's order (TherapistTechnique.Meta).
+    techniques = dialect["names"].format(
+        "SELECT te.name || '~' || te.slug AS name"
+        " FROM therapists_therapisttechnique tt"
+        " JOIN therapists_technique te ON te.id = tt.technique_id"
+        " WHERE tt.therapist_id = p.id ORDER BY tt.years DESC, te.position"
+    )
+    return f"""
+    WITH {matches},
+    page AS (
+        SELECT {columns}, c.dsq, t.qualification_score + {closeness.format("c.dsq")}
+            AS best
+        FROM circle c JOIN therapists_therapist t ON t.id = c.therapist_id
+        WHERE t.is_published = %s
+        ORDER BY {order} LIMIT %s OFFSET %s
+    )
+    SELECT {page_columns}, p.dsq, nl.city, nl.state, nl.is_home_based,
+        {techniques} AS techniques
+    FROM page p JOIN therapists_practicelocation nl ON nl.id = (
+        SELECT l.id FROM therapists_practicelocation l WHERE l.therapist_id = p.id
+        ORDER BY {loc_dsq}, l.id LIMIT 1
+    )
+    ORDER BY {order.replace("t.", "p.").replace("c.", "p.")}
+    """  # noqa: S608 - constant SQL, values bound
+
+
+def search_params(
+    point, miles, *, sort, mask, today, verified, page
+) -> tuple[list, int]:
+    """The bound parameters, in the order search_sql() places them."""
+    dsq = _distance_params(point)
+    min_lat, max_lat, min_lon, max_lon = point.bounding_box(miles)
+    narrowed = [True, *([today] if verified else []), mask, *dsq, miles * miles]
+    reach = page * PER_PAGE
+    if sort == ranking.Sort.BEST:
+        around = [min_lat, max_lat, *narrowed]
+        # As many leading locations as the real search reads (contending()).
+        params = [*dsq, *around, LEADERS_PER_REACH * reach, reach - 1]
+        params += [*dsq, *around, float(ranking.CLOSENESS_POINTS_MAX)]
+        params += [float(ranking.MAX_SCORE)]
+    else:
+        bands = point.latitude_bands(miles)
+        params = [*dsq, *bands, min_lon, max_lon, *narrowed]
+    params += [True, PER_PAGE, (page - 1) * PER_PAGE, *dsq]
+    return params, len(point.latitude_bands(miles))
+
+
+def _technique_mask(slugs: list[str]) -> int:
+    """The bits of the searched techniques (KeyError for an unknown slug)."""
+    if not _TECHNIQUE_IDS:
+        # Once per process, on the first search: the real page reads its
+        # taxonomy in its first query instead, so the floor's one statement
+        # leaves it out.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT slug, id FROM therapists_technique")
+            _TECHNIQUE_IDS.update(cursor.fetchall())
+    mask = 0
+    for slug in slugs:
+        mask |= technique_bit(_TECHNIQUE_IDS[slug])
+    return mask
+
+
+_TECHNIQUE_IDS: dict[str, int] = {}
+
+
+def search(request):
+    """Twenty cards for a search near a place, from one SQL statement."""
+    get = request.GET
+    try:
+        point = geocoding.geocode(get.get("near", ""))
+        miles = int(get.get("radius") or 25)
+        page = max(1, int(get.get("page") or 1))
+        slugs = get.getlist("technique")
+        mask = _technique_mask(slugs) if slugs else (1 << 62) - 1
+    except (geocoding.PlaceNotFound, ValueError, KeyError):
+        return HttpResponseBadRequest("The floor serves the bench's searches only.")
+    sort = get.get("sort") or ranking.Sort.BEST
+    if sort not in (ranking.Sort.BEST, ranking.Sort.DISTANCE):
+        return HttpResponseBadRequest("The floor sorts by best match or distance.")
+    verified = get.get("verified") == "on"
+    today = timezone.localdate()
+    params, bands = search_params(
+        point,
+        miles,
+        sort=sort,
+        mask=mask,
+        today=today,
+        verified=verified,
+        page=page,
+    )
+    sql = search_sql(connection.vendor, sort=sort, bands=bands, verified=verified)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    profile_query = "?" + urlencode({"near": get["near"]})
+    cards = [_card(row, set(slugs), today) for row in rows]
+    html = TEMPLATES.get_template("floor_search.html").render(
+        cards=cards, profile_query=profile_query
+    )
+    return HttpResponse(html)
+
+
+def _card(row: dict, searched: set[str], today: datetime.date) -> dict:
+    offers = (
+        [t.split("~") for t in row["techniques"].split("|")]
+        if row["techniques"]
+        else []
+    )
+    chips = [(name, True) for name, slug in offers if slug in searched]
+    chips += [(name, False) for name, slug in offers if slug not in searched]
+    offered = [
+        (minutes, row[column])
+        for minutes, column in (
+            (30, "price_30"),
+            (45, "price_45"),
+            (60, "session_price"),
+            (75, "price_75"),
+            (90, "price_90"),
+        )
+        if row[column] is not None
+    ]
+    price = min(offered, key=lambda p: (abs(p[0] - 60), p[0])) if offered else None
+    badge_until = _date(row["badge_valid_until"])
+    confirmed = _date(row["details_confirmed_on"])
+    return row | {
+        "photo_url": PHOTOS.url(row["photo_thumbnail"])
+        if row["photo_thumbnail"]
+        else "",
+        "verified": badge_until is not None and badge_until >= today,
+        "miles": math.sqrt(row["dsq"]),
+        "chips": chips[:CHIPS],
+        "more_chips": max(0, len(chips) - CHIPS),
+        "stars": math.floor((row["rating_average"] or 0) + 0.5),
+        "price": price,
+        "confirmed": confirmed,
+    }
+
+
+def _date(value) -> datetime.date | None:
+    """A date column as a date (SQLite returns text through a raw cursor)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def profile_sql(vendor: str) -> str:
+    """The profile floor's one statement: the row and its lists as JSON."""
+    dialect = DIALECTS[vendor]
+
+    def rows(query: str, *fields: str) -> str:
+        pairs = ", ".join(f"'{field}', {field}" for field in fields)
+        return dialect["rows"].format(fields=pairs, query=query)
+
+    locations = rows(
+        "SELECT name, city, state, postal_code, is_home_based"
+        " FROM therapists_practicelocation WHERE therapist_id = t.id ORDER BY id",
+        "name",
+        "city",
+        "state",
+        "postal_code",
+        "is_home_based",
+    )
+    credentials = rows(
+        "SELECT kind, issuer, jurisdiction, status, expires_on"
+        " FROM therapists_credential WHERE therapist_id = t.id"
+        " AND status <> 'rejected' ORDER BY kind, issuer",
+        "kind",
+        "issuer",
+        "jurisdiction",
+        "status",
+        "expires_on",
+    )
+    techniques = rows(
+        "SELECT te.name AS name, tt.years AS years"
+        " FROM therapists_therapisttechnique tt"
+        " JOIN therapists_technique te ON te.id = tt.technique_id"
+        " WHERE tt.therapist_id = t.id ORDER BY tt.years DESC, te.position",
+        "name",
+        "years",
+    )
+    conditions = dialect["names"].format(
+        "SELECT co.name AS name FROM therapists_therapist_conditions tc"
+        " JOIN therapists_condition co ON co.id = tc.condition_id"
+        " WHERE tc.therapist_id = t.id ORDER BY co.position, co.name"
+    )
+    reviews = rows(
+        "SELECT title, body, rating, would_recommend, is_verified_client,"
+        " created_at FROM reviews_review WHERE therapist_id = t.id"
+        " AND status = 'published' AND is_current = %s"
+        " ORDER BY created_at DESC, id DESC LIMIT 20",
+        "title",
+        "body",
+        "rating",
+        "would_recommend",
+        "is_verified_client",
+        "created_at",
+    )
+    return f"""
+    SELECT t.display_name, t.slug, t.headline, t.bio, t.photo, t.pronouns,
+        t.years_in_practice, t.back_pain_years, t.session_price,
+        t.accepting_new_clients, t.badge_valid_until, t.rating_average,
+        t.rating_count, t.rating_1_count, t.rating_2_count, t.rating_3_count,
+        t.rating_4_count, t.rating_5_count, t.recommend_count,
+        t.verified_review_count, t.qualification_score,
+        {locations} AS locations, {credentials} AS credentials,
+        {techniques} AS techniques, {conditions} AS conditions,
+        {reviews} AS reviews
+    FROM therapists_therapist t WHERE t.slug = %s AND t.is_published = %s
+    """  # noqa: S608 - constant SQL, values bound
+
+
+def profile(request, slug: str):
+    """A therapist's profile from one SQL statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(profile_sql(connection.vendor), [True, slug, True])
+        names = [column[0] for column in cursor.description]
+        found = cursor.fetchone()
+    if found is None:
+        raise Http404("No published therapist by that name.")
+    therapist = dict(zip(names, found, strict=True))
+    for key in ("locations", "credentials", "techniques", "reviews"):
+        if isinstance(therapist[key], str):  # SQLite's JSON is text
+            therapist[key] = json.loads(therapist[key])
+        therapist[key] = therapist[key] or []
+    count = therapist["rating_count"]
+    distribution = [
+        (stars, therapist[f"rating_{stars}_count"], count) for stars in range(5, 0, -1)
+    ]
+    badge_until = _date(therapist["badge_valid_until"])
+    html = TEMPLATES.get_template("floor_profile.html").render(
+        t=therapist,
+        photo_url=PHOTOS.url(therapist["photo"]) if therapist["photo"] else "",
+        verified=badge_until is not None and badge_until >= timezone.localdate(),
+        distribution=distribution,
+        conditions=(therapist["conditions"] or "").split("|")
+        if therapist["conditions"]
+        else [],
+    )
+    return HttpResponse(html)
