@@ -10,7 +10,11 @@ badge, techniques), so those filters are decided inside the geo index first and
 not applied again (`Matches.settled`); when nothing else narrows the search,
 the circle alone also gives the capped count. Sorted by best match near a
 place, the search lists only the therapists who can reach the page asked for
-(`reach`; PracticeLocationQuerySet.contending()).
+(`reach`; PracticeLocationQuerySet.contending()); sorted by distance, only
+those within the smallest circle that holds the page (therapists.nearest).
+Free text away from a place
+is counted from the full-text index and, past the cap, paged down the sort
+order (therapists.fulltext).
 
 `treatments_of()` loads one therapist's techniques and conditions for a profile;
 `measure()` notes, for each therapist on a page, the location nearest to the
@@ -25,7 +29,7 @@ from django.core.paginator import Page
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery, Value
 
-from therapists import pricing
+from therapists import fulltext, nearest, pricing
 from therapists.geocoding import GeoPoint
 from therapists.indexing import technique_bits_are_exact
 from therapists.models import (
@@ -154,13 +158,19 @@ def matches(
     therapists: TherapistQuerySet | None = None,
     cap: int = MIN_COUNT_CAP,
     reach: int | None = None,
+    nearest_first: bool = True,
+    bounded_text: bool = True,
 ) -> Matches:
     """The published therapists (or `therapists`) matching `params`, in the
     requested order (DEFAULT_SORT when none).
 
-    Sorted by best match, only the matches that can be among the first `reach`
-    (default: the cap's worth, all a capped paginator shows) are listed, in
-    exact order; see TherapistQuerySet.near().
+    Sorted by best match or by distance, only the matches that can be among
+    the first `reach` (default: the cap's worth, all a capped paginator shows)
+    are listed, in exact order; see TherapistQuerySet.near() and
+    therapists.nearest. `nearest_first=False` sorts every match in the circle
+    by distance instead: the reference the nearest-first walk is tested against.
+    Free text away from a place is counted and paged by therapists.fulltext;
+    `bounded_text=False` keeps TherapistQuerySet.search(), its reference.
     """
     if therapists is None:
         therapists = Therapist.objects.published().for_listing()
@@ -169,13 +179,27 @@ def matches(
     count, settled = None, frozenset()
     if (point := params.get("near")) is not None:
         locations, settled = _circle(params, active)
+    text = params.get("q") if "q" in active else None
+    # Matched after the other filters, bounded by the page's reach.
+    bounded = point is None and bounded_text and fulltext.supported(text or "")
     for name, narrow in NARROWERS.items():
-        if name in active and name not in settled:
+        if name in active and name not in settled and not (bounded and name == "q"):
             if name == "max_price":  # the price of the length searched
                 therapists = narrow(therapists, params[name], pricing.length_of(params))
             else:
                 therapists = narrow(therapists, params[name])
-    if point is not None:
+    if point is not None and sort == Sort.DISTANCE and nearest_first:
+        found = nearest.nearest_first(
+            therapists,
+            locations,
+            point,
+            radius_of(params),
+            reach=min(reach or cap + 1, cap + 1),
+            cap=cap,
+            settled=active <= settled,
+        )
+        therapists, count = found.therapists, found.count
+    elif point is not None:
         miles = radius_of(params)
         circle = locations.within(point, miles)
         if active <= settled:
@@ -203,6 +227,11 @@ def matches(
             reach=contending,
             settled=active <= settled,
         )
+    if bounded:
+        plan = fulltext.count_and_terms(therapists, text, limit=cap + 1)
+        # More than the cap: walk the sort order, asking the index about each.
+        match = fulltext.probe if plan.count > cap else fulltext.listed
+        therapists, count = match(therapists, plan.match), plan.count
     return Matches(
         therapists.sorted_by(sort, pricing.length_of(params)),
         count=count,

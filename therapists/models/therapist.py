@@ -345,6 +345,12 @@ class TherapistQuerySet(models.QuerySet):
         else:
             circle = locations.within(point, miles)
             queryset = self.filter(pk__in=circle.values("therapist_id"))
+        return queryset.measured_from(point)
+
+    def measured_from(self, point: GeoPoint) -> Self:
+        """Alias `distance_sq` (to the nearest location) and `best_match`, which
+        sorted_by("distance") and sorted_by("best") order on; near() and
+        therapists.nearest draw the circle."""
         # An alias, not an annotation: computed only when a distance or best
         # match sort needs it, never for every match of a search sorted another
         # way. Over all the therapist's locations, found by its foreign key
@@ -354,7 +360,7 @@ class TherapistQuerySet(models.QuerySet):
             .annotate(distance_sq=distance_sq_expression(point))
             .order_by("distance_sq")
         )
-        return queryset.alias(
+        return self.alias(
             distance_sq=Subquery(
                 nearest.values("distance_sq")[:1], output_field=FloatField()
             )

@@ -1,0 +1,183 @@
+"""Free text bounded by the page's reach (therapists.fulltext): the same
+matches, in the same order, with the same capped counts as the reference
+(TherapistQuerySet.search() through search.matches(bounded_text=False)), for
+every sort, every page including past the cap, with and without other filters
+and a place; through both plans (a word matching more than the cap walks the
+sort order; fewer are listed), within the page's five queries.
+"""
+
+import random
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from tests import factories
+from therapists import fulltext, pagination, search
+from therapists.filters import TherapistFilter
+from therapists.models import Therapist
+from therapists.ranking import Sort
+
+pytestmark = pytest.mark.django_db
+# PostgreSQL keeps the reference path (therapists.fulltext): the equivalence
+# tests still run there, the plan's own tests do not.
+SQLITE_ONLY = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="bounded free text is FTS5's"
+)
+
+WORDS = ["deep", "deeply", "deeper", "tissue", "sciatica", "sc", "neck", "café"]
+WORDS += ["stretching", "stretchings", "stretchingly"]
+QUERIES = ["deep", "deeper", "dee", "de", "sciatica", "deep neck", "sc deep", "zzz"]
+QUERIES += ["stretching", "stretchings deep", "unmatchable"]
+FILTERS = ["", "verified=on", "accepting=on&min_rating=3", "gender=woman"]
+PER_PAGE = 3
+
+
+def make_world(seed: int, size: int = 28) -> list[Therapist]:
+    """Therapists with random words, tied and untied scores, ratings, prices;
+    some unpublished, some verified, some near 10001."""
+    rnd = random.Random(seed)  # noqa: S311 (a reproducible world, not a secret)
+    made = []
+    with factories.bulk():
+        for _ in range(size):
+            words = rnd.sample(WORDS, rnd.randint(0, 3))
+            therapist = factories.make_therapist(
+                headline=" ".join(words) or "Massage",
+                bio=rnd.choice(["Back pain.", "Deep relief for sciatica.", "Neck"]),
+                is_published=rnd.random() < 0.9,
+                gender=rnd.choice(["woman", "man"]),
+                session_price=rnd.choice([60, 90, 120]),
+                accepting_new_clients=rnd.random() < 0.7,
+            )
+            if rnd.random() < 0.5:
+                factories.make_location(therapist, rnd.choice(["10001", "10011"]))
+            if rnd.random() < 0.3:
+                factories.make_credential(therapist, refresh=False)
+            made.append(therapist)
+    for therapist in made:
+        Therapist.objects.filter(pk=therapist.pk).update(
+            qualification_score=rnd.choice([10, 20, 20, 35.5, 50]),
+            rating_average=rnd.choice([0, 3, 4.5, 5]),
+            rating_count=rnd.choice([0, 1, 4]),
+            back_pain_years=rnd.choice([1, 5]),
+        )
+    return made
+
+
+def params_of(query: str) -> dict:
+    search_filter = TherapistFilter(QueryDict(query), queryset=Therapist.objects.all())
+    assert search_filter.is_valid(), search_filter.errors
+    return search_filter.params()
+
+
+def page_of(params, number, *, bounded: bool):
+    """What search.search() shows for page `number`: the ids and the count."""
+    cap = pagination.count_cap(number, PER_PAGE)
+    found = search.matches(
+        params,
+        cap=cap,
+        reach=search.reach_of(number, PER_PAGE, cap),
+        bounded_text=bounded,
+    )
+    paginator = pagination.CappedPaginator(
+        found.therapists, PER_PAGE, cap=cap, count=found.count
+    )
+    page = paginator.get_page(number)
+    return [t.pk for t in page.object_list], paginator.count, page.number
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    """A cap of 6 matches, so that a world of 28 holds dense and sparse words."""
+    monkeypatch.setattr(pagination, "MIN_COUNT_CAP", 6)
+    monkeypatch.setattr(pagination, "PAGES_AHEAD", 1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_sort_page_and_filter_matches_the_reference(seed, small_cap):
+    make_world(seed)
+    dense = sparse = 0
+    for query in QUERIES:
+        for extra in FILTERS:
+            for sort in set(Sort.values) - {Sort.DISTANCE}:  # needs a place
+                params = params_of(f"q={query}&sort={sort}&{extra}")
+                for number in [1, 2, 3, 5, 9, "x"]:
+                    got = page_of(params, number, bounded=True)
+                    assert got == page_of(params, number, bounded=False), (
+                        query,
+                        extra,
+                        sort,
+                        number,
+                    )
+                cap = pagination.count_cap(1, PER_PAGE)
+                if page_of(params, 1, bounded=False)[1] > cap:
+                    dense += 1
+                else:
+                    sparse += 1
+    assert dense and sparse  # both plans were compared
+
+
+@SQLITE_ONLY
+def test_a_word_matching_past_the_cap_walks_the_sort_order(small_cap):
+    make_world(4)
+    params = params_of("q=deep&sort=rating")
+    found = search.matches(params, cap=6, reach=3)
+    sql = str(found.therapists.query)
+    assert "EXISTS (SELECT 1 FROM therapists_search" in sql
+    assert found.count == 7  # stopped past the cap
+    sparse = search.matches(params_of("q=zzz"), cap=6, reach=3)
+    assert "EXISTS" not in str(sparse.therapists.query)
+    assert sparse.count == 0
+
+
+@SQLITE_ONLY
+def test_prefixes_become_the_exact_words_the_index_holds():
+    factories.make_therapist(headline="stretching stretchings")
+    factories.make_therapist(headline='deep "quoted" stretchingly')
+    with connection.cursor() as cursor:
+        sql, params = fulltext.match_sql("stretching deep unmatchable qu")
+        cursor.execute(f"SELECT {sql}", params)
+        (match,) = cursor.fetchone()
+    # Words past eight letters have no prefix index: spelled out.
+    assert match == (
+        '("stretching" OR "stretchingly" OR "stretchings") AND "deep"* AND '
+        f'{fulltext.NO_TERM} AND "qu"*'
+    )
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    "text,supported",
+    [("deep", True), ("de ep", True), ("café", False), ("a", False), ("x_y", False)],
+)
+def test_words_the_tokenizer_may_read_otherwise_keep_the_reference(text, supported):
+    assert fulltext.supported(text) is supported
+
+
+def test_with_a_place_the_reference_path_is_kept(small_cap):
+    make_world(5)
+    for sort in ["best", "distance", "price"]:
+        params = params_of(f"q=deep&near=10001&radius=25&sort={sort}")
+        for number in [1, 2, 4]:
+            got = page_of(params, number, bounded=True)
+            assert got == page_of(params, number, bounded=False)
+
+
+@pytest.mark.parametrize("query", ["q=deep", "q=deep&sort=price&page=2", "q=zzz"])
+def test_the_page_stays_within_five_queries(
+    client, small_cap, django_assert_max_num_queries, query
+):
+    make_world(6)
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/therapists/?{query}")
+    assert response.status_code == 200
+
+
+def test_the_page_shows_the_capped_count(client, monkeypatch):
+    monkeypatch.setattr(pagination, "MIN_COUNT_CAP", 4)
+    monkeypatch.setattr(pagination, "PAGES_AHEAD", 0)  # a cap of one page: 20
+    make_world(7, size=40)
+    html = client.get("/therapists/?q=de").content.decode()
+    found = search.matches(params_of("q=de"), cap=20, bounded_text=False)
+    assert found.therapists.count() > 20
+    assert "20+ therapists" in html

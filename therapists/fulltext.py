@@ -1,0 +1,161 @@
+"""Free text (`q`) found without listing every match: the count and the page
+of a search that names words, bounded by the page's reach.
+
+The reference is TherapistQuerySet.search(): `id IN (every document matching)`.
+A common word ("deep") matches most documents, and that list is built whole
+(and, for a prefix, merged from every word it starts) before the first row is
+sorted or counted, so its cost grows with the directory. `q` has no text rank:
+every sort (best match included) orders by the site's own columns, which the
+full-text index does not hold, so the page cannot be ranked inside it. Instead,
+on SQLite:
+
+- FTS5 merges a prefix's documents whole before it can answer whether one
+  document matches, unless the prefix's length has an index of its own: words
+  of two to eight letters do (migration 0021) and stay prefixes. A longer word
+  becomes the exact words the index holds that start with it (FTS5's
+  vocabulary, read in the count's own query): `"sciatica"*` becomes
+  `("sciatica" OR "sciatical")`; exact words FTS5 answers by a seek.
+- The count reads the index in document order, joined to each therapist by
+  key, and stops at the cap (`count_and_terms()`).
+- When the count reaches past the cap, the page walks the sort order's index
+  and asks the index about each therapist (`probe()`), stopping when the page
+  is full; a word that matches few documents lists them, as the reference does.
+
+Words the tokenizer may read differently from Python (accents, underscores)
+and one-letter prefixes keep the reference path.
+
+PostgreSQL keeps the reference path: the same plan there (a probe of each
+therapist's stored tsvector by key, a count joined by key with a LIMIT) was
+no faster, as its planner reads the GIN index's whole prefix match for both
+(see the report of issue 19, item 4).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, F, Func
+from django.db.models.expressions import RawSQL
+
+from therapists.indexing import SEARCH_INDEXES, search_words
+
+VOCABULARY = "therapists_search_vocabulary"
+# A word FTS5's unicode61 tokenizer reads as Python does: one token, as typed.
+PLAIN_WORD = re.compile(r"[a-z0-9]+")
+# Prefixes of these lengths have their own index (migration 0021).
+INDEXED_PREFIX_LENGTHS = range(2, 9)
+# An expansion that matches nothing: a phrase no document holds (FTS5 tokens
+# never hold a space).
+NO_TERM = '"no such word"'
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a search's words are matched: the count and the MATCH string that
+    names every word exactly (or by an indexed prefix)."""
+
+    count: int
+    match: str
+
+
+def supported(text: str) -> bool:
+    """Whether `text`'s words can be searched this way on this database."""
+    words = search_words(text)
+    return (
+        connection.vendor == "sqlite"
+        and bool(words)
+        and all(PLAIN_WORD.fullmatch(word) and len(word) >= 2 for word in words)
+    )
+
+
+def _word_sql(word: str) -> tuple[str, list]:
+    """One word as SQL yielding its MATCH term: the indexed prefix itself, or
+    every word of the vocabulary starting with it, ORed."""
+    if len(word) in INDEXED_PREFIX_LENGTHS:
+        return "%s", [f'"{word}"*']
+    after = word[:-1] + chr(ord(word[-1]) + 1)
+    # Constant SQL; the word travels as a parameter.
+    return (
+        "(SELECT coalesce('(' || group_concat("  # noqa: S608
+        "'\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') || ')', %s) "
+        f"FROM temp.{VOCABULARY} WHERE term >= %s AND term < %s)",
+        [NO_TERM, word, after],
+    )
+
+
+def match_sql(text: str) -> tuple[str, list]:
+    """SQL (and its parameters) yielding the MATCH string for `text`."""
+    parts, params = [], []
+    for word in search_words(text):
+        sql, word_params = _word_sql(word)
+        parts.append(sql)
+        params += word_params
+    return " || ' AND ' || ".join(parts), params
+
+
+def count_and_terms(therapists, text: str, *, limit: int) -> Plan:
+    """How many of `therapists` match `text`, counting no further than
+    `limit`, and the MATCH string naming its words exactly: one query.
+
+    The index leads (CROSS JOIN keeps SQLite from reordering), each matching
+    document finds its therapist by key, and the count stops at `limit`.
+    """
+    match, match_params = match_sql(text)
+    rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
+    # Constant SQL and Django's compiled filters; values travel as parameters.
+    sql = (
+        f"WITH words(m) AS (SELECT {match}) "  # noqa: S608
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM therapists_search "
+        f"CROSS JOIN ({rows_sql}) AS matched "
+        "ON matched.pk = therapists_search.rowid "
+        "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s)), "
+        "(SELECT m FROM words)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*match_params, *rows_params, limit])
+        count, terms = cursor.fetchone()
+    return Plan(count=count, match=terms)
+
+
+class Probe(Func):
+    """Whether the therapist's document matches a MATCH string: one seek into
+    the index per therapist, for a walk down a sort order."""
+
+    output_field = BooleanField()
+    template = (
+        "EXISTS (SELECT 1 FROM therapists_search WHERE therapists_search "
+        "MATCH %%s AND therapists_search.rowid = %(expressions)s)"
+    )
+
+    def __init__(self, match: str):
+        super().__init__(F("pk"))
+        self.match = match
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return sql, (self.match, *params)
+
+
+def probe(therapists, match: str):
+    """`therapists` whose document matches `match`, asked one by one (a dense
+    match, walked in the sort order until the page is full)."""
+    return therapists.filter(Probe(match))
+
+
+def listed(therapists, match: str):
+    """`therapists` among the documents matching `match`, listed first (a
+    sparse match: few documents)."""
+    index = SEARCH_INDEXES["sqlite"]
+    return therapists.filter(pk__in=RawSQL(index.match, [match]))  # noqa: S611
+
+
+def create_vocabulary(connection) -> None:
+    """Give a new SQLite connection the index's vocabulary as a temporary
+    table (fts5vocab), which match_sql() reads; nothing stored."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{VOCABULARY} "
+            "USING fts5vocab(main, therapists_search, 'row')"
+        )
