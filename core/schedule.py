@@ -120,6 +120,16 @@ def enqueue_due(now: datetime.datetime | None = None) -> list[ScheduledRun]:
     return queued
 
 
+def waiting(name: str) -> bool:
+    """Whether a run of the job `name` is queued and not yet started (a retry
+    included): starting another would only do the same work twice. A running
+    one does not count; its worker may have died, and the data moved since."""
+    return ScheduledRun.objects.filter(
+        job=name,
+        status__in=(ScheduledRun.Status.QUEUED, ScheduledRun.Status.RETRYING),
+    ).exists()
+
+
 def start(name: str, now: datetime.datetime | None = None) -> ScheduledRun:
     """Queue the job `name` now, whatever its schedule (staff's button)."""
     run = _queue(job(name), now or timezone.now())

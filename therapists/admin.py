@@ -162,6 +162,14 @@ class TherapistAdmin(admin.ModelAdmin):
         it takes minutes at 100,000 therapists, longer than a request may."""
         if not self.has_change_permission(request):
             raise PermissionDenied
+        if schedule.waiting("rerank"):
+            self.message_user(
+                request,
+                "Rescoring every therapist is already queued: nothing more to do. "
+                "Its outcome will be listed under Scheduled runs.",
+                messages.INFO,
+            )
+            return redirect("admin:therapists_therapist_changelist")
         schedule.start("rerank")
         self.message_user(
             request,

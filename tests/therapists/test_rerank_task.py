@@ -104,6 +104,31 @@ def test_the_button_queues_the_task_for_the_worker(log_in_as, settings):
     assert set(Therapist.objects.values_list("qualification_score", flat=True)) == {1.5}
 
 
+def test_pressing_again_while_one_waits_queues_nothing_more(log_in_as, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    staff = log_in_as("staff")
+    staff.post(RERANK_URL)
+
+    response = staff.post(RERANK_URL, follow=True)
+
+    assert "already queued" in response.text
+    assert ScheduledRun.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_once_the_waiting_run_has_started_the_button_queues_another(
+    log_in_as, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    staff = log_in_as("staff")
+    staff.post(RERANK_URL)
+    ScheduledRun.objects.update(status=ScheduledRun.Status.RUNNING)
+
+    staff.post(RERANK_URL)
+
+    assert ScheduledRun.objects.count() == 2
+
+
 def test_rerank_in_background_queues_rather_than_runs(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     stale_scores()
