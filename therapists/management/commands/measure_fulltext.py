@@ -17,18 +17,13 @@ the largest size to the smallest. On PostgreSQL both ways are the reference
 (therapists.fulltext keeps it there): the figures are the reference's.
 """
 
-import functools
-import statistics
 import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.http import QueryDict
 
-from therapists import search
-from therapists.filters import TherapistFilter
-from therapists.management.commands.measure_nearest import fill
+from therapists.management.commands.measure_nearest import fill, median_sql_ms
 
 SHAPES = {
     "q=deep": "q=deep",
@@ -81,8 +76,8 @@ class Command(BaseCommand):
                 f"{size:,} therapists: filled in {time.perf_counter() - started:.0f} s"
             )
             for name, query in SHAPES.items():
-                old = median_sql_ms(query, runs, bounded=False)
-                new = median_sql_ms(query, runs, bounded=True)
+                old = median_sql_ms(query, runs, bounded_text=False)
+                new = median_sql_ms(query, runs, bounded_text=True)
                 bounded[size, name] = new
                 self.stdout.write(
                     f"  {name:<26} every match {old:8.1f} ms   "
@@ -95,35 +90,3 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"bounded, {name}: {largest:,} / {smallest:,} = {ratio:.2f}"
                 )
-
-
-def median_sql_ms(query: str, runs: int, *, bounded: bool) -> float:
-    """The median over `runs` of the SQL time of one search page: every
-    statement the page ran, executed again with its rows fetched."""
-    filterset = TherapistFilter(QueryDict(query))
-    if not filterset.is_valid():
-        raise CommandError(f"{query}: {filterset.errors}")
-    params = filterset.params()
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    matches = search.matches
-    search.matches = functools.partial(matches, bounded_text=bounded)
-    try:
-        with connection.execute_wrapper(record):
-            found = search.search(params, QueryDict(query).get("page", "1"))
-            list(found.page.object_list)
-    finally:
-        search.matches = matches
-    spent = []
-    with connection.cursor() as cursor:
-        for _ in range(runs + 1):  # the first warms the cache
-            started = time.perf_counter()
-            for sql, values in statements:
-                cursor.execute(sql, values)
-                cursor.fetchall()
-            spent.append(time.perf_counter() - started)
-    return statistics.median(spent[1:]) * 1000

@@ -191,9 +191,10 @@ def clone(row, size: int, made: dict[str, str]) -> None:
         )
 
 
-def median_sql_ms(query: str, runs: int, *, nearest_first: bool) -> float:
+def median_sql_ms(query: str, runs: int, **plan: bool) -> float:
     """The median over `runs` of the SQL time of one search page: every
-    statement the page ran, executed again with its rows fetched."""
+    statement the page ran, executed again with its rows fetched. `plan`
+    chooses the path (search.matches()' nearest_first, bounded_text)."""
     filterset = TherapistFilter(QueryDict(query))
     if not filterset.is_valid():
         raise CommandError(f"{query}: {filterset.errors}")
@@ -205,7 +206,7 @@ def median_sql_ms(query: str, runs: int, *, nearest_first: bool) -> float:
         return execute(sql, params, many, context)
 
     matches = search.matches
-    search.matches = functools.partial(matches, nearest_first=nearest_first)
+    search.matches = functools.partial(matches, **plan)
     try:
         with connection.execute_wrapper(record):
             found = search.search(params, QueryDict(query).get("page", "1"))
