@@ -137,31 +137,53 @@ def _blocked_terms(text: str) -> list[str]:
     return [term for term, found in _BLOCKLIST_PATTERNS.items() if found.search(text)]
 
 
-def hold_reasons(draft: ReviewDraft, context: Context) -> list[str]:
-    """Human-readable reasons to hold the review for staff; empty means publish."""
+@dataclass(frozen=True)
+class Assessment:
+    """What a draft's text says, worked out before the write takes its lock
+    (reviews.writing); the author's counts, read inside it, complete it."""
+
+    found_in_text: tuple[str, ...]
+    is_copy: bool
+
+    def reasons(self, last_hour: int, last_day: int) -> list[str]:
+        """The hold reasons, in hold_reasons()'s order, given how many reviews
+        the author posted in the last hour and the last day."""
+        reasons = list(self.found_in_text)
+        if last_hour > BURST_PER_HOUR:
+            reasons.append(
+                f"This account posted {last_hour} reviews "
+                f"in the last hour (more than {BURST_PER_HOUR})."
+            )
+        elif last_day > BURST_PER_DAY:
+            reasons.append(
+                f"This account posted {last_day} reviews "
+                f"in the last day (more than {BURST_PER_DAY})."
+            )
+        if self.is_copy:
+            reasons.append("Repeats the text of another recent review.")
+        return reasons
+
+
+def assess(draft: ReviewDraft, other_review_texts: tuple[str, ...]) -> Assessment:
+    """Everything hold_reasons() checks except the author's counts."""
     # Title and body are checked apart so that digits ending the title and
     # digits starting the body never join into one "phone number".
     texts = [_fold(draft.title), _fold(draft.body)]
-    reasons: list[str] = []
+    found: list[str] = []
     if any(_has_link(text) for text in texts):
-        reasons.append("Contains a link.")
+        found.append("Contains a link.")
     if any(_PHONE.search(text) for text in texts):
-        reasons.append("Contains a phone number.")
+        found.append("Contains a phone number.")
     if any(_EMAIL.search(text) for text in texts):
-        reasons.append("Contains an email address.")
+        found.append("Contains an email address.")
     blocked = sorted({term for text in texts for term in _blocked_terms(text)})
     if blocked:
-        reasons.append(f"Contains blocked words: {', '.join(blocked)}.")
-    if context.reviews_by_author_last_hour > BURST_PER_HOUR:
-        reasons.append(
-            f"This account posted {context.reviews_by_author_last_hour} reviews "
-            f"in the last hour (more than {BURST_PER_HOUR})."
-        )
-    elif context.reviews_by_author_last_day > BURST_PER_DAY:
-        reasons.append(
-            f"This account posted {context.reviews_by_author_last_day} reviews "
-            f"in the last day (more than {BURST_PER_DAY})."
-        )
-    if _is_copy(draft.body, context.other_review_texts):
-        reasons.append("Repeats the text of another recent review.")
-    return reasons
+        found.append(f"Contains blocked words: {', '.join(blocked)}.")
+    return Assessment(tuple(found), _is_copy(draft.body, other_review_texts))
+
+
+def hold_reasons(draft: ReviewDraft, context: Context) -> list[str]:
+    """Human-readable reasons to hold the review for staff; empty means publish."""
+    return assess(draft, context.other_review_texts).reasons(
+        context.reviews_by_author_last_hour, context.reviews_by_author_last_day
+    )

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
+from core.compiled import Compiled
 from reviews.models import ASPECTS, PEG_ITEMS, Review
 from therapists import ranking
 from therapists.indexing import count_subquery
@@ -78,7 +79,8 @@ def review_changed(therapist: Therapist) -> None:
     therapist and one of its locations' score copies; the instance is updated
     too.
     """
-    totals = _totals_by_therapist([therapist.pk]).get(therapist.pk, EMPTY_TOTALS)
+    rows = _TOTALS_OF.rows(therapist=therapist.pk)
+    totals = {name: rows[0][name] for name in TOTALS} if rows else EMPTY_TOTALS
     values = _with_average(totals)
     for name, value in values.items():
         setattr(therapist, name, value)
@@ -124,13 +126,19 @@ def recount(therapists: QuerySet, *, rescore: bool = True) -> None:
 EMPTY_TOTALS = dict.fromkeys(TOTALS, 0)
 
 
-def _totals_by_therapist(therapist_ids) -> dict[int, dict]:
-    """Each therapist's TOTALS over their counted reviews (absent: none)."""
-    reviews = Review.objects.counted().filter(therapist__in=therapist_ids)
-    return {
-        row.pop("therapist_id"): row
-        for row in reviews.values("therapist_id").annotate(**TOTALS).order_by()
-    }
+# One therapist's TOTALS over their counted reviews (no row: none), compiled
+# once: review_changed() runs it inside the write's lock, where building the
+# fifteen aggregates took longer than the database took to count them.
+_TOTALS_OF = Compiled(
+    lambda therapist: (
+        Review.objects.counted()
+        .filter(therapist_id=therapist)
+        .values("therapist_id")
+        .annotate(**TOTALS)
+        .order_by()
+    ),
+    "therapist",
+)
 
 
 def _with_average(totals: dict) -> dict:

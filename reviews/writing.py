@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
+from core.compiled import Compiled
 from core.locks import lock_user
 from core.ratelimit import Limit
 from reviews import moderation, stats
@@ -53,7 +54,6 @@ def recent_counts(author) -> tuple[int, int]:
     return counts["hour"], counts["day"]
 
 
-@transaction.atomic
 def submit_review(
     *, therapist: Therapist, author, form: ReviewForm, invitation=None
 ) -> Review:
@@ -65,7 +65,38 @@ def submit_review(
     longer unused by the time of the write verifies nothing. The therapist's
     response to the replaced review moves to the new one, marked as answering
     an earlier version; `review.response_carried_over` says whether one did.
+
+    What needs no lock is read and worked out first, outside the transaction:
+    the text checks against the therapist's other reviews. SQLite has one
+    write lock for the whole database, so every millisecond inside the
+    transaction is one no other write can use.
     """
+    data = form.cleaned_data
+    draft = moderation.ReviewDraft(
+        title=data["title"],
+        body=data["body"],
+        rating=data["rating"],
+        aspect_ratings=tuple(data[name] for name in ASPECTS),
+        would_recommend=data["would_recommend"],
+    )
+    others = (
+        Review.objects.filter(therapist=therapist)
+        .exclude(author=author)
+        .order_by("-created_at")
+        .values_list("body", flat=True)[:COPY_CHECK_LIMIT]
+    )
+    assessment = moderation.assess(draft, tuple(others))
+    review = Review(
+        **{name: data[name] for name in ReviewForm.Meta.fields}, author=author
+    )
+    with transaction.atomic():
+        return _write(review, therapist, assessment, invitation)
+
+
+def _write(review: Review, therapist: Therapist, assessment, invitation) -> Review:
+    """submit_review()'s transaction: the writes, and the checks that must be
+    exact under concurrent posts (the author's counts, the invitation)."""
+    author = review.author
     # Locks are taken in one order, the author's row then the therapist's, so
     # that concurrent writes wait for each other and never deadlock. The
     # author's lock makes the hourly count exact.
@@ -79,38 +110,18 @@ def submit_review(
         )
     # Lock the therapist row so concurrent reviews recount one after another.
     therapist = Therapist.objects.select_for_update().get(pk=therapist.pk)
-    others = (
-        Review.objects.filter(therapist=therapist)
-        .exclude(author=author)
-        .order_by("-created_at")
-        .values_list("body", flat=True)[:COPY_CHECK_LIMIT]
-    )
-    data = form.cleaned_data
-    draft = moderation.ReviewDraft(
-        title=data["title"],
-        body=data["body"],
-        rating=data["rating"],
-        aspect_ratings=tuple(data[name] for name in ASPECTS),
-        would_recommend=data["would_recommend"],
-    )
-    context = moderation.Context(
-        reviews_by_author_last_hour=last_hour,
-        reviews_by_author_last_day=last_day,
-        other_review_texts=tuple(others),
-    )
-    reasons = moderation.hold_reasons(draft, context)
+    reasons = assessment.reasons(last_hour, last_day)
     replaced = Review.objects.filter(
         therapist=therapist, author=author, is_current=True
     ).update(is_current=False)
     # A new row, never the edited old one: votes, staff notes and history stay
     # with the review they belong to.
-    review = Review(
-        **{name: data[name] for name in ReviewForm.Meta.fields},
-        therapist=therapist,
-        author=author,
-    )
+    review.therapist = therapist
     review.status = Review.Status.HELD if reasons else Review.Status.PUBLISHED
     review.hold_reasons = "\n".join(reasons)
+    # Read inside the lock: reviews.sessions marks the author's current review
+    # when a session is confirmed, so a confirmation at this moment is seen
+    # either there or here.
     review.is_verified_client = spend_invitation(
         invitation, therapist=therapist, author=author
     ) or author_was_verified(therapist, author)
@@ -162,16 +173,24 @@ def author_was_verified(therapist, author) -> bool:
     they and the therapist both recorded a session together (reviews.sessions).
     An accepted interview request alone is not enough: it shows they talked,
     not that a session took place."""
+    return bool(_WAS_CLIENT.rows(therapist=therapist.pk, author=author.pk))
+
+
+def _was_client(therapist: int, author: int):
     invited = ReviewInvitation.objects.filter(therapist=therapist, used_by=author)
     sessions = SessionRecord.objects.confirmed().filter(
         therapist=therapist, client=author
     )
     # Both questions in one query.
     return (
-        Therapist.objects.filter(pk=therapist.pk)
+        Therapist.objects.filter(pk=therapist)
         .filter(Exists(invited) | Exists(sessions))
-        .exists()
+        .values("pk")[:1]
     )
+
+
+# Asked inside the write's lock: compiled once (core.compiled).
+_WAS_CLIENT = Compiled(_was_client, "therapist", "author")
 
 
 @transaction.atomic

@@ -59,26 +59,29 @@ def test_hourly_limit_is_checked_inside_the_write(client_user, therapist):
 @pytest.mark.django_db
 def test_hourly_count_runs_after_the_authors_row_is_locked(client_user, therapist):
     """The author's row is locked (FOR UPDATE on PostgreSQL) before their recent
-    reviews are counted, so one author's writes are counted one after another."""
+    reviews are counted, so one author's writes are counted one after another.
+    SQLite's IMMEDIATE transaction already holds the one write lock: no query."""
     form = valid_form()
 
     with CaptureQueriesContext(connection) as queries:
         writing.submit_review(therapist=therapist, author=client_user, form=form)
 
     sql = [query["sql"] for query in queries.captured_queries]
-    lock = next(
+    locks = [
         index
         for index, statement in enumerate(sql)
         if 'FROM "auth_user"' in statement and str(client_user.pk) in statement
-    )
+    ]
     count = next(
         index
         for index, statement in enumerate(sql)
         if 'FROM "reviews_review"' in statement and '"created_at" >=' in statement
     )
-    assert lock < count
     if connection.vendor == "postgresql":
-        assert "FOR UPDATE" in sql[lock]
+        assert locks and locks[0] < count
+        assert "FOR UPDATE" in sql[locks[0]]
+    else:
+        assert locks == []
 
 
 def sixteen_reviews_at_once() -> dict:
@@ -247,3 +250,31 @@ def test_reports_from_one_ip_are_limited(client, reviews):
     assert response.status_code == 200
     assert REPORT_LIMIT in response.content.decode()
     assert not ReviewReport.objects.filter(review=reviews[-1]).exists()
+
+
+# --- what runs inside the write's lock ---------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_text_checks_read_before_the_write_takes_its_lock(client_user, therapist):
+    """The therapist's other reviews, which the copy check reads, are read
+    before the transaction: SQLite's one write lock is held only for the writes
+    and the checks that must be exact (the author's counts, the invitation,
+    whether they were a client)."""
+    factories.make_review(therapist, body="An earlier review of this therapist.")
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append((connection.in_atomic_block, sql))
+        return execute(sql, params, many, context)
+
+    form = valid_form()
+    with connection.execute_wrapper(record):
+        writing.submit_review(therapist=therapist, author=client_user, form=form)
+
+    inside = [sql for atomic, sql in seen if atomic]
+    outside = [sql for atomic, sql in seen if not atomic]
+    assert any('"reviews_review"."body"' in sql for sql in outside)
+    assert not any('"reviews_review"."body"' in sql for sql in inside)
+    assert any(sql.startswith('INSERT INTO "reviews_review"') for sql in inside)
+    assert any('"created_at" >=' in sql for sql in inside)
+    assert any('"reviews_reviewinvitation"' in sql for sql in inside)
+    assert not [sql for sql in outside if sql.startswith(("INSERT", "UPDATE"))]

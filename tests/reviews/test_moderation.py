@@ -11,6 +11,7 @@ from reviews.moderation import (
     BURST_PER_HOUR,
     Context,
     ReviewDraft,
+    assess,
     hold_reasons,
 )
 
@@ -324,3 +325,22 @@ def test_letters_and_spaces_with_a_quiet_context_are_published(title, body):
     assume(not any(term.replace(" ", "") in squashed for term in BLOCKLIST))
 
     assert hold_reasons(make_draft(title=title, body=body), make_context()) == []
+
+
+def test_assessment_gives_hold_reasons_in_the_same_order():
+    """submit_review() assesses the text before the write's lock and adds the
+    author's counts inside it: the reasons are hold_reasons()'s, in its order
+    (what the text says, then a burst, then a copy)."""
+    draft = make_draft(title="Call 212-555-0199", body=LONG_REVIEW)
+    context = Context(
+        reviews_by_author_last_hour=BURST_PER_HOUR + 1,
+        reviews_by_author_last_day=BURST_PER_HOUR + 1,
+        other_review_texts=(LONG_REVIEW,),
+    )
+
+    reasons = assess(draft, context.other_review_texts).reasons(
+        BURST_PER_HOUR + 1, BURST_PER_HOUR + 1
+    )
+
+    assert reasons == hold_reasons(draft, context)
+    assert [reason.split()[0] for reason in reasons] == ["Contains", "This", "Repeats"]
