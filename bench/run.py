@@ -133,6 +133,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--mixed-reviews", type=int, default=800)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="per worker, in the threaded mixed run"
+    )
     parser.add_argument("--label", help="name of the results file")
     parser.add_argument(
         "--data", type=Path, default=DATA, help="where the databases and results go"
@@ -259,28 +262,7 @@ def main() -> int:
         for name, result in rows:
             result |= in_process.get(dict(targets)[name].removeprefix(base), {})
         if args.mixed_reviews:
-            search = base + shapes["search best"]
-            mixed = {"same workers": mixed_load(search, base, args)}
-            # Review submissions served by their own workers at a lower CPU
-            # priority, as a proxy routing POSTs to a second pool would.
-            write_port = free_port()
-            writer = subprocess.Popen(  # noqa: S603
-                [
-                    shutil.which("nice") or "nice",
-                    "-n",
-                    "10",
-                    *gunicorn_command(write_port),
-                ],
-                cwd=ROOT,
-            )
-            try:
-                wait_for(f"http://127.0.0.1:{write_port}/therapists/")
-                mixed["write pool"] = mixed_load(
-                    search, f"http://127.0.0.1:{write_port}", args
-                )
-            finally:
-                writer.terminate()
-                writer.wait()
+            mixed = mixed_loads(shapes["search best"], base, args)
     finally:
         app.terminate()
         datasette.terminate()
@@ -346,8 +328,9 @@ def create_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def gunicorn_command(port: int) -> list[str]:
-    """Two sync workers (persistent connections come from settings)."""
+def gunicorn_command(port: int, threads: int = 1) -> list[str]:
+    """Two sync workers, or with `threads` two gthread workers of that many
+    threads each (persistent connections come from settings)."""
     return [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "directory.wsgi",
@@ -359,6 +342,7 @@ def gunicorn_command(port: int) -> list[str]:
         "2048",
         "--log-level",
         "warning",
+        *(["--threads", str(threads)] if threads > 1 else []),
     ]
 
 
@@ -451,6 +435,46 @@ def export_for_datasette(plain: Path) -> None:
     connections.close_all()
 
 
+def mixed_loads(search: str, base: str, args) -> dict:
+    """Search best under load while --mixed-reviews reviews arrive at once, three
+    ways: on the same two sync workers; on two gthread workers of
+    --threads threads each (a review waiting for SQLite's write lock then
+    holds one thread, not a whole worker), against their own read-only figure;
+    and with the reviews sent to a second pool of workers, as a proxy routing
+    POSTs to a write pool would (deploy/nginx.conf's `writers`)."""
+    mixed = {"same workers": mixed_load(base + search, base, args)}
+    port = free_port()
+    threaded = subprocess.Popen(  # noqa: S603
+        gunicorn_command(port, threads=args.threads), cwd=ROOT
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(url + "/therapists/")
+        wrk(url + search, args.warmup, args.connections)
+        read_only = wrk(url + search, args.seconds, args.connections)
+        mixed[f"{args.threads} threads per worker"] = mixed_load(
+            url + search, url, args
+        ) | {"read_only": read_only}
+    finally:
+        threaded.terminate()
+        threaded.wait()
+    # Review submissions served by their own workers at a lower CPU priority.
+    port = free_port()
+    writer = subprocess.Popen(  # noqa: S603
+        [shutil.which("nice") or "nice", "-n", "10", *gunicorn_command(port)],
+        cwd=ROOT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/therapists/")
+        mixed["write pool"] = mixed_load(
+            base + search, f"http://127.0.0.1:{port}", args
+        )
+    finally:
+        writer.terminate()
+        writer.wait()
+    return mixed
+
+
 def mixed_load(search_url: str, base: str, args) -> dict:
     """Search under wrk while `--mixed-reviews` review submissions arrive at once
     at `base`; then check that every stored aggregate equals a recount."""
@@ -515,13 +539,16 @@ def markdown(results: dict) -> str:
             f"| {r['p99_ms']:.1f} | {r['errors']} | {extra} |"
         )
     for where, mixed in (results["mixed"] or {}).items():
-        search = mixed["search"]
-        lines.append(
-            f"| search best, {mixed['submissions']} reviews posted at once "
-            f"({where}) | {search['rps']:.1f} | {search['p50_ms']:.1f} "
-            f"| {search['p95_ms']:.1f} | {search['p99_ms']:.1f} | {search['errors']} "
-            "| – | – | – |"
-        )
+        posted = f"{mixed['submissions']} reviews posted at once ({where})"
+        runs = [(posted, mixed["search"])]
+        if "read_only" in mixed:
+            runs.insert(0, (f"read-only ({where})", mixed["read_only"]))
+        for what, search in runs:
+            lines.append(
+                f"| search best, {what} | {search['rps']:.1f} | {search['p50_ms']:.1f} "
+                f"| {search['p95_ms']:.1f} | {search['p99_ms']:.1f} "
+                f"| {search['errors']} | – | – | – |"
+            )
     if results.get("floors"):
         lines += [
             "",
@@ -598,7 +625,8 @@ def report(results: dict) -> None:
             f"aggregate mismatches {len(mixed['aggregate_problems'])}, reviews done "
             f"in {mixed['reviews_wall_s'] or 0:.1f} s; search {search['rps']:.1f} "
             f"req/s, p99 {search['p99_ms']:.1f} ms "
-            f"({search['p99_ms'] / best['p99_ms']:.2f}x read-only), "
+            f"({search['p99_ms'] / mixed.get('read_only', best)['p99_ms']:.2f}x "
+            "read-only on the same workers), "
             f"errors {search['errors']}"
         )
         for line in mixed["failures"] + mixed["aggregate_problems"]:

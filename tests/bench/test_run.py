@@ -108,3 +108,43 @@ def test_the_report_and_the_results_give_the_floor_multiples(capsys):
         "| search best | 30.0 | floor search best | 6.0 | 0.8 | 5.0x |"
         in run.markdown(results)
     )
+
+
+def test_mixed_loads_are_compared_with_read_only_on_their_own_workers(capsys):
+    def load(p99):
+        return {"rps": 10.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": p99, "errors": 0}
+
+    names = ["search best", "api search", "datasette html", "datasette json"]
+    pages = dict.fromkeys([*names, "deep page 200", "page 1"], load(10.0))
+    posted = {"submissions": 800, "saved": 800, "failed": 0, "failures": []}
+    posted |= {"aggregate_problems": [], "reviews_wall_s": 12.0}
+    results = {
+        "engine": "sqlite",
+        "therapists": 10,
+        "connections": 2,
+        "seconds": 15,
+        "pages": pages,
+        "mixed": {
+            "same workers": posted | {"search": load(40.0)},
+            "4 threads per worker": posted
+            | {"search": load(30.0), "read_only": load(20.0)},
+        },
+    }
+    run.report(results)
+    out = capsys.readouterr().out
+    table = run.markdown(results)
+
+    assert "p99 40.0 ms (4.00x read-only on the same workers)" in out
+    assert "p99 30.0 ms (1.50x read-only on the same workers)" in out
+    assert "| search best, read-only (4 threads per worker) | 10.0 |" in table
+    assert (
+        "| search best, 800 reviews posted at once (4 threads per worker) | 10.0 "
+        "| 1.0 | 2.0 | 30.0 |" in table
+    )
+
+
+def test_threads_make_gthread_workers():
+    assert "--threads" not in run.gunicorn_command(8000)
+    command = run.gunicorn_command(8000, threads=4)
+    assert command[command.index("--threads") + 1] == "4"
+    assert run.arguments([]).threads == 4
