@@ -17,9 +17,14 @@ on SQLite:
   `("sciatica" OR "sciatical")`; exact words FTS5 answers by a seek.
 - The count reads the index in document order, joined to each therapist by
   key, and stops at the cap (`count_and_terms()`).
-- When the count reaches past the cap, the page walks the sort order's index
-  and asks the index about each therapist (`probe()`), stopping when the page
-  is full; a word that matches few documents lists them, as the reference does.
+- The same query counts the documents the words match in the index alone, no
+  further than LIST_AT_MOST. Up to that many, the page lists them and sorts
+  them (`listed()`, as the reference does, but bounded). Past it, the page
+  walks the sort order's index and asks the index about each therapist
+  (`probe()`), stopping when the page is full: with that many matching, few
+  are passed. Walking was chosen before by the count past the cap alone, and
+  "myofascial brooklyn" (1,287 of 100,000, so about 1,550 probes for a page)
+  took 100 ms where listing its 1,287 documents takes 3.
 
 Words the tokenizer may read differently from Python (accents, underscores)
 and one-letter prefixes keep the reference path.
@@ -44,6 +49,11 @@ VOCABULARY = "therapists_search_vocabulary"
 PLAIN_WORD = re.compile(r"[a-z0-9]+")
 # Prefixes of these lengths have their own index (migration 0021).
 INDEXED_PREFIX_LENGTHS = range(2, 9)
+# Up to this many matching documents the page lists them; past it, it walks
+# the sort order (see above). A probe costs about as much as listing a few
+# dozen documents; at this many, a page of 20 passes at most 200 therapists per
+# 100,000 published.
+LIST_AT_MOST = 10_000
 # An expansion that matches nothing: a phrase no document holds (FTS5 tokens
 # never hold a space).
 NO_TERM = '"no such word"'
@@ -51,11 +61,19 @@ NO_TERM = '"no such word"'
 
 @dataclass(frozen=True)
 class Plan:
-    """How a search's words are matched: the count and the MATCH string that
-    names every word exactly (or by an indexed prefix)."""
+    """How a search's words are matched: the count, the MATCH string that
+    names every word exactly (or by an indexed prefix), and how many documents
+    it matches in the index (no further than LIST_AT_MOST + 1)."""
 
     count: int
     match: str
+    documents: int
+
+    @property
+    def walks(self) -> bool:
+        """Whether the page walks the sort order, probing each therapist, rather
+        than listing the matching documents."""
+        return self.documents > LIST_AT_MOST
 
 
 def supported(text: str) -> bool:
@@ -95,7 +113,8 @@ def match_sql(text: str) -> tuple[str, list]:
 
 def count_and_terms(therapists, text: str, *, limit: int) -> Plan:
     """How many of `therapists` match `text`, counting no further than
-    `limit`, and the MATCH string naming its words exactly: one query.
+    `limit`, the MATCH string naming its words exactly, and how many documents
+    match in the index alone (no further than LIST_AT_MOST + 1): one query.
 
     The index leads (CROSS JOIN keeps SQLite from reordering), each matching
     document finds its therapist by key, and the count stops at `limit`.
@@ -109,12 +128,14 @@ def count_and_terms(therapists, text: str, *, limit: int) -> Plan:
         f"CROSS JOIN ({rows_sql}) AS matched "
         "ON matched.pk = therapists_search.rowid "
         "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s)), "
-        "(SELECT m FROM words)"
+        "(SELECT m FROM words), "
+        "(SELECT count(*) FROM (SELECT 1 FROM therapists_search "
+        "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s))"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*match_params, *rows_params, limit])
-        count, terms = cursor.fetchone()
-    return Plan(count=count, match=terms)
+        cursor.execute(sql, [*match_params, *rows_params, limit, LIST_AT_MOST + 1])
+        count, terms, documents = cursor.fetchone()
+    return Plan(count=count, match=terms, documents=documents)
 
 
 class Probe(Func):
@@ -137,14 +158,14 @@ class Probe(Func):
 
 
 def probe(therapists, match: str):
-    """`therapists` whose document matches `match`, asked one by one (a dense
-    match, walked in the sort order until the page is full)."""
+    """`therapists` whose document matches `match`, asked one by one (many
+    documents match: walked in the sort order until the page is full)."""
     return therapists.filter(Probe(match))
 
 
 def listed(therapists, match: str):
-    """`therapists` among the documents matching `match`, listed first (a
-    sparse match: few documents)."""
+    """`therapists` among the documents matching `match`, listed first (at
+    most LIST_AT_MOST documents match)."""
     index = SEARCH_INDEXES["sqlite"]
     return therapists.filter(pk__in=RawSQL(index.match, [match]))  # noqa: S611
 

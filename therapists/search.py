@@ -229,8 +229,8 @@ def matches(
         )
     if bounded:
         plan = fulltext.count_and_terms(therapists, text, limit=cap + 1)
-        # More than the cap: walk the sort order, asking the index about each.
-        match = fulltext.probe if plan.count > cap else fulltext.listed
+        # Many documents match: walk the sort order, asking the index about each.
+        match = fulltext.probe if plan.walks else fulltext.listed
         therapists, count = match(therapists, plan.match), plan.count
     return Matches(
         therapists.sorted_by(sort, pricing.length_of(params)),

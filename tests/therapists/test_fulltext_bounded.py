@@ -88,8 +88,10 @@ def page_of(params, number, *, bounded: bool):
 
 @pytest.fixture
 def small_cap(monkeypatch):
-    """A cap of 6 matches, so that a world of 28 holds dense and sparse words."""
+    """A cap of 6 matches, and a page that lists at most 6 matching documents,
+    so that a world of 28 holds dense and sparse words."""
     monkeypatch.setattr(pagination, "MIN_COUNT_CAP", 6)
+    monkeypatch.setattr(fulltext, "LIST_AT_MOST", 6)
     monkeypatch.setattr(pagination, "PAGES_AHEAD", 1)
 
 
@@ -128,6 +130,24 @@ def test_a_word_matching_past_the_cap_walks_the_sort_order(small_cap):
     sparse = search.matches(params_of("q=zzz"), cap=6, reach=3)
     assert "EXISTS" not in str(sparse.therapists.query)
     assert sparse.count == 0
+
+
+@SQLITE_ONLY
+def test_few_matching_documents_are_listed_even_past_the_cap(small_cap, monkeypatch):
+    """Walking the sort order for a word that few documents hold would pass
+    many therapists per match: up to LIST_AT_MOST documents, the page lists."""
+    make_world(4)
+    matching = search.matches(params_of("q=deep"), cap=6, reach=3, bounded_text=False)
+    documents = matching.therapists.count()
+    monkeypatch.setattr(fulltext, "LIST_AT_MOST", documents)
+
+    found = search.matches(params_of("q=deep&sort=rating"), cap=6, reach=3)
+
+    assert documents > 7
+    assert found.count == 7  # still stopped past the cap
+    assert "EXISTS" not in str(found.therapists.query)
+    plan = fulltext.count_and_terms(Therapist.objects.published(), "deep", limit=7)
+    assert (plan.count, plan.documents, plan.walks) == (7, documents, False)
 
 
 @SQLITE_ONLY
