@@ -37,6 +37,9 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
 
 TIMEOUT = 120.0
+# The session cookie's name on a server over plain HTTP (SERVER_SETTINGS here,
+# bench/settings.py for make bench): no Secure, so no __Host- prefix.
+SESSION_COOKIE = "sessionid"
 STARS = ("rating", "pain_relief", "communication", "technique", "professionalism")
 # With DEBUG off pages need collected static files (kept in the temp dir), and
 # Django logs nothing: send failed requests' tracebacks to gunicorn's log.
@@ -138,7 +141,7 @@ def submit(job: Job, base: str, barrier: threading.Barrier) -> Outcome:
     jar = http.cookiejar.CookieJar()
     # The name SERVER_SETTINGS gives the session cookie (plain HTTP: no __Host-).
     jar.set_cookie(http.cookiejar.Cookie(
-        0, "sessionid", job.session_key, None, False,
+        0, SESSION_COOKIE, job.session_key, None, False,
         "127.0.0.1", False, False, "/", True, False, None, True, None, None, {},
     ))  # fmt: skip
     handlers = [urllib.request.HTTPCookieProcessor(jar), NoRedirect()]

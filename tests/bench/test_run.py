@@ -148,3 +148,14 @@ def test_threads_make_gthread_workers():
     command = run.gunicorn_command(8000, threads=4)
     assert command[command.index("--threads") + 1] == "4"
     assert run.arguments([]).threads == 4
+
+
+def test_the_benchs_server_takes_the_mixed_loads_session_cookie():
+    """Over plain HTTP the site's own settings name the cookie __Host-sessionid
+    and mark it Secure: the review clients of the mixed load were sent to the
+    log-in page, and no review was posted."""
+    from bench import concurrent_reviews, settings
+
+    assert settings.SESSION_COOKIE_NAME == concurrent_reviews.SESSION_COOKIE
+    assert not settings.SESSION_COOKIE_SECURE
+    assert not settings.CSRF_COOKIE_SECURE
