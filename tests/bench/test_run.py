@@ -74,10 +74,21 @@ def test_each_page_is_divided_by_its_own_floor():
     assert run.floor_profile_path("/therapists/ana/") == "/bench/floor/profile/ana/"
 
 
-def test_the_report_and_the_results_give_the_floor_multiples(capsys):
-    row = {"rps": 10.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": 3.0, "errors": 0}
+def load(p99=3.0):
+    """One page's wrk figures."""
+    return {"rps": 10.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": p99, "errors": 0}
+
+
+def results_of(row, **more):
+    """A run's results, every page measured as `row`."""
     names = ["search best", "api search", "datasette html", "datasette json"]
     pages = dict.fromkeys([*names, "deep page 200", "page 1"], row)
+    results = {"engine": "sqlite", "therapists": 10, "connections": 2, "seconds": 15}
+    return results | {"pages": pages, "mixed": None} | more
+
+
+def test_the_report_and_the_results_give_the_floor_multiples(capsys):
+    row = load()
     floors = {
         "search best": {
             "floor": "floor search best",
@@ -88,16 +99,9 @@ def test_the_report_and_the_results_give_the_floor_multiples(capsys):
             "multiple": 5.0,
         }
     }
-    results = {
-        "engine": "sqlite",
-        "therapists": 10,
-        "connections": 2,
-        "seconds": 15,
-        "pages": pages,
-        "first_again": {"page": "search best", **row, "rps": 9.0},
-        "floors": floors,
-        "mixed": None,
-    }
+    results = results_of(
+        row, first_again={"page": "search best", **row, "rps": 9.0}, floors=floors
+    )
     run.report(results)
     out = capsys.readouterr().out
     assert "search best measured first 10.0 req/s, again at the end 9.0" in out
@@ -111,25 +115,14 @@ def test_the_report_and_the_results_give_the_floor_multiples(capsys):
 
 
 def test_mixed_loads_are_compared_with_read_only_on_their_own_workers(capsys):
-    def load(p99):
-        return {"rps": 10.0, "p50_ms": 1.0, "p95_ms": 2.0, "p99_ms": p99, "errors": 0}
-
-    names = ["search best", "api search", "datasette html", "datasette json"]
-    pages = dict.fromkeys([*names, "deep page 200", "page 1"], load(10.0))
     posted = {"submissions": 800, "saved": 800, "failed": 0, "failures": []}
     posted |= {"aggregate_problems": [], "reviews_wall_s": 12.0}
-    results = {
-        "engine": "sqlite",
-        "therapists": 10,
-        "connections": 2,
-        "seconds": 15,
-        "pages": pages,
-        "mixed": {
-            "same workers": posted | {"search": load(40.0)},
-            "4 threads per worker": posted
-            | {"search": load(30.0), "read_only": load(20.0)},
-        },
+    mixed = {
+        "same workers": posted | {"search": load(40.0)},
+        "4 threads per worker": posted
+        | {"search": load(30.0), "read_only": load(20.0)},
     }
+    results = results_of(load(10.0), mixed=mixed)
     run.report(results)
     out = capsys.readouterr().out
     table = run.markdown(results)
