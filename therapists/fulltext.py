@@ -29,10 +29,22 @@ on SQLite:
 Words the tokenizer may read differently from Python (accents, underscores)
 and one-letter prefixes keep the reference path.
 
-PostgreSQL keeps the reference path: the same plan there (a probe of each
-therapist's stored tsvector by key, a count joined by key with a LIMIT) was
-no faster, as its planner reads the GIN index's whole prefix match for both
-(see the report of issue 19, item 4).
+On PostgreSQL, where the GIN index answers a prefix by building the whole
+list of its matches, and the planner cannot tell a rare word from a common one
+(it walked the score index past all 100,000 therapists for "sciatica", 100
+matches, in 160 ms):
+
+- The same query first reads how many of the first SAMPLE documents (by key)
+  match, with ts_match_vq() on each stored tsvector (the function, not the
+  operator, so no index is read), and scales it to the table: an estimate of
+  the documents the words match.
+- Past LIST_AT_MOST documents, the count walks the therapists by key, each
+  joined to its document by key and matched the same way, and stops at the
+  cap; the page walks the sort order probing each therapist's document by key
+  (a scalar subquery, which the planner does not turn into a join).
+- Up to LIST_AT_MOST, the GIN index lists the matches, joined to the
+  therapists, no further than the cap: the count and, when the cap was not
+  reached, every matching id, which the page then sorts by key lookups.
 """
 
 import re
@@ -54,6 +66,9 @@ INDEXED_PREFIX_LENGTHS = range(2, 9)
 # dozen documents; at this many, a page of 20 passes at most 200 therapists per
 # 100,000 published.
 LIST_AT_MOST = 10_000
+# PostgreSQL: the documents (the first by key) whose share of matches gives
+# the estimate of how many documents match.
+SAMPLE = 300
 # An expansion that matches nothing: a phrase no document holds (FTS5 tokens
 # never hold a space).
 NO_TERM = '"no such word"'
@@ -61,13 +76,17 @@ NO_TERM = '"no such word"'
 
 @dataclass(frozen=True)
 class Plan:
-    """How a search's words are matched: the count, the MATCH string that
-    names every word exactly (or by an indexed prefix), and how many documents
-    it matches in the index (no further than LIST_AT_MOST + 1)."""
+    """How a search's words are matched: the count, the MATCH string (FTS5's,
+    naming every word exactly or by an indexed prefix; PostgreSQL's tsquery),
+    and how many documents it matches in the index (SQLite: counted no further
+    than LIST_AT_MOST + 1; PostgreSQL: estimated). `ids`: on PostgreSQL, when
+    the documents were listed and the count stopped short of its limit, every
+    matching therapist."""
 
     count: int
     match: str
-    documents: int
+    documents: float
+    ids: tuple[int, ...] | None = None
 
     @property
     def walks(self) -> bool:
@@ -80,7 +99,7 @@ def supported(text: str) -> bool:
     """Whether `text`'s words can be searched this way on this database."""
     words = search_words(text)
     return (
-        connection.vendor == "sqlite"
+        connection.vendor in SEARCH_INDEXES
         and bool(words)
         and all(PLAIN_WORD.fullmatch(word) and len(word) >= 2 for word in words)
     )
@@ -119,6 +138,8 @@ def count_and_terms(therapists, text: str, *, limit: int) -> Plan:
     The index leads (CROSS JOIN keeps SQLite from reordering), each matching
     document finds its therapist by key, and the count stops at `limit`.
     """
+    if connection.vendor == "postgresql":
+        return _count_postgresql(therapists, text, limit=limit)
     match, match_params = match_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
     # Constant SQL and Django's compiled filters; values travel as parameters.
@@ -136,6 +157,57 @@ def count_and_terms(therapists, text: str, *, limit: int) -> Plan:
         cursor.execute(sql, [*match_params, *rows_params, limit, LIST_AT_MOST + 1])
         count, terms, documents = cursor.fetchone()
     return Plan(count=count, match=terms, documents=documents)
+
+
+def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
+    """count_and_terms() on PostgreSQL: the estimate, then the count walked by
+    key (many documents match) or listed from the GIN index (few), in one
+    query; CASE runs only the branch the estimate chose."""
+    index = SEARCH_INDEXES["postgresql"]
+    match = index.joiner.join(index.word.format(word) for word in search_words(text))
+    rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
+    matched = (
+        f"FROM ({rows_sql}) AS matched JOIN therapists_search AS s "
+        "ON s.therapist_id = matched.pk"
+    )
+    # Constant SQL and Django's compiled filters; values travel as parameters.
+    sql = f"""
+    WITH words AS (SELECT to_tsquery('simple', %s) AS q),
+    sample AS (
+        SELECT count(*) AS seen, count(*) FILTER (
+            WHERE ts_match_vq(s.vector, (SELECT q FROM words))
+        ) AS hits
+        FROM (SELECT vector FROM therapists_search ORDER BY therapist_id LIMIT %s)
+            AS s
+    ),
+    estimate AS (
+        SELECT hits::float / greatest(seen, 1) * greatest(seen, (
+            SELECT reltuples FROM pg_class WHERE oid = 'therapists_search'::regclass
+        )) AS documents FROM sample
+    )
+    SELECT (SELECT documents FROM estimate),
+        CASE WHEN (SELECT documents FROM estimate) > %s THEN (
+            SELECT count(*) FROM (
+                SELECT 1 {matched}
+                WHERE ts_match_vq(s.vector, (SELECT q FROM words)) LIMIT %s
+            ) AS walked
+        ) END,
+        CASE WHEN (SELECT documents FROM estimate) <= %s THEN (
+            SELECT array_agg(pk) FROM (
+                SELECT matched.pk {matched}
+                WHERE s.vector @@ (SELECT q FROM words) LIMIT %s
+            ) AS listed
+        ) END
+    """  # noqa: S608
+    params = [match, SAMPLE, LIST_AT_MOST, *rows_params, limit, LIST_AT_MOST]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *rows_params, limit])
+        documents, walked, ids = cursor.fetchone()
+    if walked is not None:
+        return Plan(count=walked, match=match, documents=documents)
+    ids = tuple(ids or ())
+    complete = ids if len(ids) < limit else None
+    return Plan(count=len(ids), match=match, documents=documents, ids=complete)
 
 
 class Probe(Func):
@@ -156,18 +228,35 @@ class Probe(Func):
         sql, params = super().as_sql(compiler, connection, **extra_context)
         return sql, (self.match, *params)
 
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # A scalar subquery, one key lookup per therapist: the planner does not
+        # turn it into a join over every matching document, as it does EXISTS.
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                "(SELECT ts_match_vq(s.vector, to_tsquery('simple', %%s)) "
+                "FROM therapists_search AS s "
+                "WHERE s.therapist_id = %(expressions)s)"
+            ),
+            **extra_context,
+        )
 
-def probe(therapists, match: str):
-    """`therapists` whose document matches `match`, asked one by one (many
-    documents match: walked in the sort order until the page is full)."""
-    return therapists.filter(Probe(match))
+
+def probe(therapists, plan: Plan):
+    """`therapists` whose document matches the plan's words, asked one by one
+    (many documents match: walked in the sort order until the page is full)."""
+    return therapists.filter(Probe(plan.match))
 
 
-def listed(therapists, match: str):
-    """`therapists` among the documents matching `match`, listed first (at
-    most LIST_AT_MOST documents match)."""
-    index = SEARCH_INDEXES["sqlite"]
-    return therapists.filter(pk__in=RawSQL(index.match, [match]))  # noqa: S611
+def listed(therapists, plan: Plan):
+    """`therapists` among the documents matching the plan's words, listed
+    first (at most about LIST_AT_MOST documents match); on PostgreSQL by the
+    ids the count found, when it found them all."""
+    if plan.ids is not None:
+        return therapists.filter(pk__in=plan.ids)
+    index = SEARCH_INDEXES[connection.vendor]
+    return therapists.filter(pk__in=RawSQL(index.match, [plan.match]))  # noqa: S611
 
 
 def create_vocabulary(connection) -> None:

@@ -231,7 +231,7 @@ def matches(
         plan = fulltext.count_and_terms(therapists, text, limit=cap + 1)
         # Many documents match: walk the sort order, asking the index about each.
         match = fulltext.probe if plan.walks else fulltext.listed
-        therapists, count = match(therapists, plan.match), plan.count
+        therapists, count = match(therapists, plan), plan.count
     return Matches(
         therapists.sorted_by(sort, pricing.length_of(params)),
         count=count,
