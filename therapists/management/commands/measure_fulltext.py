@@ -13,8 +13,7 @@ replaces every therapist in it (measure_nearest's fill()). Five in six
 documents hold "deep" (and "deeply" or "deeper" now and then), one in a
 thousand "sciatica". Prints the median SQL time (every statement of one
 search page, several runs) per shape and size, and the bounded one's ratio of
-the largest size to the smallest. On PostgreSQL both ways are the reference
-(therapists.fulltext keeps it there): the figures are the reference's.
+the largest size to the smallest.
 """
 
 import time
