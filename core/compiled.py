@@ -15,8 +15,9 @@ from collections.abc import Callable
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-# No id, count or number of days a caller passes is this negative.
-_STAND_INS = itertools.count(start=-7_340_000_001, step=-1)
+# Stand-ins no id a caller passes reaches, inside every integer column's range
+# (Django turns a lookup by a value outside it into "no rows" on PostgreSQL).
+_STAND_INS = itertools.count(start=2_147_000_001)
 
 
 class Compiled:

@@ -2,12 +2,18 @@
 transaction from BEGIN IMMEDIATE to its end, and each write outside one."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from bench.write_lock import LockClock, percentile
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed writes; naming every app makes the flush after each test cascade
+# through PostgreSQL's search table (tests/reviews/concurrency.py's RACE).
+pytestmark = pytest.mark.django_db(
+    transaction=True,
+    available_apps=[config.name for config in apps.get_app_configs()],
+)
 
 
 @pytest.fixture

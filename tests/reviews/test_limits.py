@@ -17,7 +17,7 @@ from reviews import writing
 from reviews.forms import ReviewForm
 from reviews.models import Review, ReviewInvitation, ReviewReport
 from tests import factories
-from tests.reviews.concurrency import RACE, at_once, race
+from tests.reviews.concurrency import RACE, at_once, race, restore_taxonomies
 
 LIMIT_MESSAGE = "You have posted 5 reviews in the last hour. Please come back later."
 REPORT_LIMIT = "Too many attempts. Please try again in"
@@ -253,12 +253,13 @@ def test_reports_from_one_ip_are_limited(client, reviews):
 
 
 # --- what runs inside the write's lock ---------------------------------------------
-@pytest.mark.django_db(transaction=True)
+@RACE
 def test_text_checks_read_before_the_write_takes_its_lock(client_user, therapist):
     """The therapist's other reviews, which the copy check reads, are read
     before the transaction: SQLite's one write lock is held only for the writes
     and the checks that must be exact (the author's counts, the invitation,
     whether they were a client)."""
+    restore_taxonomies()  # an earlier transactional test emptied every table
     factories.make_review(therapist, body="An earlier review of this therapist.")
     seen = []
 

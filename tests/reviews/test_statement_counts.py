@@ -31,7 +31,7 @@ def shared_cache(settings):
     }
 
 
-def test_one_review_post_runs_at_most_14_statements(
+def test_one_review_post_runs_at_most_14_statements_15_on_postgresql(
     client, client_user, therapist, shared_cache
 ):
     factories.make_location(therapist)
@@ -49,7 +49,9 @@ def test_one_review_post_runs_at_most_14_statements(
     therapist.refresh_from_db()
     assert (therapist.rating_count, therapist.rating_sum) == (2, 8)
     sql = statements(queries.captured_queries)
-    assert len(sql) <= 14, "\n".join(sql)
+    # PostgreSQL also locks the author's row (core.locks); SQLite's IMMEDIATE
+    # transaction already holds the one write lock.
+    assert len(sql) <= (15 if connection.vendor == "postgresql" else 14), "\n".join(sql)
     # Nothing a review cannot move is recounted: no credential or full-text
     # work, and on the locations only the copy of the score.
     untouched = ("therapists_credential", "therapists_search")
