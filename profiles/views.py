@@ -3,12 +3,12 @@ them (credentials, reviews, ranking, the visitor's shortlist), and how far they
 are from the place the visitor searched near (?near=, carried by the search's
 result cards)."""
 
-from django.db.models import Prefetch
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.views.generic import DetailView
 
-from interviews.responsiveness import responsiveness_of, with_responsiveness
+from interviews.responsiveness import responsiveness_of
+from profiles import queries
 from profiles.structured_data import profile_json_ld
 from recommendations import writing as recommending
 from recommendations.models import Recommendation
@@ -20,7 +20,6 @@ from therapists.geocoding import GeoPoint
 from therapists.models import Therapist
 from therapists.search import measure, treatments_of
 from verification import jurisdictions, training
-from verification.models import Credential
 
 # The longest place the search accepts (TherapistFilter's `near`).
 PLACE_MAX_LENGTH = 60
@@ -44,17 +43,17 @@ class TherapistDetailView(DetailView):
     template_name = "profiles/therapist_detail.html"
 
     def get_queryset(self):
-        user = self.request.user
-        therapists = Therapist.objects.visible_to(user).for_profile()
-        therapists = recommending.with_viewer(therapists, user)
-        therapists = stats.with_outcomes(therapists)
-        # The week and the response times, in the therapist's own query.
-        therapists = with_responsiveness(therapists.with_opening_hours())
-        # Packages and insurance plans, in the therapist's own query too.
-        therapists = therapists.with_packages_and_plans()
-        return stats.with_recent_negative(therapists).prefetch_related(
-            Prefetch("credentials", queryset=Credential.objects.for_profile())
-        )
+        return queries.profile_queryset(self.request.user)
+
+    def get_object(self, queryset=None):
+        """get_queryset()'s therapist, through its statement compiled once
+        (profiles.queries): the same row, annotations and prefetches."""
+        if queryset is not None:
+            return super().get_object(queryset)
+        therapist = queries.profile_of(self.kwargs["slug"], self.request.user)
+        if therapist is None:
+            raise Http404(f"No {Therapist._meta.verbose_name} found matching the query")
+        return therapist
 
     def get_context_data(self, **kwargs):
         therapist = self.object
@@ -69,7 +68,10 @@ class TherapistDetailView(DetailView):
         # From the credentials already loaded: no query of its own.
         held = training.current_training(therapist.credentials.all())
         recent_reviews = review_form.page_of(
-            therapist, self.request.GET.get("page"), REVIEWS_PER_PAGE
+            therapist,
+            self.request.GET.get("page"),
+            REVIEWS_PER_PAGE,
+            reviews=queries.ReviewRows(review_form, therapist),
         )
         techniques_offered = sorted(
             (t for t in techniques if t.chosen), key=lambda t: (-t.years, t.position)
@@ -123,6 +125,10 @@ class TherapistPrintView(TherapistDetailView):
 
     def get_queryset(self):
         return super().get_queryset().published()
+
+    def get_object(self, queryset=None):
+        # Not the page the visitors keep loading: the ORM's own query.
+        return DetailView.get_object(self, queryset)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

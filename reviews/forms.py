@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from reviews.models import (
@@ -273,17 +274,27 @@ class ReviewListForm(forms.Form):
         """Whether only reviews from verified clients are asked for."""
         return self.chosen.get("reviews") == "verified"
 
-    def page_of(self, therapist, page_number: object, per_page: int) -> Page:
-        """The page of `therapist`'s published reviews these choices ask for,
-        for the profile page and the API alike."""
+    def reviews_of(self, therapist) -> QuerySet:
+        """`therapist`'s published reviews these choices ask for, in order."""
         chosen = self.chosen
-        reviews = (
+        return (
             Review.objects.filter(therapist=therapist)
             .for_profile()
             .about(chosen.get("condition") or None)
             .from_verified_clients(self.verified_only)
             .sorted_by(chosen.get("sort") or "newest")
         )
+
+    def page_of(
+        self, therapist, page_number: object, per_page: int, *, reviews=None
+    ) -> Page:
+        """The page of `therapist`'s published reviews these choices ask for,
+        for the profile page and the API alike; `reviews`, when given, stands
+        for reviews_of(therapist) (the same rows by count() and slicing, as
+        the profile's compiled statement: profiles.queries.ReviewRows)."""
+        chosen = self.chosen
+        if reviews is None:
+            reviews = self.reviews_of(therapist)
         paginator = Paginator(reviews, per_page)
         if not chosen.get("condition"):
             # The stored totals count these very reviews: no COUNT query.

@@ -52,9 +52,10 @@ class ReviewQuerySet(models.QuerySet):
         """Reviews that count: published, and the author's current one."""
         return self.filter(status=Review.Status.PUBLISHED, is_current=True)
 
-    def recent_negative(self) -> Self:
-        """1 and 2-star reviews of the last twelve months (the consistency rule)."""
-        year_ago = timezone.now() - datetime.timedelta(days=365)
+    def recent_negative(self, now: datetime.datetime | None = None) -> Self:
+        """1 and 2-star reviews of the twelve months before `now` (by default,
+        the present moment): the consistency rule."""
+        year_ago = (now or timezone.now()) - datetime.timedelta(days=365)
         return self.filter(rating__lte=2, created_at__gte=year_ago)
 
     def for_profile(self) -> Self:

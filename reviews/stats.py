@@ -6,6 +6,7 @@ Reviews are this app's rows, so this app recounts what they move, in the same
 transaction as the change: the review totals on the therapist, and its score.
 """
 
+import datetime
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from core.compiled import Compiled
+from core.compiled import Prepared
 from reviews.models import ASPECTS, PEG_ITEMS, Review
 from therapists import ranking
 from therapists.indexing import count_subquery
@@ -79,7 +80,7 @@ def review_changed(therapist: Therapist) -> None:
     therapist and one of its locations' score copies; the instance is updated
     too.
     """
-    rows = _TOTALS_OF.rows(therapist=therapist.pk)
+    rows = _TOTALS_OF(therapist=therapist.pk)
     totals = {name: rows[0][name] for name in TOTALS} if rows else EMPTY_TOTALS
     values = _with_average(totals)
     for name, value in values.items():
@@ -129,15 +130,16 @@ EMPTY_TOTALS = dict.fromkeys(TOTALS, 0)
 # One therapist's TOTALS over their counted reviews (no row: none), compiled
 # once: review_changed() runs it inside the write's lock, where building the
 # fifteen aggregates took longer than the database took to count them.
-_TOTALS_OF = Compiled(
-    lambda therapist: (
+_TOTALS_OF = Prepared(
+    lambda *, therapist: (
         Review.objects.counted()
         .filter(therapist_id=therapist)
         .values("therapist_id")
         .annotate(**TOTALS)
         .order_by()
     ),
-    "therapist",
+    {"therapist": 1_000_001},
+    {"therapist": 2_000_002},
 )
 
 
@@ -149,9 +151,14 @@ def _with_average(totals: dict) -> dict:
     return {**totals, **averages}
 
 
-def with_recent_negative(therapists: QuerySet) -> QuerySet:
-    """Annotate each therapist with `recent_negative_count` for summary_of()."""
-    recent = Review.objects.counted().recent_negative().filter(therapist=OuterRef("pk"))
+def with_recent_negative(
+    therapists: QuerySet, *, now: datetime.datetime | None = None
+) -> QuerySet:
+    """Annotate each therapist with `recent_negative_count` for summary_of()
+    (the twelve months before `now`, by default the present moment)."""
+    recent = (
+        Review.objects.counted().recent_negative(now).filter(therapist=OuterRef("pk"))
+    )
     return therapists.annotate(recent_negative_count=count_subquery(recent))
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, Q
 from django.utils import timezone
 
-from core.compiled import Compiled
+from core.compiled import Prepared
 from core.locks import lock_user
 from core.ratelimit import Limit
 from reviews import moderation, stats
@@ -173,10 +173,10 @@ def author_was_verified(therapist, author) -> bool:
     they and the therapist both recorded a session together (reviews.sessions).
     An accepted interview request alone is not enough: it shows they talked,
     not that a session took place."""
-    return bool(_WAS_CLIENT.rows(therapist=therapist.pk, author=author.pk))
+    return bool(_WAS_CLIENT(therapist=therapist.pk, author=author.pk))
 
 
-def _was_client(therapist: int, author: int):
+def _was_client(*, therapist: int, author: int):
     invited = ReviewInvitation.objects.filter(therapist=therapist, used_by=author)
     sessions = SessionRecord.objects.confirmed().filter(
         therapist=therapist, client=author
@@ -190,7 +190,11 @@ def _was_client(therapist: int, author: int):
 
 
 # Asked inside the write's lock: compiled once (core.compiled).
-_WAS_CLIENT = Compiled(_was_client, "therapist", "author")
+_WAS_CLIENT = Prepared(
+    _was_client,
+    {"therapist": 1_000_001, "author": 1_000_002},
+    {"therapist": 2_000_001, "author": 2_000_002},
+)
 
 
 @transaction.atomic

@@ -439,10 +439,11 @@ class TherapistQuerySet(models.QuerySet):
             )
         )
 
-    def for_profile(self) -> Self:
+    def for_profile(self, on: datetime.date | None = None) -> Self:
         """What the public profile page shows about the therapist themself (its
         techniques and conditions come from search.treatments_of(); credentials
-        and review figures from the apps that own them)."""
+        and review figures from the apps that own them); the badge as held `on`
+        (today by default)."""
         language_codes = (
             TherapistLanguage.objects.filter(therapist=OuterRef("pk"))
             .order_by()
@@ -451,7 +452,7 @@ class TherapistQuerySet(models.QuerySet):
             .values("codes")
         )
         return (
-            self.with_badge()
+            self.with_badge(on)
             .annotate(
                 language_codes=Coalesce(
                     Subquery(language_codes), Value(""), output_field=TextField()
