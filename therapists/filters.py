@@ -11,6 +11,7 @@ search asked for: the chips above the results (active_filters()) and, when a
 search finds nobody, the nearest searches that would (suggestions()).
 """
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -25,12 +26,13 @@ from therapists import (
     accessibility,
     availability,
     comfort,
+    compiled,
     geocoding,
     payment,
     pricing,
     search,
 )
-from therapists.models import LANGUAGE_CHOICES, Condition, Technique, Therapist
+from therapists.models import LANGUAGE_CHOICES, Therapist
 from therapists.pagination import MIN_COUNT_CAP
 from therapists.ranking import Sort
 
@@ -44,8 +46,41 @@ NUMBER_CODES = ("invalid", "min_value", "max_value", "max_digits")
 NUMBER_CODES += ("max_decimal_places", "max_whole_digits", "step_size")
 
 
+class RememberedWidgetBoundField(forms.BoundField):
+    """A bound field whose widget's markup, a function of the form's class,
+    the field and the value and whether it has errors, is rendered once per
+    process for each of them (a few hundred at most are kept): most searches
+    leave most of the panel's fields empty or at a few common values."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if widget is not None or attrs or only_initial:
+            return super().as_widget(widget, attrs, only_initial)
+        key = (
+            type(self.form),
+            self.name,
+            self.html_name,
+            self.auto_id,
+            repr(self.value()),
+            bool(self.errors),
+        )
+        found = _WIDGETS.get(key)
+        if found is None:
+            found = super().as_widget()
+            if len(_WIDGETS) >= MAX_WIDGETS:
+                _WIDGETS.clear()
+            _WIDGETS[key] = found
+        return found
+
+
+# The widgets' markup by RememberedWidgetBoundField's key.
+_WIDGETS: dict[tuple, str] = {}
+MAX_WIDGETS = 1000
+
+
 class TherapistSearchForm(forms.Form):
     """Fields that shape the search rather than filter it, and cross-field rules."""
+
+    bound_field_class = RememberedWidgetBoundField
 
     # The order a person meets the fields on the page (the search box, then the
     # filter panel, then the sort above the results): errors are listed in it.
@@ -81,17 +116,19 @@ class TherapistSearchForm(forms.Form):
     default_renderer = Jinja2()
 
     # The page places these three parts of the form (therapists/jinja2/...).
+    # Each reads the form's fields by name, so none needs the context
+    # Form.get_context() builds (every field's errors, rendered).
     @property
     def main_fields(self):
-        return self.render("therapists/search/main.html")
+        return self.render("therapists/search/main.html", {"form": self})
 
     @property
     def filter_fields(self):
-        return self.render("therapists/search/filters.html")
+        return self.render("therapists/search/filters.html", {"form": self})
 
     @property
     def sort_field(self):
-        return self.render("therapists/search/sort.html")
+        return self.render("therapists/search/sort.html", {"form": self})
 
     radius = forms.IntegerField(
         label="Within (miles)",
@@ -371,20 +408,27 @@ class TherapistFilter(django_filters.FilterSet):
         form = TherapistSearchForm
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Evaluated once per request, in one query for both taxonomies, and
-        # used both to validate the parameters and to render the checkboxes.
-        choices = {"technique": [], "condition": []}
-        self.technique_ids = {}
-        for kind, pk, slug, name, _ in Technique.objects.choices_with(
-            Condition.objects
-        ):
-            choices[kind].append((slug, name))
-            if kind == "technique":
-                self.technique_ids[slug] = pk
-        for name, options in choices.items():
-            self.filters[name].extra["choices"] = options
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # The taxonomies are read once per request, in one query, and used both
+        # to validate the parameters and to render the checkboxes. What they
+        # shape (the filters' choices, the form's class and fields) is built
+        # once per process for each state of them (_prepared()), not copied
+        # per request as FilterSet.__init__() and Form.__init__() would.
+        rows = compiled.taxonomy_rows()
+        prepared = _prepared(type(self), rows)
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = prepared.filters
+        self.technique_ids = prepared.technique_ids
+        self._form_class = prepared.form_class
+
+    def get_form_class(self):
+        return self._form_class
 
     def params(self) -> dict:
         """The cleaned parameters therapists.search takes (call is_valid() first),
@@ -506,3 +550,57 @@ class TherapistFilter(django_filters.FilterSet):
             data[key] = new
         pairs = [(key, v) for key, values in data.lists() for v in values if v]
         return f"?{urlencode(pairs)}" if pairs else ""
+
+
+class SharedFields(dict):
+    """A form class's fields, which its forms share instead of deep-copying
+    them each (Form.__init__() does, for forms that change their fields):
+    nothing changes the search form's fields once _prepared() built them."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a state of the taxonomies makes of TherapistFilter: its filters,
+    with the techniques and conditions as choices, and its form class."""
+
+    filters: dict
+    technique_ids: dict
+    form_class: type
+
+
+_PREPARED: dict[tuple, Prepared] = {}
+
+
+def _prepared(filterset_class, rows: tuple) -> Prepared:
+    """The filters and form class for the taxonomies' (kind, id, slug, name,
+    position) `rows`: built on a process's first search and again only when
+    the taxonomies change (only the latest state is kept)."""
+    key = (filterset_class, rows)
+    found = _PREPARED.get(key)
+    if found is not None:
+        return found
+    filters = copy.deepcopy(filterset_class.base_filters)
+    model = filterset_class._meta.model
+    for filter_ in filters.values():
+        filter_.model = model
+    choices = {"technique": [], "condition": []}
+    technique_ids = {}
+    for kind, pk, slug, name, _ in rows:
+        choices[kind].append((slug, name))
+        if kind == "technique":
+            technique_ids[slug] = pk
+    for name, options in choices.items():
+        filters[name].extra["choices"] = options
+    form_class = type(
+        f"{filterset_class.__name__}Form",
+        (filterset_class._meta.form,),
+        {name: filter_.field for name, filter_ in filters.items()},
+    )
+    form_class.base_fields = SharedFields(form_class.base_fields)
+    found = Prepared(filters, technique_ids, form_class)
+    _PREPARED.clear()
+    _PREPARED[key] = found
+    return found

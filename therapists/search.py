@@ -16,6 +16,11 @@ Free text away from a place
 is counted from the full-text index and, past the cap, paged down the sort
 order (therapists.fulltext).
 
+search() runs the page's techniques and locations, and the commonest search
+(near a place by best match, narrowed only by the locations' copies), as
+statements written once (therapists.compiled); matches() remains their
+definition and the reference the tests compare them with.
+
 `treatments_of()` loads one therapist's techniques and conditions for a profile;
 `measure()` notes, for each therapist on a page, the location nearest to the
 searched place and its distance.
@@ -29,6 +34,7 @@ from django.core.paginator import Page
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery, Value
 
+from therapists import compiled as therapists_compiled
 from therapists import fulltext, nearest, pricing
 from therapists.geocoding import GeoPoint
 from therapists.indexing import technique_bits_are_exact
@@ -114,20 +120,38 @@ def search(
     *,
     per_page: int = PER_PAGE,
     nothing: bool = False,
+    compiled: bool = True,
 ) -> SearchResults:
     """Run a search: `params` are TherapistFilter's cleaned data (see
     TherapistFilter.params()), `page_number` the raw ?page= value (garbled or
     out of range gives the nearest real page). The count stops at
     pagination.count_cap() past the page; distances are set when `near` is.
     `nothing` gives an empty page (a search whose parameters did not validate).
+
+    The page's techniques and locations, and the commonest search, run as
+    statements written once (therapists.compiled); `compiled=False` builds
+    every statement through matches() and prefetch_related(): the reference
+    the tests compare them with.
     """
     cap = count_cap(page_number, per_page)
+    reach = reach_of(page_number, per_page, cap)
     if nothing:
         found = Matches(Therapist.objects.none(), count=0)
+    elif compiled:
+        found = _compiled(params, cap=cap, reach=reach) or matches(
+            params,
+            therapists=Therapist.objects.published().for_cards(),
+            cap=cap,
+            reach=reach,
+        )
     else:
-        found = matches(params, cap=cap, reach=reach_of(page_number, per_page, cap))
+        found = matches(params, cap=cap, reach=reach)
     paginator = CappedPaginator(found.therapists, per_page, cap=cap, count=found.count)
     page = paginator.get_page(page_number)
+    if compiled:
+        # Read now (a queryset keeps the rows it read, and its query), then
+        # given their techniques and locations.
+        therapists_compiled.load_cards(list(page.object_list))
     point = params.get("near")
     measure(page.object_list, point)
     return SearchResults(
@@ -237,6 +261,35 @@ def matches(
         count=count,
         settled=settled,
     )
+
+
+def _compiled(params: Mapping[str, Any], *, cap: int, reach: int) -> Matches | None:
+    """The matches of a search near a place by best match whose every filter
+    the locations' copies decide, from therapists.compiled's statements (the
+    same plan matches() builds); None for any other search."""
+    point = params.get("near")
+    if point is None or (params.get("sort") or DEFAULT_SORT) != Sort.BEST:
+        return None
+    active = {name for name in NARROWERS if params.get(name) not in EMPTY_VALUES}
+    if not active <= {"verified", "technique"}:
+        return None
+    mask = None
+    if "technique" in active:
+        every_id = params.get("technique_ids") or dict(
+            Technique.objects.values_list("slug", "pk")
+        )
+        ids = [every_id[slug] for slug in params["technique"] if slug in every_id]
+        if not all(technique_bits_are_exact(pk, every_id.values()) for pk in ids):
+            return None
+        mask = therapists_compiled.technique_mask(ids)
+    circle = therapists_compiled.Circle(
+        point, radius_of(params), verified="verified" in active, mask=mask
+    )
+    found = therapists_compiled.near_best(circle, cap=cap, reach=reach)
+    if found is None:
+        return None
+    count, rows = found
+    return Matches(rows, count=count, settled=frozenset(active))
 
 
 def _circle(params: Mapping[str, Any], active: set[str]):

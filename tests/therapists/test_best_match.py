@@ -108,11 +108,15 @@ def formula_order(query: str) -> list[str]:
     return [slug for *_, slug in sorted(ranked)]
 
 
-def every_page(query: str, per_page: int) -> list[list[str]]:
-    """The slugs of each page of the search, page by page, as the site pages."""
+def every_page(query: str, per_page: int, compiled: bool = False) -> list[list[str]]:
+    """The slugs of each page of the search, page by page, as the site pages:
+    through the querysets (the plan these tests check), or, `compiled`, the
+    statements therapists.compiled writes once where it covers the search."""
     pages = []
     for number in itertools.count(1):
-        results = search.search(cleaned(query), str(number), per_page=per_page)
+        results = search.search(
+            cleaned(query), str(number), per_page=per_page, compiled=compiled
+        )
         if results.page.number != number:
             break  # past the end: get_page() gave the last page again
         pages.append([t.slug for t in results.page.object_list])
@@ -155,6 +159,7 @@ def test_a_sparse_circle_is_in_exactly_the_formulas_order(query, contending):
     assert list(itertools.chain(*pages)) == expected
     # Page n read only who could reach position 5n, through the geo index.
     assert contending == [(5 * n, False) for n in range(1, len(pages) + 1)]
+    assert list(itertools.chain(*every_page(query, 5, compiled=True))) == expected
 
 
 @pytest.mark.parametrize("query", [SETTLED, UNSETTLED, "near=10001&sort=best"])
@@ -170,6 +175,7 @@ def test_a_dense_circle_is_in_exactly_the_formulas_order_page_by_page(query, den
     # Page n read only who could reach position 4n, down the scores; the last
     # page, with no more matches past it, through the geo index.
     assert dense == [(4 * n, n < len(pages)) for n in range(1, len(pages) + 1)]
+    assert every_page(query, 4, compiled=True) == pages
 
 
 def test_closeness_puts_qualified_therapists_nearby_before_a_better_one_far_away():
@@ -253,27 +259,36 @@ def test_a_dense_best_match_page_runs_at_most_five_queries(
     make_directory()
     monkeypatch.setattr("therapists.views.TherapistListView.paginate_by", 4)
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(5) as ran:
         response = client.get(reverse("therapists:list") + "?" + query)
 
     assert response.status_code == 200
-    assert dense and dense[0][1], "the dense plan was not used"
+    if query.startswith(SETTLED):
+        # Written once (therapists.compiled), walking the scores as contending().
+        page = next(q["sql"] for q in ran.captured_queries if " t WHERE " in q["sql"])
+        assert "ORDER BY u.qualification_score DESC" in page
+    else:
+        assert dense and dense[0][1], "the dense plan was not used"
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite plans")
 @pytest.mark.parametrize("query", [SETTLED, UNSETTLED])
 def test_a_dense_best_match_page_walks_the_score_index(dense, query):
     make_directory()
-    results = search.search(cleaned(query), "2", per_page=4)
+    results = search.search(cleaned(query), "2", per_page=4, compiled=False)
+    written = search.search(cleaned(query), "2", per_page=4).paginator.object_list
 
-    sql, params = results.page.object_list.query.sql_with_params()
-    lines = plan_lines(sql, params)
+    statements = [results.page.object_list.query.sql_with_params()]
+    if query == SETTLED:  # also written once, by therapists.compiled
+        statements.append(written.statement(4, 4))
+    for sql, params in statements:
+        lines = plan_lines(sql, params)
 
-    assert problems_in(lines) == []
-    assert any(
-        "location_best_idx (listed=? AND qualification_score>?" in line
-        for line in lines
-    ), lines
+        assert problems_in(lines) == []
+        assert any(
+            "location_best_idx (listed=? AND qualification_score>?" in line
+            for line in lines
+        ), lines
 
 
 def test_sort_by_distance_and_other_sorts_keep_their_order(dense):

@@ -1,10 +1,11 @@
 import pytest
+from django import forms
 from django.http import QueryDict
 
 from tests import factories
 from therapists import filters
 from therapists.filters import TherapistFilter
-from therapists.models import Therapist
+from therapists.models import Technique, Therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +356,42 @@ def test_the_radius_widens_until_someone_is_found(people):
 def test_counts_in_words_stop_at_the_cap(count, words):
     assert filters.therapists_found(count) == words
     assert filters.therapists_found(1001) == "1,000+ therapists"
+
+
+# --- what is built once per process -------------------------------------------
+
+
+def test_a_technique_added_later_is_offered_and_accepted_at_once():
+    assert not TherapistFilter(QueryDict("technique=cupping")).is_valid()
+
+    Technique.objects.create(name="Cupping", slug="cupping")
+
+    filterset = TherapistFilter(QueryDict("technique=cupping"))
+    assert filterset.is_valid()
+    assert "Cupping" in filterset.form.filter_fields
+    assert "cupping" in filterset.technique_ids
+
+
+def test_forms_share_their_fields_but_not_their_values_or_errors():
+    first = TherapistFilter(QueryDict("radius=10&gender=woman"))
+    second = TherapistFilter(QueryDict("radius=-3&gender=man"))
+    assert first.is_valid() and not second.is_valid()
+    assert first.form.fields["radius"] is second.form.fields["radius"]
+
+    mine, theirs = first.form.main_fields, second.form.main_fields
+    assert 'value="10"' in mine and 'aria-invalid="true"' not in mine
+    assert 'value="-3"' in theirs and 'aria-invalid="true"' in theirs
+    assert '<option value="woman" selected>' in first.form.filter_fields
+    assert '<option value="man" selected>' in second.form.filter_fields
+    # The first form, rendered again after the second, is unchanged.
+    assert first.form.main_fields == mine
+
+
+def test_a_remembered_widget_is_the_widget_django_renders():
+    form = TherapistFilter(QueryDict("near=Austin,+TX&radius=30&language=es")).form
+    form.is_valid()
+    for name in ("q", "near", "radius", "language", "verified", "sort"):
+        bound = form[name]
+        expected = forms.BoundField.as_widget(bound)
+        assert str(bound) == expected, name
+        assert str(bound) == expected, name  # and again, remembered

@@ -439,6 +439,11 @@ class TherapistQuerySet(models.QuerySet):
             )
         )
 
+    def for_cards(self) -> Self:
+        """for_listing() without its prefetches: the search loads a page's
+        techniques and locations itself (therapists.compiled.load_cards())."""
+        return self.only(*LISTING_FIELDS).with_badge()
+
     def for_profile(self, on: datetime.date | None = None) -> Self:
         """What the public profile page shows about the therapist themself (its
         techniques and conditions come from search.treatments_of(); credentials

@@ -7,16 +7,19 @@ Django template engine, twenty cards cost more than the rest of the search page
 """
 
 import math
+import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.forms.renderers import Jinja2
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from therapists import availability, comfort, payment
+from therapists import availability, comfort, freshness, payment
 
 register = template.Library()
 
@@ -49,7 +52,13 @@ def stars(lit, label) -> SafeString:
 def average_stars(average: float) -> SafeString:
     """`{% average_stars therapist.rating_average %}`: the average as a star row
     (rounded to whole stars), labelled with its exact value."""
-    return stars(math.floor(average + 0.5), f"Rated {average:.1f} out of 5")
+    return _average_stars(math.floor(average + 0.5), f"{average:.1f}")
+
+
+@lru_cache(maxsize=512)
+def _average_stars(lit: int, shown: str) -> SafeString:
+    # A few hundred pairs at most (0.0 to 5.0 stars): built once each.
+    return stars(lit, f"Rated {shown} out of 5")
 
 
 def plural(count) -> str:
@@ -116,12 +125,29 @@ CARD_HELPERS = {
 }
 
 
-@register.simple_tag
-def result_card(therapist, searched=None) -> SafeString:
-    """`{% result_card therapist searched %}`: one search result (autoescaped by
-    Jinja2); `searched` (therapists.filters.Searched) marks what the visitor
-    searched for and carries their place to the profile."""
-    card = CARDS.get_template("therapists/result_card.html")
+def profile_url_maker():
+    """A function from a therapist to their profile's URL: one reverse() for a
+    whole list of cards, not one per card (a slug is safe in a URL as it is)."""
+    head, _, tail = reverse("profiles:detail", kwargs={"slug": SLUG_MARK}).partition(
+        SLUG_MARK
+    )
+
+    def profile_url(therapist) -> str:
+        slug = therapist.slug
+        if SLUG_CHARACTERS.fullmatch(slug):
+            return f"{head}{slug}{tail}"
+        return therapist.get_absolute_url()
+
+    return profile_url
+
+
+SLUG_MARK = "slug-mark"
+SLUG_CHARACTERS = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def card_context(therapist, searched=None, profile_url=None, today=None) -> dict:
+    """What result_card.html reads for one therapist (see result_card());
+    `profile_url` and `today` are worked out once for a list of cards."""
     chips, more = card_chips(therapist, searched or None)
     # Only when the visitor searched for access (the card stays short on a
     # phone otherwise; the profile lists it all): what holds, searched first.
@@ -145,26 +171,48 @@ def result_card(therapist, searched=None) -> SafeString:
         if paying
         else []
     )
+    return {
+        "therapist": therapist,
+        "profile_url": (profile_url or profile_url_maker())(therapist),
+        "chips": chips,
+        "more_chips": more,
+        "access": access,
+        "ways": ways,
+        # Only when hours were searched, as access: what the week holds.
+        "hours": availability.summary_words(therapist.hours_bits)
+        if searched and searched.hours
+        else "",
+        # Every match of a gentle=on search offers it: no column read.
+        "gentle": comfort.GENTLE_CARD_WORDS if searched and searched.gentle else "",
+        "profile_query": searched.profile_query if searched else "",
+        # The length searched (default 60), else the nearest offered.
+        "price": therapist.price_for(searched.length if searched else None),
+        # Therapist.details_confirmation, on the day the list is for.
+        "confirmation": freshness.confirmation(
+            therapist.details_confirmed_on, today or timezone.localdate()
+        ),
+    }
+
+
+@register.simple_tag
+def result_card(therapist, searched=None) -> SafeString:
+    """`{% result_card therapist searched %}`: one search result (autoescaped by
+    Jinja2); `searched` (therapists.filters.Searched) marks what the visitor
+    searched for and carries their place to the profile."""
+    card = CARDS.get_template("therapists/result_card.html")
     return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
-        card.render(
-            {
-                "therapist": therapist,
-                "chips": chips,
-                "more_chips": more,
-                "access": access,
-                "ways": ways,
-                # Only when hours were searched, as access: what the week holds.
-                "hours": availability.summary_words(therapist.hours_bits)
-                if searched and searched.hours
-                else "",
-                # Every match of a gentle=on search offers it: no column read.
-                "gentle": comfort.GENTLE_CARD_WORDS
-                if searched and searched.gentle
-                else "",
-                "profile_query": searched.profile_query if searched else "",
-                # The length searched (default 60), else the nearest offered.
-                "price": therapist.price_for(searched.length if searched else None),
-                **CARD_HELPERS,
-            }
-        )
+        card.render({**card_context(therapist, searched), **CARD_HELPERS})
+    )
+
+
+@register.simple_tag
+def result_cards(therapists, searched=None) -> SafeString:
+    """`{% result_cards page_obj.object_list searched %}`: the search page's
+    cards, each in an <li>, rendered by Jinja2 in one go (one template call and
+    one reverse() for the page, not one per card)."""
+    profile_url, today = profile_url_maker(), timezone.localdate()
+    cards = [card_context(t, searched, profile_url, today) for t in therapists]
+    listing = CARDS.get_template("therapists/result_list.html")
+    return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
+        listing.render({"cards": cards, **CARD_HELPERS})
     )

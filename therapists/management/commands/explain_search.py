@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.http import QueryDict
 
+from therapists import compiled
 from therapists.filters import TherapistFilter
 from therapists.search import search
 
@@ -93,13 +94,32 @@ def shape_queries(query: str):
         raise CommandError(f"{query!r} is not a valid search: {filterset.errors}")
     # The search page's own calls; a paginator holds the ordered matches (for
     # a best match in a dense circle, those that can reach the page asked for).
-    first = search(filterset.params(), 1).paginator.object_list
-    fiftieth = search(filterset.params(), 50).paginator.object_list
-    return [
+    # The querysets are the reference; a shape therapists.compiled writes
+    # once is checked in that form too.
+    params = filterset.params()
+    first = search(params, 1, compiled=False).paginator.object_list
+    fiftieth = search(params, 50, compiled=False).paginator.object_list
+    found = [
         ("count", first.order_by().values("pk")),
         ("page 1", first[:20]),
         ("page 50", fiftieth[980:1000]),
     ]
+    for number, offset in ((1, 0), (50, 980)):
+        rows = search(params, number).paginator.object_list
+        if isinstance(rows, compiled.Rows):
+            statement = Written(*rows.statement(offset, 20))
+            found.append((f"page {number}, written once", statement))
+    return found
+
+
+class Written:
+    """A statement of therapists.compiled, read as a queryset's is."""
+
+    def __init__(self, sql: str, params: list):
+        self.query, self.statement = self, (sql, params)
+
+    def sql_with_params(self) -> tuple[str, list]:
+        return self.statement
 
 
 class Command(BaseCommand):

@@ -1,0 +1,46 @@
+"""The result cards' markup (therapists/templatetags/listing.py)."""
+
+import pytest
+from django.http import QueryDict
+
+from tests import factories
+from therapists.filters import TherapistFilter
+from therapists.models import Therapist
+from therapists.templatetags import listing
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_of_cards_is_each_card_in_order():
+    for name in ("Ana Ruiz", "Ben Cole"):
+        therapist = factories.make_therapist(display_name=name)
+        factories.add_technique(therapist, "deep-tissue")
+        factories.make_location(therapist, "10001")
+        factories.make_review(therapist, rating=4)
+    filterset = TherapistFilter(QueryDict("near=10001&technique=deep-tissue"))
+    assert filterset.is_valid()
+    searched = filterset.searched()
+    therapists = list(Therapist.objects.published().for_listing().order_by("pk"))
+
+    cards = listing.result_cards(therapists, searched)
+
+    assert cards == "".join(
+        f"<li>{listing.result_card(t, searched)}</li>" for t in therapists
+    )
+    for therapist in therapists:
+        assert f'href="{therapist.get_absolute_url()}?near=10001"' in cards
+
+
+def test_a_profile_link_is_the_reversed_url():
+    profile_url = listing.profile_url_maker()
+    for slug in ("ana-ruiz", "ana_ruiz-2", "ANA"):
+        therapist = Therapist(slug=slug)
+        assert profile_url(therapist) == therapist.get_absolute_url()
+
+
+@pytest.mark.parametrize("average", [0.0, 3.25, 4.449, 4.45, 4.46, 4.5, 4.96, 5.0])
+def test_average_stars_are_the_stars_of_the_average(average):
+    lit = int(average + 0.5)
+    assert listing.average_stars(average) == listing.stars(
+        lit, f"Rated {average:.1f} out of 5"
+    )
