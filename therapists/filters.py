@@ -412,10 +412,10 @@ class TherapistFilter(django_filters.FilterSet):
         # The taxonomies are read once per request, in one query, and used both
         # to validate the parameters and to render the checkboxes. What they
         # shape (the filters' choices, the form's class and fields) is built
-        # once per process for each state of them (_prepared()), not copied
+        # once per process for each state of them (_shaped()), not copied
         # per request as FilterSet.__init__() and Form.__init__() would.
         rows = compiled.taxonomy_rows()
-        prepared = _prepared(type(self), rows)
+        shaped = _shaped(type(self), rows)
         if queryset is None:
             queryset = self._meta.model._default_manager.all()
         self.is_bound = data is not None
@@ -423,9 +423,9 @@ class TherapistFilter(django_filters.FilterSet):
         self.queryset = queryset
         self.request = request
         self.form_prefix = prefix
-        self.filters = prepared.filters
-        self.technique_ids = prepared.technique_ids
-        self._form_class = prepared.form_class
+        self.filters = shaped.filters
+        self.technique_ids = shaped.technique_ids
+        self._form_class = shaped.form_class
 
     def get_form_class(self):
         return self._form_class
@@ -555,14 +555,14 @@ class TherapistFilter(django_filters.FilterSet):
 class SharedFields(dict):
     """A form class's fields, which its forms share instead of deep-copying
     them each (Form.__init__() does, for forms that change their fields):
-    nothing changes the search form's fields once _prepared() built them."""
+    nothing changes the search form's fields once _shaped() built them."""
 
     def __deepcopy__(self, memo):
         return dict(self)
 
 
 @dataclass(frozen=True)
-class Prepared:
+class Shaped:
     """What a state of the taxonomies makes of TherapistFilter: its filters,
     with the techniques and conditions as choices, and its form class."""
 
@@ -571,15 +571,15 @@ class Prepared:
     form_class: type
 
 
-_PREPARED: dict[tuple, Prepared] = {}
+_SHAPED: dict[tuple, Shaped] = {}
 
 
-def _prepared(filterset_class, rows: tuple) -> Prepared:
+def _shaped(filterset_class, rows: tuple) -> Shaped:
     """The filters and form class for the taxonomies' (kind, id, slug, name,
     position) `rows`: built on a process's first search and again only when
     the taxonomies change (only the latest state is kept)."""
     key = (filterset_class, rows)
-    found = _PREPARED.get(key)
+    found = _SHAPED.get(key)
     if found is not None:
         return found
     filters = copy.deepcopy(filterset_class.base_filters)
@@ -600,7 +600,7 @@ def _prepared(filterset_class, rows: tuple) -> Prepared:
         {name: filter_.field for name, filter_ in filters.items()},
     )
     form_class.base_fields = SharedFields(form_class.base_fields)
-    found = Prepared(filters, technique_ids, form_class)
-    _PREPARED.clear()
-    _PREPARED[key] = found
+    found = Shaped(filters, technique_ids, form_class)
+    _SHAPED.clear()
+    _SHAPED[key] = found
     return found
