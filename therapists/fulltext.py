@@ -181,9 +181,13 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
             AS s
     ),
     estimate AS (
-        SELECT hits::float / greatest(seen, 1) * greatest(seen, (
-            SELECT reltuples FROM pg_class WHERE oid = 'therapists_search'::regclass
-        )) AS documents FROM sample
+        -- A table smaller than the sample was read whole: its count is exact
+        -- (the catalogue's row count may be stale: tables emptied and refilled).
+        SELECT CASE WHEN seen < %s THEN hits::float
+            ELSE hits::float / seen * greatest(seen, (
+                SELECT reltuples FROM pg_class
+                WHERE oid = 'therapists_search'::regclass
+            )) END AS documents FROM sample
     )
     SELECT (SELECT documents FROM estimate),
         CASE WHEN (SELECT documents FROM estimate) > %s THEN (
@@ -199,7 +203,7 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
             ) AS listed
         ) END
     """  # noqa: S608
-    params = [match, SAMPLE, LIST_AT_MOST, *rows_params, limit, LIST_AT_MOST]
+    params = [match, SAMPLE, SAMPLE, LIST_AT_MOST, *rows_params, limit, LIST_AT_MOST]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *rows_params, limit])
         documents, walked, ids = cursor.fetchone()
