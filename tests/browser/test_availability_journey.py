@@ -37,6 +37,10 @@ def demo_therapist() -> Therapist:
 
 
 def answered_requests(therapist, hours_each) -> None:
+    """The therapist's only interview requests: one answered after each of
+    `hours_each` (the demo data's own, dated from the day it was seeded, would
+    move the median with the calendar)."""
+    InterviewRequest.objects.filter(therapist=therapist).delete()
     now = timezone.now()
     for hours in hours_each:
         interview = factories.make_interview(therapist=therapist)
