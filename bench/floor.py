@@ -11,17 +11,22 @@ What the search floor does, for `/bench/floor/search/?near=...&radius=...
 
 - looks the place up in the same in-memory ZIP and city index the site uses
   (therapists.geocoding), reads the parameters with plain dict lookups;
-- runs ONE SQL statement with bound parameters through connection.cursor():
-  locations in the circle (the geo or score index, with the copies of the
-  publication flag, badge and technique bits the locations carry), the same
-  squared-distance arithmetic, the same best-match formula and order
-  (score + closeness, then id) or distance order (nearest location, score,
-  id); for `sort=best` the same bound the real search uses (the k-th best
-  among the circle's 4k highest-scored locations, minus the most closeness
-  can add), so its SQL reads what the real page's reads, and for
-  `sort=distance` every match in the circle through the geo index, as the
-  real page does; and, per row of the page, the card's columns, the nearest
-  location and the technique names;
+- runs ONE SQL statement with bound parameters through connection.cursor()
+  (two for `sort=distance`, see below): locations in the circle (the geo or
+  score index, with the copies of the publication flag, badge and technique
+  bits the locations carry), the same squared-distance arithmetic (the
+  circle's SQL is therapists.compiled's), the same best-match formula and
+  order (score + closeness, then id) or distance order (nearest location,
+  score, id); for `sort=best` the same bound the real search uses (the k-th
+  best among the circle's 4k highest-scored locations, minus the most
+  closeness can add), so its SQL reads what the real page's reads; for
+  `sort=distance` nearest first, as the real page walks (therapists.nearest):
+  a first statement asks which rung of the same ladder of radii is the first
+  to hold the page's reach of matches (a capped count per rung over the geo
+  index, smallest first; without the real page's capped count of the whole
+  circle, nor its KNN shortcut on PostgreSQL), and the page lists and sorts
+  only the matches within that rung; and, per row of the page, the card's
+  columns, the nearest location and the technique names;
 - renders 20 cards through one Jinja2 template (bench/jinja2/floor_search.html):
   photo URL, name and profile link, verified badge, headline, back-pain years,
   clinician recommendations, city and distance, up to three technique chips
@@ -67,8 +72,8 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 
-from therapists import geocoding, ranking
-from therapists.geocoding import MILES_PER_DEGREE_LATITUDE
+from therapists import geocoding, nearest, ranking
+from therapists.compiled import DISTANCE_SQ, GREATEST, distance_params
 from therapists.indexing import technique_bit
 from therapists.models import Therapist
 from therapists.models.location import LEADERS_PER_REACH
@@ -82,28 +87,21 @@ TEMPLATES = jinja2.Environment(
 )
 PHOTOS = Therapist._meta.get_field("photo_thumbnail").storage
 
-# Where the two databases spell things differently. Lists keep the order of
-# the subquery they aggregate.
+# Where the two databases spell things differently (besides
+# therapists.compiled.GREATEST). Lists keep the order of the subquery they
+# aggregate.
 DIALECTS = {
     "sqlite": {
-        "greatest": "MAX",
         "names": "(SELECT group_concat(name, '|') FROM ({}))",
         "rows": "(SELECT json_group_array(json_object({fields})) FROM ({query}))",
     },
     "postgresql": {
-        "greatest": "GREATEST",
         "names": "(SELECT string_agg(name, '|') FROM ({}) AS names)",
         "rows": (
             "(SELECT json_agg(json_build_object({fields})) FROM ({query}) AS rows)"
         ),
     },
 }
-
-# Squared miles from the point; the same arithmetic as indexing.SquaredDistance.
-DISTANCE_SQ = (
-    "(((({p}.longitude - %s) * %s) * (({p}.longitude - %s) * %s))"
-    " + ((({p}.latitude - %s) * %s) * (({p}.latitude - %s) * %s)))"
-)
 
 CARD_COLUMNS = (
     "id",
@@ -129,28 +127,73 @@ CARD_COLUMNS = (
 )
 
 
-def _distance_params(point) -> list:
-    x = [point.longitude, point.miles_per_degree_longitude]
-    y = [point.latitude, MILES_PER_DEGREE_LATITUDE]
-    return [*x, *x, *y, *y]
-
-
-def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
-    """The search floor's one statement (placeholders: see search_params())."""
-    dialect = DIALECTS[vendor]
-    loc_dsq = DISTANCE_SQ.format(p="l")
-    closeness = (
-        f"{dialect['greatest']}(0.0, {float(ranking.CLOSENESS_POINTS_MAX)} - "
-        f"{float(ranking.CLOSENESS_POINTS_LOST_PER_MILE)} * SQRT({{}}))"
-    )
+def _narrowed(verified: bool) -> str:
+    """Locations l of the searched kind within the radius (placeholders: the
+    publication flag, the badge's day when `verified`, the technique bits,
+    the point, the radius squared)."""
     badge = "AND l.badge_valid_until >= %s" if verified else ""
-    narrowed = (
-        f"l.listed = %s {badge} AND (l.technique_bits & %s) > 0 AND {loc_dsq} <= %s"
+    return (
+        f"l.listed = %s {badge} AND (l.technique_bits & %s) > 0"
+        f" AND {DISTANCE_SQ.format('l')} <= %s"
     )
-    geo = (
+
+
+def _geo(bands: int) -> str:
+    """The circle's box on the geo index (placeholders: the latitude bands,
+    the longitude range)."""
+    return (
         f"l.lat_band IN ({', '.join(['%s'] * bands)})"
         " AND l.longitude >= %s AND l.longitude <= %s"
     )
+
+
+def _narrowed_params(point, miles, *, mask, today, verified) -> list:
+    dsq = distance_params(point)
+    return [True, *([today] if verified else []), mask, *dsq, miles * miles]
+
+
+def _geo_params(point, miles) -> list:
+    _, _, min_lon, max_lon = point.bounding_box(miles)
+    return [*point.latitude_bands(miles), min_lon, max_lon]
+
+
+def rung_sql(*, bands: list[int], verified: bool) -> str:
+    """The distance floor's first statement: which of the rungs (spanning
+    `bands` latitude bands each) is the first to hold a page's reach of
+    matches (placeholders: see rung_params())."""
+    found = (
+        "(SELECT COUNT(*) FROM (SELECT DISTINCT l.therapist_id"  # noqa: S608
+        " FROM therapists_practicelocation l WHERE {} LIMIT %s) found)"
+    )
+    whens = [
+        f"WHEN {found.format(f'{_geo(count)} AND {_narrowed(verified)}')} >= %s"
+        f" THEN {number}"
+        for number, count in enumerate(bands[:-1])
+    ]
+    return f"SELECT CASE {' '.join(whens)} ELSE {len(bands) - 1} END"
+
+
+def rung_params(point, ladder, *, mask, today, verified, reach) -> list:
+    """rung_sql()'s parameters for the radii of `ladder`."""
+    params = []
+    for miles in ladder[:-1]:
+        params += _geo_params(point, miles)
+        params += _narrowed_params(
+            point, miles, mask=mask, today=today, verified=verified
+        )
+        params += [reach, reach]
+    return params
+
+
+def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
+    """The search floor's page statement (placeholders: see search_params())."""
+    dialect = DIALECTS[vendor]
+    loc_dsq = DISTANCE_SQ.format("l")
+    closeness = (
+        f"{GREATEST[vendor]}(0.0, {float(ranking.CLOSENESS_POINTS_MAX)} - "
+        f"{float(ranking.CLOSENESS_POINTS_LOST_PER_MILE)} * SQRT({{}}))"
+    )
+    narrowed, geo = _narrowed(verified), _geo(bands)
     if sort == ranking.Sort.BEST:
         # The circle by latitude first, walked down the score index.
         around = f"l.latitude >= %s AND l.latitude <= %s AND {narrowed}"
@@ -211,10 +254,11 @@ def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
 def search_params(
     point, miles, *, sort, mask, today, verified, page
 ) -> tuple[list, int]:
-    """The bound parameters, in the order search_sql() places them."""
-    dsq = _distance_params(point)
-    min_lat, max_lat, min_lon, max_lon = point.bounding_box(miles)
-    narrowed = [True, *([today] if verified else []), mask, *dsq, miles * miles]
+    """The bound parameters, in the order search_sql() places them (for
+    `sort=distance`, `miles` is the rung's)."""
+    dsq = distance_params(point)
+    min_lat, max_lat, _, _ = point.bounding_box(miles)
+    narrowed = _narrowed_params(point, miles, mask=mask, today=today, verified=verified)
     reach = page * PER_PAGE
     if sort == ranking.Sort.BEST:
         around = [min_lat, max_lat, *narrowed]
@@ -223,8 +267,7 @@ def search_params(
         params += [*dsq, *around, float(ranking.CLOSENESS_POINTS_MAX)]
         params += [float(ranking.MAX_SCORE)]
     else:
-        bands = point.latitude_bands(miles)
-        params = [*dsq, *bands, min_lon, max_lon, *narrowed]
+        params = [*dsq, *_geo_params(point, miles), *narrowed]
     params += [True, PER_PAGE, (page - 1) * PER_PAGE, *dsq]
     return params, len(point.latitude_bands(miles))
 
@@ -253,6 +296,8 @@ def search(request):
     try:
         point = geocoding.geocode(get.get("near", ""))
         miles = int(get.get("radius") or 25)
+        if miles < 1:
+            raise ValueError(miles)
         page = max(1, int(get.get("page") or 1))
         slugs = get.getlist("technique")
         mask = _technique_mask(slugs) if slugs else (1 << 62) - 1
@@ -263,6 +308,10 @@ def search(request):
         return HttpResponseBadRequest("The floor sorts by best match or distance.")
     verified = get.get("verified") == "on"
     today = timezone.localdate()
+    if sort == ranking.Sort.DISTANCE:
+        miles = _rung(
+            point, miles, mask=mask, today=today, verified=verified, page=page
+        )
     params, bands = search_params(
         point,
         miles,
@@ -283,6 +332,20 @@ def search(request):
         cards=cards, profile_query=profile_query
     )
     return HttpResponse(html)
+
+
+def _rung(point, miles, *, mask, today, verified, page) -> float:
+    """The radius of the smallest rung of nearest.rungs(miles) holding the
+    page's reach of matches (the whole circle's when none does)."""
+    ladder = nearest.rungs(miles)
+    bands = [len(point.latitude_bands(radius)) for radius in ladder]
+    params = rung_params(
+        point, ladder, mask=mask, today=today, verified=verified, reach=page * PER_PAGE
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(rung_sql(bands=bands, verified=verified), params)
+        (rung,) = cursor.fetchone()
+    return ladder[rung]
 
 
 def _card(row: dict, searched: set[str], today: datetime.date) -> dict:

@@ -17,7 +17,13 @@ through the ORM. So, for the search page and the API:
   by best match) as the same plan search.matches() builds through
   TherapistQuerySet.near() and PracticeLocationQuerySet.contending(): the
   capped count over the geo index, then the contenders' page, in statements
-  written once per database and circle shape.
+  written once per database and circle shape;
+- `near_distance()` runs the same searches sorted by distance as
+  therapists.nearest.nearest_first() walks them: the ladder's one statement
+  (which rung first holds the page's reach, and the capped count; through the
+  KNN index on PostgreSQL when it is there), then the page of the matches
+  within that rung, nearest first, both written once per database, filters
+  and rungs' shape.
 
 search.matches() stays the definition of every search: the tests compare each
 page, count and distance of these statements with it (search.search(...,
@@ -25,15 +31,16 @@ compiled=False)).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 
 from django.db import connections
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from therapists import ranking
+from core.compiled import prefetched
+from therapists import nearest, ranking
 from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
 from therapists.indexing import technique_bit
 from therapists.models import (
@@ -46,7 +53,8 @@ from therapists.models import (
 from therapists.models.location import LEADERS_PER_REACH
 from therapists.models.therapist import LISTING_FIELDS
 
-# Where the databases spell the best match's closeness differently.
+# Where the databases spell the best match's closeness differently (the bench's
+# floor, bench/floor.py, spells it the same way).
 GREATEST = {"sqlite": "MAX", "postgresql": "GREATEST"}
 
 
@@ -114,14 +122,6 @@ def _card_columns(using: str) -> tuple[Columns, Columns, Columns, Columns]:
     )
 
 
-def _cache_rows(therapist, relation: str, rows: list) -> None:
-    """Fill `therapist.<relation>.all()` as prefetch_related() does."""
-    queryset = getattr(therapist, relation).get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    therapist._prefetched_objects_cache[relation] = queryset
-
-
 def load_cards(therapists: list, using: str = "default") -> None:
     """Load each therapist's technique links (with their techniques, most
     years first) and locations in two statements, into the caches
@@ -133,8 +133,6 @@ def load_cards(therapists: list, using: str = "default") -> None:
     ids = [therapist.pk for therapist in therapists]
     links = {pk: [] for pk in ids}
     places = {pk: [] for pk in ids}
-    therapist_of_link = TherapistTechnique._meta.get_field("therapist")
-    therapist_of_location = PracticeLocation._meta.get_field("therapist")
     technique_of_link = TherapistTechnique._meta.get_field("technique")
     with connections[using].cursor() as cursor:
         # TherapistTechnique.Meta.ordering, as the prefetch orders them.
@@ -160,14 +158,8 @@ def load_cards(therapists: list, using: str = "default") -> None:
             found = location.instance(row)
             places[found.therapist_id].append(found)
     for therapist in therapists:
-        for found in links[therapist.pk]:
-            therapist_of_link.set_cached_value(found, therapist)
-        for found in places[therapist.pk]:
-            therapist_of_location.set_cached_value(found, therapist)
-        if not hasattr(therapist, "_prefetched_objects_cache"):
-            therapist._prefetched_objects_cache = {}
-        _cache_rows(therapist, "technique_links", links[therapist.pk])
-        _cache_rows(therapist, "locations", places[therapist.pk])
+        prefetched(therapist, "technique_links", links[therapist.pk])
+        prefetched(therapist, "locations", places[therapist.pk])
 
 
 @cache
@@ -187,17 +179,50 @@ def taxonomy_rows(using: str = "default") -> tuple:
 
 # --- near a place, by best match ---------------------------------------------
 
-# Squared miles from the point (indexing.SquaredDistance): {} is the table.
+# Squared miles from the point (indexing.SquaredDistance): {0} is the table;
+# its parameters are distance_params(). The bench's floor draws its circle
+# with it too.
 DISTANCE_SQ = (
     "(((({0}.longitude - %s) * %s) * (({0}.longitude - %s) * %s))"
     " + ((({0}.latitude - %s) * %s) * (({0}.latitude - %s) * %s)))"
 )
 
 
-def _distance_params(point: GeoPoint) -> list:
+# The squared miles from the point to the nearest of therapist t's locations
+# (TherapistQuerySet.measured_from()); its parameters are distance_params().
+NEAREST_SQ = (
+    f"(SELECT {DISTANCE_SQ.format('n')} AS distance_sq"  # noqa: S608 - constant SQL
+    " FROM therapists_practicelocation n WHERE n.therapist_id = t.id"
+    " ORDER BY 1 ASC LIMIT 1)"
+)
+
+
+def distance_params(point: GeoPoint) -> list:
+    """DISTANCE_SQ's (and NEAREST_SQ's) parameters for a point."""
     x = [point.longitude, point.miles_per_degree_longitude]
     y = [point.latitude, MILES_PER_DEGREE_LATITUDE]
     return [*x, *x, *y, *y]
+
+
+@lru_cache(maxsize=64)
+def _narrowed_sql(table: str, verified: bool, masked: bool) -> str:
+    sql = [f"{table}.listed = %s"]
+    if verified:
+        sql.append(f"{table}.badge_valid_until >= %s")
+    if masked:
+        sql.append(f"({table}.technique_bits & %s) > 0")
+    return " AND ".join(sql)
+
+
+@lru_cache(maxsize=512)
+def _within_sql(table: str, verified: bool, masked: bool, bands: int) -> str:
+    """Through the geo index: band, longitude, then the distance."""
+    return (
+        f"{_narrowed_sql(table, verified, masked)}"
+        f" AND {table}.lat_band IN ({', '.join(['%s'] * bands)})"
+        f" AND {table}.longitude >= %s AND {table}.longitude <= %s"
+        f" AND {DISTANCE_SQ.format(table)} <= %s"
+    )
 
 
 @dataclass(frozen=True)
@@ -212,27 +237,28 @@ class Circle:
     mask: int | None  # the searched techniques' bits, None when not searched
 
     def narrowed(self, table: str, today) -> tuple[str, list]:
-        sql, params = [f"{table}.listed = %s"], [True]
+        sql = _narrowed_sql(table, self.verified, self.mask is not None)
+        return sql, self.narrowed_params(today)
+
+    def narrowed_params(self, today) -> list:
+        params = [True]
         if self.verified:
-            sql.append(f"{table}.badge_valid_until >= %s")
             params.append(today)
         if self.mask is not None:
-            sql.append(f"({table}.technique_bits & %s) > 0")
             params.append(self.mask)
-        return " AND ".join(sql), params
+        return params
 
     def within(self, table: str, today) -> tuple[str, list]:
         """Through the geo index: band, longitude, then the distance."""
-        narrowed, params = self.narrowed(table, today)
         bands = self.point.latitude_bands(self.miles)
+        sql = _within_sql(table, self.verified, self.mask is not None, len(bands))
+        return sql, self.within_params(today, bands)
+
+    def within_params(self, today, bands: list[int]) -> list:
+        """within()'s parameters, given the circle's latitude bands."""
         _, _, min_lon, max_lon = self.point.bounding_box(self.miles)
-        sql = (
-            f"{narrowed} AND {table}.lat_band IN ({', '.join(['%s'] * len(bands))})"
-            f" AND {table}.longitude >= %s AND {table}.longitude <= %s"
-            f" AND {DISTANCE_SQ.format(table)} <= %s"
-        )
-        params += [*bands, min_lon, max_lon, *_distance_params(self.point)]
-        return sql, [*params, self.miles * self.miles]
+        params = [*self.narrowed_params(today), *bands, min_lon, max_lon]
+        return [*params, *distance_params(self.point), self.miles * self.miles]
 
     def around(self, table: str, today) -> tuple[str, list]:
         """By distance and latitude alone, for a walk down the score index."""
@@ -242,7 +268,7 @@ class Circle:
             f"{narrowed} AND {DISTANCE_SQ.format(table)} <= %s"
             f" AND {table}.latitude >= %s AND {table}.latitude <= %s"
         )
-        params += [*_distance_params(self.point), self.miles * self.miles]
+        params += [*distance_params(self.point), self.miles * self.miles]
         return sql, [*params, min_lat, max_lat]
 
 
@@ -281,6 +307,28 @@ class Rows:
         return self.fetch(start, stop - start)
 
 
+def _cards(
+    statement: Callable[[int, int], tuple[str, list]], using: str
+) -> Callable[[int, int], list]:
+    """What reads a slice of a page statement's rows (the card's columns,
+    then has_badge) as therapists."""
+    connection = connections[using]
+    card, *_ = _card_columns(using)
+
+    def fetch(offset: int, limit: int) -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement(offset, limit))
+            rows = cursor.fetchall()
+        found = []
+        for *values, has_badge in rows:
+            therapist = card.instance(values)
+            therapist.has_badge = bool(has_badge)
+            found.append(therapist)
+        return found
+
+    return fetch
+
+
 def near_best(
     circle: Circle, *, cap: int, reach: int, using: str = "default"
 ) -> tuple[int, Rows] | None:
@@ -313,11 +361,6 @@ def near_best(
     leader_closeness = closeness.format(DISTANCE_SQ.format("v"))
     around_w, around_w_params = draw("w", day)
     around_u, around_u_params = draw("u", day)
-    nearest = (
-        f"(SELECT {DISTANCE_SQ.format('n')} AS distance_sq"  # noqa: S608 - constant SQL
-        " FROM therapists_practicelocation n WHERE n.therapist_id = t.id"
-        " ORDER BY 1 ASC LIMIT 1)"
-    )
     sql = (
         f"SELECT {card.sql}, (t.badge_valid_until IS NOT NULL"  # noqa: S608
         " AND t.badge_valid_until >= %s) AS has_badge"
@@ -330,10 +373,10 @@ def near_best(
         " ORDER BY u.qualification_score DESC LIMIT %s)"
         " GROUP BY v.therapist_id ORDER BY 1 DESC LIMIT 1 OFFSET %s), 0.0) - %s)"
         " AND w.qualification_score <= %s)"
-        f" ORDER BY (t.qualification_score + {closeness.format(nearest)}) DESC,"
+        f" ORDER BY (t.qualification_score + {closeness.format(NEAREST_SQ)}) DESC,"
         " t.id DESC LIMIT %s OFFSET %s"
     )
-    point_params = _distance_params(circle.point)
+    point_params = distance_params(circle.point)
     head = [day, True, *around_w_params]
     bound = [*point_params, *around_u_params, LEADERS_PER_REACH * contending]
     bound += [contending - 1, float(ranking.CLOSENESS_POINTS_MAX)]
@@ -342,15 +385,102 @@ def near_best(
     def statement(offset: int, limit: int) -> tuple[str, list]:
         return sql, [*head, *bound, *point_params, limit, offset]
 
-    def fetch(offset: int, limit: int) -> list:
-        with connection.cursor() as cursor:
-            cursor.execute(*statement(offset, limit))
-            rows = cursor.fetchall()
-        found = []
-        for *values, has_badge in rows:
-            therapist = card.instance(values)
-            therapist.has_badge = bool(has_badge)
-            found.append(therapist)
-        return found
+    return count, Rows(_cards(statement, using), count, statement)
 
-    return count, Rows(fetch, count, statement)
+
+# --- near a place, nearest first ----------------------------------------------
+
+
+def _found(within: str) -> str:
+    """A rung's matches, counted no further than a bound parameter."""
+    return (
+        "(SELECT COUNT(*) FROM (SELECT DISTINCT l.therapist_id"  # noqa: S608
+        f" FROM therapists_practicelocation l WHERE {within} LIMIT %s) found)"
+    )
+
+
+@lru_cache(maxsize=512)
+def _ladder_sql(knn: bool, verified: bool, masked: bool, bands: tuple) -> str:
+    """nearest.nearest_first()'s statement for a ladder whose rungs span
+    `bands` latitude bands each: the first rung holding `reach` matches (with
+    `knn`, rungs too small to reach the reach-th nearest location are not
+    counted), and the capped count of the whole circle."""
+    found = [_found(_within_sql("l", verified, masked, n)) for n in bands]
+    last = len(bands) - 1
+    if knn:
+        narrowed = _narrowed_sql("k", verified, masked)
+        sql = [
+            "WITH knn(metres) AS MATERIALIZED (SELECT"  # noqa: S608 - constant SQL
+            f" {nearest.EARTH_DISTANCE.format('k')} AS metres"
+            f" FROM therapists_practicelocation k WHERE {narrowed}"
+            " ORDER BY 1 ASC LIMIT 1 OFFSET %s) SELECT CASE"
+        ]
+        skip = "CASE WHEN (SELECT metres FROM knn) > %s THEN FALSE ELSE {} END"
+    else:
+        sql, skip = ["SELECT CASE"], "{}"
+    for rung in range(last):
+        sql.append(f"WHEN {skip.format(f'{found[rung]} >= %s')} THEN {rung}")
+    sql.append(f"ELSE {last} END, CASE")
+    for rung in range(last):
+        sql.append(f"WHEN {found[rung]} > %s THEN %s")
+    sql.append(f"ELSE {found[last]} END")
+    return " ".join(sql)
+
+
+@lru_cache(maxsize=512)
+def _nearest_page_sql(using: str, verified: bool, masked: bool, bands: int) -> str:
+    """A page of the matches within a rung, nearest first (sorted_by("distance"))."""
+    card, *_ = _card_columns(using)
+    return (
+        f"SELECT {card.sql}, (t.badge_valid_until IS NOT NULL"  # noqa: S608
+        " AND t.badge_valid_until >= %s) AS has_badge"
+        " FROM therapists_therapist t WHERE t.is_published = %s AND t.id IN ("
+        " SELECT w.therapist_id FROM therapists_practicelocation w"
+        f" WHERE {_within_sql('w', verified, masked, bands)})"
+        f" ORDER BY {NEAREST_SQ} ASC, t.qualification_score DESC, t.id DESC"
+        " LIMIT %s OFFSET %s"
+    )
+
+
+def near_distance(
+    circle: Circle, *, cap: int, reach: int, using: str = "default"
+) -> tuple[int, Rows] | None:
+    """The capped count and the ordered rows of a search near a place sorted
+    by distance that the locations' copies decide, listed from the smallest
+    rung that holds `reach` matches as nearest.nearest_first() lists them; None
+    on a database these statements are not written for."""
+    connection = connections[using]
+    if connection.vendor not in GREATEST:
+        return None
+    day = connection.ops.adapt_datefield_value(timezone.localdate())
+    masked = circle.mask is not None
+    point = circle.point
+    radii = nearest.rungs(circle.miles)
+    bands = [point.latitude_bands(miles) for miles in radii]
+    within = [
+        replace(circle, miles=miles).within_params(day, touched)
+        for miles, touched in zip(radii, bands, strict=True)
+    ]
+    knn = getattr(connection, "nearest_knn", False)
+    params = []
+    if knn:
+        params += [point.latitude, point.longitude, *circle.narrowed_params(day)]
+        params.append(reach - 1)
+    for miles, drawn in zip(radii[:-1], within[:-1], strict=True):
+        if knn:
+            params.append(nearest.chord_reach(point, miles))
+        params += [*drawn, reach, reach]
+    for drawn in within[:-1]:
+        params += [*drawn, cap + 1, cap, cap + 1]
+    params += [*within[-1], cap + 1]
+    sql = _ladder_sql(knn, circle.verified, masked, tuple(map(len, bands)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rung, count = cursor.fetchone()
+    page_sql = _nearest_page_sql(using, circle.verified, masked, len(bands[rung]))
+    head = [day, True, *within[rung], *distance_params(point)]
+
+    def statement(offset: int, limit: int) -> tuple[str, list]:
+        return page_sql, [*head, limit, offset]
+
+    return count, Rows(_cards(statement, using), count, statement)

@@ -31,10 +31,15 @@ whole circle's: search.matches(..., nearest_first=False) keeps the circle's
 plan as the reference the tests compare against. This rests on the copies a
 location carries (publication, badge, techniques) being the same on all of a
 therapist's locations, which TherapistQuerySet.copy_to_locations() keeps.
+
+For the searches those copies decide alone, search.search() runs the same two
+statements written once (therapists.compiled.near_distance()); nearest_first()
+is their reference.
 """
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connections
 from django.db.models import FloatField, Func
@@ -53,6 +58,9 @@ MIN_RUNG_MILES = 0.1
 # earthdistance's earth(): the sphere ll_to_earth() puts points on, in metres.
 EARTH_RADIUS_METRES = 6378168.0
 KNN_INDEX = "location_earth_idx"
+# The index's own expression on a table ({0}), so that the planner walks it;
+# the point's latitude and longitude are the parameters.
+EARTH_DISTANCE = "(ll_to_earth({0}.latitude, {0}.longitude) <-> ll_to_earth(%s, %s))"
 
 
 class EarthDistance(Func):
@@ -66,11 +74,8 @@ class EarthDistance(Func):
         self.point = point
 
     def as_sql(self, compiler, connection, **extra_context):
-        # The index's own expression, so that the planner walks it.
-        column = '"therapists_practicelocation"'
         return (
-            f"(ll_to_earth({column}.latitude, {column}.longitude) "
-            "<-> ll_to_earth(%s, %s))",
+            EARTH_DISTANCE.format('"therapists_practicelocation"'),
             (self.point.latitude, self.point.longitude),
         )
 
@@ -86,6 +91,7 @@ def note_knn_index(connection) -> None:
     connection.nearest_knn = found
 
 
+@lru_cache(maxsize=1024)  # 72 points a rung, the same rungs at every search
 def chord_reach(point: GeoPoint, miles: float) -> float:
     """A bound in metres on EarthDistance() from `point` to anywhere within
     `miles` of it by the search's flat distance: the furthest of 72 points

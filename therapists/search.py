@@ -16,10 +16,10 @@ Free text away from a place
 is counted from the full-text index and, past the cap, paged down the sort
 order (therapists.fulltext).
 
-search() runs the page's techniques and locations, and the commonest search
-(near a place by best match, narrowed only by the locations' copies), as
-statements written once (therapists.compiled); matches() remains their
-definition and the reference the tests compare them with.
+search() runs the page's techniques and locations, and the commonest searches
+(near a place by best match or by distance, narrowed only by the locations'
+copies), as statements written once (therapists.compiled); matches() remains
+their definition and the reference the tests compare them with.
 
 `treatments_of()` loads one therapist's techniques and conditions for a profile;
 `measure()` notes, for each therapist on a page, the location nearest to the
@@ -128,7 +128,7 @@ def search(
     pagination.count_cap() past the page; distances are set when `near` is.
     `nothing` gives an empty page (a search whose parameters did not validate).
 
-    The page's techniques and locations, and the commonest search, run as
+    The page's techniques and locations, and the commonest searches, run as
     statements written once (therapists.compiled); `compiled=False` builds
     every statement through matches() and prefetch_related(): the reference
     the tests compare them with.
@@ -264,11 +264,12 @@ def matches(
 
 
 def _compiled(params: Mapping[str, Any], *, cap: int, reach: int) -> Matches | None:
-    """The matches of a search near a place by best match whose every filter
-    the locations' copies decide, from therapists.compiled's statements (the
-    same plan matches() builds); None for any other search."""
+    """The matches of a search near a place, by best match or by distance,
+    whose every filter the locations' copies decide, from therapists.compiled's
+    statements (the same plan matches() builds); None for any other search."""
     point = params.get("near")
-    if point is None or (params.get("sort") or DEFAULT_SORT) != Sort.BEST:
+    sort = params.get("sort") or DEFAULT_SORT
+    if point is None or sort not in (Sort.BEST, Sort.DISTANCE):
         return None
     active = {name for name in NARROWERS if params.get(name) not in EMPTY_VALUES}
     if not active <= {"verified", "technique"}:
@@ -285,7 +286,12 @@ def _compiled(params: Mapping[str, Any], *, cap: int, reach: int) -> Matches | N
     circle = therapists_compiled.Circle(
         point, radius_of(params), verified="verified" in active, mask=mask
     )
-    found = therapists_compiled.near_best(circle, cap=cap, reach=reach)
+    if sort == Sort.BEST:
+        found = therapists_compiled.near_best(circle, cap=cap, reach=reach)
+    else:
+        found = therapists_compiled.near_distance(
+            circle, cap=cap, reach=min(reach, cap + 1)
+        )
     if found is None:
         return None
     count, rows = found

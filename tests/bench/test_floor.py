@@ -1,6 +1,6 @@
 """The bench's floor (bench/floor.py): the same page of cards, and the same
-profile, as the real pages, each from one SQL query, mounted only by the
-bench's URLconf."""
+profile, as the real pages, each from one SQL query (a search by distance
+from two: its rung, then the page), mounted only by the bench's URLconf."""
 
 import re
 
@@ -9,6 +9,7 @@ import pytest
 from bench import floor, run
 from profiles.views import TherapistDetailView
 from tests import factories
+from therapists import nearest
 from therapists.views import TherapistListView
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
@@ -125,9 +126,35 @@ def test_the_search_floor_is_one_query_once_the_taxonomy_is_read(
     monkeypatch.setattr(floor, "_TECHNIQUE_IDS", {})
     with django_assert_num_queries(2):  # the process's first search reads ids
         client.get(run.FLOORS["floor search best"])
-    for name in ("floor search best", "floor search distance"):
-        with django_assert_num_queries(1):
+    # By distance, the rung and then its page.
+    for name, queries in (("floor search best", 1), ("floor search distance", 2)):
+        with django_assert_num_queries(queries):
             assert len(floor_slugs(client.get(run.FLOORS[name]))) == 10
+
+
+def test_the_distance_floor_lists_only_the_smallest_rung_that_holds_the_page(
+    client, monkeypatch
+):
+    make_directory()
+    monkeypatch.setattr(TherapistListView, "paginate_by", 4)
+    monkeypatch.setattr(floor, "PER_PAGE", 4)
+    rungs = []
+
+    def rung(*args, **kwargs):
+        rungs.append(walked(*args, **kwargs))
+        return rungs[-1]
+
+    walked = floor._rung
+    monkeypatch.setattr(floor, "_rung", rung)
+    shape = run.SHAPES["search distance"]
+    for page in (1, 5):
+        floored = floor_slugs(
+            client.get(f"{run.FLOORS['floor search distance']}&page={page}")
+        )
+        assert floored == real_slugs(client.get(f"{shape}&page={page}"))
+    # A page near the point needs a small circle; the last one the whole.
+    assert rungs[0] < 25 and rungs[-1] == 25
+    assert rungs[0] in nearest.rungs(25)
 
 
 @pytest.mark.parametrize(

@@ -127,11 +127,13 @@ def test_other_searches_are_the_reference_too(small_cap, query):
 def test_only_the_covered_shape_takes_the_written_statements():
     make_world(6, 10, 1.0)
     for query in COVERED:
-        params = cleaned(f"near=10001&sort=best{query}")
-        found = search._compiled(params, cap=1000, reach=20)
-        assert isinstance(found.therapists, compiled.Rows), query
+        for sort in ("best", "distance"):
+            params = cleaned(f"near=10001&sort={sort}{query}")
+            found = search._compiled(params, cap=1000, reach=20)
+            assert isinstance(found.therapists, compiled.Rows), (sort, query)
     for query in (
-        "near=10001&sort=distance",
+        "near=10001&sort=distance&accepting=on",
+        "near=10001&sort=rating",
         "near=10001&accepting=on",
         "near=10001&q=back",
         "technique=deep-tissue",
