@@ -78,6 +78,11 @@ INSTALLED_APPS = [
 # REDIS_URL is set; else each worker's own memory, so that a read never writes
 # to the database (on SQLite a write takes the one write lock), at the price of
 # a limit counted per worker rather than across them.
+#
+# "pages" keeps rendered pages (profiles.page_cache: keyed by the versions of
+# what they show, so never stale): Redis too when REDIS_URL is set, else each
+# worker's memory, for the same reason, up to PAGES_KEPT pages each.
+PAGES_KEPT = 500
 if os.environ.get("REDIS_URL"):
     REDIS_CACHE = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -89,6 +94,7 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": REDIS_CACHE,
         "read-limits": {**REDIS_CACHE, "KEY_PREFIX": "read-limits"},
+        "pages": {**REDIS_CACHE, "KEY_PREFIX": "pages"},
     }
     # Sessions read from Redis and written through to the database, so a Redis
     # flush or restart logs nobody out. Without Redis: database sessions.
@@ -100,6 +106,11 @@ else:
             "LOCATION": "django_cache",
         },
         "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGES_KEPT},
+        },
     }
 
 # Background tasks (django.tasks): every email (core.notifications) is sent by

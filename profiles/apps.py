@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ProfilesConfig(AppConfig):
@@ -6,3 +7,13 @@ class ProfilesConfig(AppConfig):
     ranking and shortlist state, composed from the apps that own each."""
 
     name = "profiles"
+
+    def ready(self) -> None:
+        from profiles import versions
+
+        # After every migrate and every test flush: see profiles.versions.
+        post_migrate.connect(
+            versions.installed_after_migrate,
+            sender=self,
+            dispatch_uid="profiles.versions.install",
+        )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView
 
 from interviews.responsiveness import responsiveness_of
-from profiles import queries
+from profiles import page_cache, queries
 from profiles.structured_data import profile_json_ld
 from recommendations import writing as recommending
 from recommendations.models import Recommendation
@@ -41,6 +41,21 @@ def searched_place(text: str) -> tuple[str, GeoPoint | None]:
 
 class TherapistDetailView(DetailView):
     template_name = "profiles/therapist_detail.html"
+    # The plain profile a visitor who is not logged in sees comes from the
+    # page cache when it is kept there, and is kept there when it is not.
+    cached = True
+    slot = None
+
+    def get(self, request, *args, **kwargs):
+        self.slot = (
+            page_cache.Slot.for_request(request, kwargs["slug"])
+            if self.cached
+            else None
+        )
+        entry = self.slot.get() if self.slot is not None else None
+        if entry is not None:
+            return self.render_to_response(entry.context(request))
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return queries.profile_queryset(self.request.user)
@@ -107,6 +122,8 @@ class TherapistDetailView(DetailView):
             # By id: comparing users would load the owner's account row.
             is_owner=therapist.user_id is not None
             and therapist.user_id == self.request.user.pk,
+            # Where {% profile_content %} keeps what it renders, if anywhere.
+            profile_slot=self.slot,
             **kwargs,
         )
 
@@ -118,6 +135,7 @@ class TherapistPrintView(TherapistDetailView):
     alone), with the public profile's address and the date printed."""
 
     template_name = "profiles/therapist_print.html"
+    cached = False
 
     def setup(self, request, *args, **kwargs):
         request.GET = QueryDict()

@@ -27,6 +27,7 @@ def isolated_storage(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     for each in caches.all():
         each.clear()
@@ -57,6 +58,16 @@ def tasks_run_at_once(settings):
     own tests (tests/core/test_mail_tasks.py) switch to the database queue."""
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """Every profile rendered, none kept (profiles.page_cache): for tests of
+    what rendering costs. The version lookup still runs."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
 
 

@@ -255,7 +255,7 @@ def test_text_cannot_end_the_script_element(client, therapist):
 
 @pytest.mark.parametrize("ratings", [[], [5, 4, 2]])
 def test_the_structured_data_costs_no_query(
-    client, therapist, ratings, monkeypatch, django_assert_num_queries
+    client, therapist, ratings, monkeypatch, django_assert_num_queries, page_cache_off
 ):
     factories.make_location(therapist, "10001")
     factories.make_credential(therapist)

@@ -1,0 +1,152 @@
+"""The profile as most visitors see it, rendered once per version.
+
+A visitor who is not logged in and asks for the plain profile (no place, no
+review filter, no page: no query string at all) gets the same page as any
+other such visitor, but for their CSRF token and whether the therapist is on
+their shortlist. So that page's content is kept in the "pages" cache (Redis
+when the site has it, else each process's memory), keyed by:
+
+- the therapist and their slug, and the versions of what their profile shows
+  and of what every profile shows (profiles.versions: bumped by the database
+  on every change, whoever makes it);
+- today's date (a credential's expiry, the badge, a confirmation's freshness
+  and the next opening are read as of today);
+- the scheme and host the structured data's links are written with;
+- whether the therapist is on the visitor's shortlist.
+
+Windows that end at the present moment (responsiveness, the recent negative
+reviews) move on by the minute without any change in the data: an entry
+lives TIMEOUT seconds, so such an edge is seen at most that late.
+
+The CSRF token is written as a mark (a keyed hash, which no therapist or
+reviewer can know to type) and each response gets its visitor's own token in
+its place. A cache that fails is logged and read past: the page is rendered
+as if the entry were missing.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from core.compiled import Prepared
+from profiles.models import ProfileVersion
+from profiles.versions import EVERY_PROFILE
+from shortlist import session as shortlist
+from therapists.models import Therapist
+
+logger = logging.getLogger(__name__)
+
+CACHE = "pages"
+TIMEOUT = 300
+
+
+def _version(of):
+    return Coalesce(
+        Subquery(ProfileVersion.objects.filter(therapist_id=of).values("version")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _versions(*, slug: str):
+    # Each profile's row, and row 0 (EVERY_PROFILE) for all of them.
+    return (
+        Therapist.objects.published()
+        .filter(slug=slug)
+        .annotate(own=_version(OuterRef("pk")), every=_version(EVERY_PROFILE))
+        .values("pk", "own", "every")
+    )
+
+
+VERSIONS = Prepared(_versions, {"slug": "first-example"}, {"slug": "second-example"})
+
+
+def csrf_mark() -> str:
+    """What stands for the visitor's CSRF token in a kept page."""
+    return salted_hmac(
+        "profiles.page_cache", "csrf token", algorithm="sha256"
+    ).hexdigest()
+
+
+def csrf_input_mark() -> SafeString:
+    """The hidden field Django's `csrf_input` writes, with the mark for a value."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_mark()
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the page's template needs of a kept profile."""
+
+    display_name: str
+    headline: str
+    content: str
+    structured_data: str
+
+    def context(self, request) -> dict:
+        return {
+            # The title and description blocks read these two alone.
+            "therapist": {"display_name": self.display_name, "headline": self.headline},
+            "profile_html": mark_safe(  # noqa: S308 - rendered by the page's own templates
+                self.content.replace(csrf_mark(), get_token(request))
+            ),
+            "structured_data": mark_safe(self.structured_data),  # noqa: S308 - as above
+        }
+
+
+class Slot:
+    """Where one visitor's plain profile is kept, or None when theirs is not
+    the page everyone gets (see the module's docstring)."""
+
+    @classmethod
+    def for_request(cls, request, slug: str) -> "Slot | None":
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.META.get("QUERY_STRING")
+            or request.user.is_authenticated
+        ):
+            return None
+        found = VERSIONS(slug=slug)
+        if not found:
+            # Unpublished or missing: the view says so, as it always has.
+            return None
+        row = found[0]
+        listed = row["pk"] in shortlist.therapist_ids(request)
+        parts = (
+            row["pk"],
+            slug,
+            row["own"],
+            row["every"],
+            timezone.localdate().isoformat(),
+            request.scheme,
+            request.get_host(),
+            int(listed),
+        )
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+        return cls(f"profile:{row['pk']}:{digest}")
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def get(self) -> Entry | None:
+        try:
+            return caches[CACHE].get(self.key)
+        except Exception:
+            logger.exception("The page cache could not be read: rendering instead")
+            return None
+
+    def keep(self, entry: Entry) -> None:
+        try:
+            caches[CACHE].set(self.key, entry, TIMEOUT)
+        except Exception:
+            logger.exception("The page cache could not be written")
