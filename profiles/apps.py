@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ProfilesConfig(AppConfig):
@@ -11,7 +11,13 @@ class ProfilesConfig(AppConfig):
     def ready(self) -> None:
         from profiles import versions
 
-        # After every migrate and every test flush: see profiles.versions.
+        # Out of the way of every migration, back after it and after every
+        # flush: see profiles.versions.
+        pre_migrate.connect(
+            versions.dropped_before_migrate,
+            sender=self,
+            dispatch_uid="profiles.versions.drop",
+        )
         post_migrate.connect(
             versions.installed_after_migrate,
             sender=self,

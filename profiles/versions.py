@@ -7,26 +7,31 @@ through update() and bulk_create(), and through statements compiled to SQL
 database keeps the count: a trigger on each table the page reads bumps the
 version of the therapist the changed row belongs to (ProfileVersion), in the
 same transaction as the change. A row every profile shows (a technique's
-name, an insurance plan, a clinician, a reviewer's name) bumps row 0, the
-version all profiles share. profiles.page_cache keys rendered pages by both.
+name, an insurance plan, a clinician or their licence, a reviewer's name)
+bumps row 0, the version all profiles share. profiles.page_cache keys rendered
+pages by both.
 
-The triggers are installed after every `migrate` (and after a test flush):
-SQLite rebuilds a table, and drops its triggers, for many a schema change, so
-a trigger written once in a migration would quietly vanish with the next one.
-tests/profiles/test_versions.py checks that every table the page's queries
+The triggers are dropped before every `migrate` and written again after it
+(and after a flush): SQLite rebuilds a table for many a schema change, which
+drops the table's triggers and fails while another table's trigger names it,
+so triggers written once in a migration would either vanish or stop the next
+one. Row 0 starts at a random number each time they are written, so versions
+counted again from nothing (a flushed table) never meet the keys of before.
+tests/profiles/test_page_cache.py checks that every table the page's queries
 read is watched here.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connections
+from django.db import connections, transaction
 
 from profiles.models import ProfileVersion
 
 # ProfileVersion's row for what every profile shows.
 EVERY_PROFILE = 0
-PREFIX = "profile_version"
+PREFIX = "profile_version_"
 
 
 @dataclass(frozen=True)
@@ -34,11 +39,14 @@ class Watch:
     """A table whose rows a profile shows: `model` ("app.Model"), and how a
     row leads to its therapist, `path` (a foreign key, or a foreign key then
     the parent's; "" for the therapist's own row; None for a row every profile
-    may show). `changed`, for a table watched on updates only: the columns
-    whose change matters."""
+    may show). `or_every`: a foreign key of the row the path ends on that,
+    when set instead, makes it every profile's (a clinician's licence, shown
+    beside their recommendations). `changed`, for a table watched on updates
+    only: the columns whose change matters."""
 
     model: str
     path: str | None = "therapist"
+    or_every: str | None = None
     updates_only: bool = False
     changed: tuple[str, ...] = ()
 
@@ -48,10 +56,11 @@ class Watch:
 
     @property
     def name(self) -> str:
-        return f"{PREFIX}_{self.table}"
+        return f"{PREFIX}{self.table}"
 
     def therapist_of(self, row: str) -> str:
-        """The SQL of the therapist id the `row` (NEW or OLD) belongs to."""
+        """The SQL of the therapist id the `row` (NEW or OLD) belongs to
+        (EVERY_PROFILE for what every profile shows; NULL for nobody's)."""
         if self.path is None:
             return str(EVERY_PROFILE)
         model = apps.get_model(self.model)
@@ -60,12 +69,23 @@ class Watch:
         first, _, then = self.path.partition("__")
         key = model._meta.get_field(first)
         if not then:
-            return f"{row}.{key.column}"
-        parent = key.related_model._meta
+            return self._owner(model, key.column, row)
+        parent = key.related_model
+        owner = self._owner(
+            parent, parent._meta.get_field(then).column, parent._meta.db_table
+        )
         # Every name comes from the models' metadata: no input reaches SQL here.
-        column, table = parent.get_field(then).column, parent.db_table
-        select = f"SELECT {column} FROM {table}"  # noqa: S608
-        return f"({select} WHERE {parent.pk.column} = {row}.{key.column})"
+        select = f"SELECT {owner} FROM {parent._meta.db_table}"  # noqa: S608
+        return f"({select} WHERE {parent._meta.pk.column} = {row}.{key.column})"
+
+    def _owner(self, model, column: str, row: str) -> str:
+        if self.or_every is None:
+            return f"{row}.{column}"
+        other = model._meta.get_field(self.or_every).column
+        return (
+            f"COALESCE({row}.{column},"
+            f" CASE WHEN {row}.{other} IS NOT NULL THEN {EVERY_PROFILE} END)"
+        )
 
     def events(self) -> tuple[str, ...]:
         return ("UPDATE",) if self.updates_only else ("INSERT", "UPDATE", "DELETE")
@@ -80,8 +100,14 @@ WATCHED = (
     Watch("therapists.TherapistTechnique"),
     Watch("therapists.Therapist_conditions"),
     Watch("therapists.TherapistLanguage"),
-    Watch("verification.Credential"),
-    Watch("verification.CredentialEvent", path="credential__therapist"),
+    # A therapist's credential, or a clinician's licence (shown with every
+    # recommendation the clinician wrote).
+    Watch("verification.Credential", or_every="clinician"),
+    Watch(
+        "verification.CredentialEvent",
+        path="credential__therapist",
+        or_every="clinician",
+    ),
     Watch("reviews.Review"),
     Watch("reviews.ReviewResponse", path="review__therapist"),
     Watch("reviews.HelpfulVote", path="review__therapist"),
@@ -105,10 +131,27 @@ WATCHED = (
 )
 
 
-def _bump(watch: Watch, row: str) -> str:
+@dataclass(frozen=True)
+class Dialect:
+    """How a database says "the same, NULL included" and "changed"."""
+
+    same: str
+    changed: str
+
+
+SQLITE = Dialect(same="IS", changed="IS NOT")
+POSTGRESQL = Dialect(same="IS NOT DISTINCT FROM", changed="IS DISTINCT FROM")
+
+
+def _bump(watch: Watch, row: str, dialect: Dialect, *, moved: bool = False) -> str:
+    """Bump the version of the therapist `row` belongs to; with `moved` (an
+    update's OLD row), only if the row now belongs to another."""
     table = ProfileVersion._meta.db_table
     therapist = f"(SELECT {watch.therapist_of(row)} AS id) AS bumped"  # noqa: S608
-    rows = f"SELECT bumped.id, 1 FROM {therapist} WHERE bumped.id IS NOT NULL"  # noqa: S608
+    where = "bumped.id IS NOT NULL"
+    if moved:
+        where += f" AND NOT (bumped.id {dialect.same} {watch.therapist_of('NEW')})"
+    rows = f"SELECT bumped.id, 1 FROM {therapist} WHERE {where}"  # noqa: S608
     return (
         f"INSERT INTO {table} (therapist_id, version) {rows}"
         f" ON CONFLICT (therapist_id) DO UPDATE SET version = {table}.version + 1"
@@ -117,32 +160,37 @@ def _bump(watch: Watch, row: str) -> str:
 
 def sqlite_statements(watch: Watch) -> list[str]:
     statements = []
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        trigger = f"{watch.name}_{event.lower()}"
-        statements.append(f"DROP TRIGGER IF EXISTS {trigger}")
-        if event not in watch.events():
-            continue
-        rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}[event]
-        when = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in watch.changed)
+    for event in watch.events():
+        bumps = {
+            "INSERT": [_bump(watch, "NEW", SQLITE)],
+            "UPDATE": [
+                _bump(watch, "NEW", SQLITE),
+                _bump(watch, "OLD", SQLITE, moved=True),
+            ],
+            "DELETE": [_bump(watch, "OLD", SQLITE)],
+        }[event]
+        when = " OR ".join(f"OLD.{c} {SQLITE.changed} NEW.{c}" for c in watch.changed)
         statements.append(
-            f"CREATE TRIGGER {trigger} AFTER {event} ON {watch.table}"
+            f"CREATE TRIGGER {watch.name}_{event.lower()} AFTER {event}"
+            f" ON {watch.table}"
             + (f" WHEN {when}" if when else "")
             + " BEGIN "
-            + "".join(f"{_bump(watch, row)}; " for row in rows)
+            + "".join(f"{bump}; " for bump in bumps)
             + "END"
         )
     return statements
 
 
 def postgresql_statements(watch: Watch) -> list[str]:
-    when = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watch.changed)
+    when = " OR ".join(f"OLD.{c} {POSTGRESQL.changed} NEW.{c}" for c in watch.changed)
     return [
-        f"CREATE OR REPLACE FUNCTION {watch.name}() RETURNS trigger"
+        f"CREATE FUNCTION {watch.name}() RETURNS trigger"
         " LANGUAGE plpgsql AS $$ BEGIN"
-        f" IF TG_OP <> 'INSERT' THEN {_bump(watch, 'OLD')}; END IF;"
-        f" IF TG_OP <> 'DELETE' THEN {_bump(watch, 'NEW')}; END IF;"
+        f" IF TG_OP = 'INSERT' THEN {_bump(watch, 'NEW', POSTGRESQL)}; END IF;"
+        f" IF TG_OP = 'UPDATE' THEN {_bump(watch, 'NEW', POSTGRESQL)};"
+        f" {_bump(watch, 'OLD', POSTGRESQL, moved=True)}; END IF;"
+        f" IF TG_OP = 'DELETE' THEN {_bump(watch, 'OLD', POSTGRESQL)}; END IF;"
         " RETURN NULL; END $$",
-        f"DROP TRIGGER IF EXISTS {watch.name} ON {watch.table}",
         f"CREATE TRIGGER {watch.name} AFTER {' OR '.join(watch.events())}"
         f" ON {watch.table} FOR EACH ROW"
         + (f" WHEN ({when})" if when else "")
@@ -151,24 +199,64 @@ def postgresql_statements(watch: Watch) -> list[str]:
 
 
 STATEMENTS = {"sqlite": sqlite_statements, "postgresql": postgresql_statements}
+# Every trigger (and PostgreSQL function) this module wrote, whatever WATCHED
+# said when it wrote them.
+WRITTEN = {
+    "sqlite": (
+        "SELECT 'DROP TRIGGER ' || name FROM sqlite_master"
+        " WHERE type = 'trigger' AND substr(name, 1, %s) = %s"
+    ),
+    "postgresql": (
+        "SELECT 'DROP TRIGGER ' || t.tgname || ' ON ' || c.relname"
+        " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+        " WHERE NOT t.tgisinternal AND left(t.tgname, %s) = %s"
+        " UNION ALL SELECT 'DROP FUNCTION ' || p.proname || '()' FROM pg_proc p"
+        " WHERE left(p.proname, %s) = %s"
+    ),
+}
+
+
+def uninstall(using: str = "default") -> None:
+    """Drop every trigger this module wrote (before a migration, or for good)."""
+    connection = connections[using]
+    if connection.vendor not in WRITTEN:
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        sql = WRITTEN[connection.vendor]
+        cursor.execute(sql, [len(PREFIX), PREFIX] * (sql.count("%s") // 2))
+        # Triggers before the functions they call.
+        for (statement,) in sorted(cursor.fetchall(), reverse=True):
+            cursor.execute(statement)
 
 
 def install(using: str = "default") -> None:
-    """(Re)write every trigger on this database: idempotent. A table not
-    migrated yet (a partial `migrate`) is left until it is."""
+    """Write every trigger afresh, in one transaction, and start row 0 at a
+    random number; a table not migrated yet (a partial `migrate`), and
+    everything while ProfileVersion's own table is missing, is left out."""
     connection = connections[using]
     statements = STATEMENTS.get(connection.vendor)
     if statements is None:
         return
-    tables = set(connection.introspection.table_names())
-    if ProfileVersion._meta.db_table not in tables:
-        return
-    with connection.cursor() as cursor:
-        for watch in WATCHED:
-            if watch.table not in tables:
-                continue
-            for statement in statements(watch):
-                cursor.execute(statement)
+    with transaction.atomic(using=using):
+        uninstall(using)
+        tables = set(connection.introspection.table_names())
+        if ProfileVersion._meta.db_table not in tables:
+            return
+        with connection.cursor() as cursor:
+            for watch in WATCHED:
+                if watch.table not in tables:
+                    continue
+                for statement in statements(watch):
+                    cursor.execute(statement)
+        ProfileVersion.objects.using(using).get_or_create(
+            therapist_id=EVERY_PROFILE,
+            defaults={"version": secrets.randbits(48)},
+        )
+
+
+def dropped_before_migrate(using: str = "default", **kwargs) -> None:
+    """pre_migrate's receiver (profiles.apps)."""
+    uninstall(using)
 
 
 def installed_after_migrate(using: str = "default", **kwargs) -> None:
