@@ -94,7 +94,13 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": REDIS_CACHE,
         "read-limits": {**REDIS_CACHE, "KEY_PREFIX": "read-limits"},
-        "pages": {**REDIS_CACHE, "KEY_PREFIX": "pages"},
+        # A Redis of its own when REDIS_PAGES_URL is set: a crawl of every
+        # profile then evicts pages, never the limits' counts or sessions.
+        "pages": {
+            **REDIS_CACHE,
+            "LOCATION": os.environ.get("REDIS_PAGES_URL", os.environ["REDIS_URL"]),
+            "KEY_PREFIX": "pages",
+        },
     }
     # Sessions read from Redis and written through to the database, so a Redis
     # flush or restart logs nobody out. Without Redis: database sessions.

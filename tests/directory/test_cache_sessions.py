@@ -23,7 +23,9 @@ def loaded_settings(**env: str) -> dict:
         "print(json.dumps({'caches': s.CACHES,"
         " 'sessions': getattr(s, 'SESSION_ENGINE', None)}))"
     )
-    return json.loads(run_python(code, env, drop=("REDIS_URL",)).stdout)
+    return json.loads(
+        run_python(code, env, drop=("REDIS_URL", "REDIS_PAGES_URL")).stdout
+    )
 
 
 def test_without_redis_cache_and_sessions_stay_in_the_database():
@@ -32,6 +34,8 @@ def test_without_redis_cache_and_sessions_stay_in_the_database():
     assert loaded["caches"]["default"]["BACKEND"].endswith("db.DatabaseCache")
     # Django's default: sessions in the database.
     assert loaded["sessions"] is None
+    # Rendered pages in each worker's memory: a read never writes to SQLite.
+    assert loaded["caches"]["pages"]["BACKEND"].endswith("locmem.LocMemCache")
 
 
 def test_with_redis_cache_is_redis_and_sessions_are_cached_db():
@@ -43,6 +47,16 @@ def test_with_redis_cache_is_redis_and_sessions_are_cached_db():
         assert cache["LOCATION"] == LOCAL_REDIS
         assert cache["OPTIONS"]["socket_timeout"] <= 5
     assert loaded["sessions"] == "django.contrib.sessions.backends.cached_db"
+    assert loaded["caches"]["pages"]["LOCATION"] == LOCAL_REDIS
+    assert loaded["caches"]["pages"]["KEY_PREFIX"] == "pages"
+
+
+def test_rendered_pages_may_have_a_redis_of_their_own():
+    own = "redis://127.0.0.1:6379/14"
+    loaded = loaded_settings(REDIS_URL=LOCAL_REDIS, REDIS_PAGES_URL=own)
+
+    assert loaded["caches"]["pages"]["LOCATION"] == own
+    assert loaded["caches"]["default"]["LOCATION"] == LOCAL_REDIS
 
 
 def redis_cache() -> dict:
