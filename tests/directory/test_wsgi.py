@@ -1,0 +1,34 @@
+"""The WSGI entry point settles what a worker keeps out of the collector's way
+(directory.wsgi): once at start, once more after its first requests."""
+
+import gc
+
+import pytest
+from django.core.signals import request_finished
+
+from directory import wsgi
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    """A fresh count, and the receiver connected again afterwards however
+    the test ends."""
+    monkeypatch.setattr(wsgi, "_served", 0)
+    request_finished.connect(wsgi._settle_after_warm_up)
+    yield
+    request_finished.connect(wsgi._settle_after_warm_up)
+
+
+def test_after_its_first_requests_a_worker_freezes_what_they_built_once(
+    counting, monkeypatch
+):
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    for _ in range(wsgi.WARM_REQUESTS - 1):
+        request_finished.send(sender=None)
+    assert frozen == []
+    request_finished.send(sender=None)
+    assert frozen == [True]
+    for _ in range(wsgi.WARM_REQUESTS):
+        request_finished.send(sender=None)
+    assert frozen == [True]  # once
