@@ -11,10 +11,8 @@ from directory import wsgi
 
 @pytest.fixture
 def counting(monkeypatch):
-    """A fresh count, and the receiver connected again afterwards however
-    the test ends."""
+    """A fresh count; the receiver connected again afterwards, as it was."""
     monkeypatch.setattr(wsgi, "_served", 0)
-    request_finished.connect(wsgi._settle_after_warm_up)
     yield
     request_finished.connect(wsgi._settle_after_warm_up)
 
@@ -25,10 +23,12 @@ def test_after_its_first_requests_a_worker_freezes_what_they_built_once(
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     for _ in range(wsgi.WARM_REQUESTS - 1):
-        request_finished.send(sender=None)
+        wsgi._settle_after_warm_up()
     assert frozen == []
-    request_finished.send(sender=None)
+    # Connected until then: each finished request counts.
+    assert request_finished.disconnect(wsgi._settle_after_warm_up)
+    request_finished.connect(wsgi._settle_after_warm_up)
+    wsgi._settle_after_warm_up()
     assert frozen == [True]
-    for _ in range(wsgi.WARM_REQUESTS):
-        request_finished.send(sender=None)
-    assert frozen == [True]  # once
+    # Then no longer connected: once is all.
+    assert not request_finished.disconnect(wsgi._settle_after_warm_up)
