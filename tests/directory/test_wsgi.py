@@ -11,10 +11,13 @@ from directory import wsgi
 
 @pytest.fixture
 def counting(monkeypatch):
-    """A fresh count; the receiver connected again afterwards, as it was."""
+    """A fresh count and the receiver connected, as in a new worker (the test
+    client's requests may have used the suite's count up); disconnected after,
+    so the test process itself is not frozen again."""
     monkeypatch.setattr(wsgi, "_served", 0)
-    yield
     request_finished.connect(wsgi._settle_after_warm_up)
+    yield
+    request_finished.disconnect(wsgi._settle_after_warm_up)
 
 
 def test_after_its_first_requests_a_worker_freezes_what_they_built_once(
