@@ -98,6 +98,14 @@ def csrf_input_mark() -> SafeString:
     )
 
 
+def with_token(html: str, request) -> SafeString:
+    """A kept profile's content with the visitor's own CSRF token in place of
+    the mark."""
+    return mark_safe(  # noqa: S308 - rendered by the page's own templates
+        html.replace(csrf_mark(), get_token(request))
+    )
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the page's template needs of a kept profile (`content`: the
@@ -122,9 +130,7 @@ class Entry:
         return {
             # The title and description blocks read these two alone.
             "therapist": {"display_name": self.display_name, "headline": self.headline},
-            "profile_html": mark_safe(  # noqa: S308 - rendered by the page's own templates
-                self.html.replace(csrf_mark(), get_token(request))
-            ),
+            "profile_html": with_token(self.html, request),
             "structured_data": mark_safe(self.structured_data),  # noqa: S308 - as above
         }
 
