@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from demo.management.commands.seed_demo import DEMO_STAFF_USERNAME
+from profiles import versions
+from profiles.models import ProfileVersion
 from reviews import stats
 from reviews.models import Review
 from therapists import filters
@@ -141,6 +143,20 @@ def test_some_reviews_give_outcomes_and_some_therapists_a_course_of_care(client)
 def test_search_documents_are_built():
     seed()
     assert Therapist.objects.search("massage").exists()
+
+
+def test_the_profile_versions_are_watched_again_after_a_seed():
+    """Seeding pauses the versions' triggers (profiles.versions.paused): they
+    are back after it, and a change after it bumps its therapist's version."""
+    every = ProfileVersion.objects.get(therapist_id=versions.EVERY_PROFILE).version
+    seed()
+    assert (
+        ProfileVersion.objects.get(therapist_id=versions.EVERY_PROFILE).version
+        == every + 1
+    )
+    therapist = Therapist.objects.published().first()
+    Therapist.objects.filter(pk=therapist.pk).update(headline="After the seed")
+    assert ProfileVersion.objects.get(therapist_id=therapist.pk).version == 1
 
 
 def test_refuses_a_database_that_has_therapists_unless_if_empty():

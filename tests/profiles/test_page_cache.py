@@ -448,6 +448,31 @@ def test_uninstalled_they_are_all_gone_and_a_watch_dropped_is_dropped(
     assert _version(shown.pk) == before + 1
 
 
+def test_paused_writes_bump_nothing_then_every_kept_page_is_stale(client, shown):
+    page(client, shown)
+    watched = _written()
+    every = _version(versions.EVERY_PROFILE)
+    with versions.paused():
+        assert _written() == 0
+        before = _version(shown.pk)
+        Therapist.objects.filter(pk=shown.pk).update(headline="Loaded in bulk")
+        assert _version(shown.pk) == before
+    assert _written() == watched
+    assert _version(versions.EVERY_PROFILE) == every + 1
+    # The change made while paused is on the next look all the same.
+    assert "Loaded in bulk" in page(client, shown)
+
+
+def test_a_load_that_fails_leaves_the_triggers_in_place(shown):
+    watched = _written()
+    with pytest.raises(RuntimeError), versions.paused():
+        raise RuntimeError("the load failed")
+    assert _written() == watched
+    before = _version(shown.pk)
+    Therapist.objects.filter(pk=shown.pk).update(headline="Watched")
+    assert _version(shown.pk) == before + 1
+
+
 @RACE  # transactional: a schema change; naming every app lets the flush cascade
 def test_a_migration_that_rebuilds_a_watched_table_runs_and_is_watched_after():
     """SQLite rebuilds a table to add a constraint; a trigger naming that table
