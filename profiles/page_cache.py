@@ -4,7 +4,7 @@ A visitor who is not logged in and asks for the plain profile (no place, no
 review filter, no page: no query string at all) gets the same page as any
 other such visitor, but for their CSRF token and whether the therapist is on
 their shortlist. So that page's content is kept in the "pages" cache (Redis
-when the site has it, else each process's memory), keyed by:
+when the site has it, else each process's memory; core.kept), keyed by:
 
 - the therapist and their slug, and the versions of what their profile shows
   and of what every profile shows (profiles.versions: bumped by the database
@@ -26,20 +26,14 @@ The CSRF token is written as a mark (a keyed hash, which no therapist or
 reviewer can know to type) and each response gets its visitor's own token in
 its place. The content is kept compressed (a sixth of its size: a crawl of
 every profile fills a shared Redis six times slower). A cache that fails is
-logged and left alone for PAUSE seconds, the page rendered as if the entry
-were missing: a Redis that hangs costs a visitor its time-out once, not on
-every look.
+read past (core.kept).
 """
 
-import functools
 import hashlib
-import logging
-import time
 import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from django.core.cache import caches
 from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.middleware.csrf import get_token
@@ -49,18 +43,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core.compiled import Prepared
+from core.kept import Kept, templates_digest
 from profiles.models import ProfileVersion
 from profiles.versions import EVERY_PROFILE
 from shortlist import session as shortlist
 from therapists.models import Therapist
 
-logger = logging.getLogger(__name__)
-
-CACHE = "pages"
 TIMEOUT = 300
-# Seconds the cache is left alone after it failed.
-PAUSE = 30
-_paused_until = 0.0
+KEPT = Kept("pages", TIMEOUT, "page cache")
 
 
 def _version(of):
@@ -135,18 +125,10 @@ class Entry:
         }
 
 
-@functools.cache
-def _templates() -> str:
-    """A digest of the profile's Jinja2 templates, read once per process."""
-    digest = hashlib.sha256()
-    for path in sorted((Path(__file__).parent / "jinja2").rglob("*.html")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def page_format() -> str:
     """What a kept page's reading depends on besides the data (see above)."""
-    return f"{_templates()}:{[f.name for f in fields(Entry)]}:{csrf_mark()}"
+    templates = templates_digest(Path(__file__).parent / "jinja2")
+    return f"{templates}:{[f.name for f in fields(Entry)]}:{csrf_mark()}"
 
 
 class Slot:
@@ -185,24 +167,7 @@ class Slot:
         self.key = key
 
     def get(self) -> Entry | None:
-        if time.monotonic() < _paused_until:
-            return None
-        try:
-            return caches[CACHE].get(self.key)
-        except Exception:
-            _pause("The page cache could not be read: rendering instead")
-            return None
+        return KEPT.get(self.key)
 
     def keep(self, entry: Entry) -> None:
-        if time.monotonic() < _paused_until:
-            return
-        try:
-            caches[CACHE].set(self.key, entry, TIMEOUT)
-        except Exception:
-            _pause("The page cache could not be written")
-
-
-def _pause(message: str) -> None:
-    global _paused_until
-    _paused_until = time.monotonic() + PAUSE
-    logger.exception("%s; not asked again for %s seconds", message, PAUSE)
+        KEPT.set(self.key, entry)

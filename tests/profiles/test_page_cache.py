@@ -191,7 +191,7 @@ def test_a_new_day_renders_afresh(client, shown, monkeypatch):
 def test_a_cache_that_fails_is_read_past_then_left_alone(
     client, shown, monkeypatch, caplog
 ):
-    monkeypatch.setattr(page_cache, "_paused_until", 0.0)
+    monkeypatch.setattr(page_cache.KEPT, "paused_until", 0.0)
     expected = rendered(shown)
     asked = []
 
@@ -206,7 +206,7 @@ def test_a_cache_that_fails_is_read_past_then_left_alone(
     assert len(asked) == 1
     page(client, shown)
     assert len(asked) == 1  # not asked again for a while
-    monkeypatch.setattr(page_cache, "_paused_until", 0.0)
+    monkeypatch.setattr(page_cache.KEPT, "paused_until", 0.0)
     page(client, shown)
     assert len(asked) == 2
 
