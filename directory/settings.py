@@ -81,8 +81,11 @@ INSTALLED_APPS = [
 #
 # "pages" keeps rendered pages (profiles.page_cache: keyed by the versions of
 # what they show, so never stale): Redis too when REDIS_URL is set, else each
-# worker's memory, for the same reason, up to PAGES_KEPT pages each.
+# worker's memory, for the same reason, up to PAGES_KEPT pages each. "cards"
+# keeps the search page's result cards the same way (therapists.cards), in the
+# same Redis, up to CARDS_KEPT each without it (about 3 KB a card).
 PAGES_KEPT = 500
+CARDS_KEPT = 5000
 if os.environ.get("REDIS_URL"):
     REDIS_CACHE = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -101,6 +104,11 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ.get("REDIS_PAGES_URL", os.environ["REDIS_URL"]),
             "KEY_PREFIX": "pages",
         },
+        "cards": {
+            **REDIS_CACHE,
+            "LOCATION": os.environ.get("REDIS_PAGES_URL", os.environ["REDIS_URL"]),
+            "KEY_PREFIX": "cards",
+        },
     }
     # Sessions read from Redis and written through to the database, so a Redis
     # flush or restart logs nobody out. Without Redis: database sessions.
@@ -116,6 +124,11 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": PAGES_KEPT},
+        },
+        "cards": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "cards",
+            "OPTIONS": {"MAX_ENTRIES": CARDS_KEPT},
         },
     }
 

@@ -10,6 +10,10 @@ class ProfilesConfig(AppConfig):
 
     def ready(self) -> None:
         from profiles import versions
+        from therapists import cards
+
+        # A result card shows part of a profile: it is kept by its version.
+        cards.keep_by(versions.of)
 
         # Out of the way of every migration, back after it and after every
         # flush: see profiles.versions.

@@ -28,6 +28,7 @@ def isolated_storage(settings, tmp_path):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "read-limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "cards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     for each in caches.all():
         each.clear()

@@ -676,6 +676,29 @@ def stale_profiles() -> list[str]:
     return found
 
 
+# Search pages whose cards differ in what they mark and measure from.
+SEARCHES = (
+    "/therapists/",
+    "/therapists/?near=10001&technique=deep-tissue&sort=distance",
+    "/therapists/?near=10002&radius=50&hours=evenings&length=90",
+)
+
+
+def stale_cards() -> list[str]:
+    """Every search page (SEARCHES) whose cards, served from the card cache
+    (therapists.cards), are not the cards rendered now."""
+    found = []
+    unkept = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    cards = re.compile(r'<ol class="result-list">.*?</ol>', re.S)
+    for url in SEARCHES:
+        served = cards.search(Client().get(url).content.decode()).group()
+        with override_settings(CACHES={**django_settings.CACHES, "cards": unkept}):
+            rendered = cards.search(Client().get(url).content.decode()).group()
+        if served != rendered:
+            found.append(f"{url}: the kept cards are stale")
+    return found
+
+
 class DerivedDataTest(TestCase):
     @settings(
         max_examples=20,
@@ -687,11 +710,13 @@ class DerivedDataTest(TestCase):
         # Each example starts from the same database, so from the same
         # versions: what the last one kept must not be served to this one.
         caches["pages"].clear()
+        caches["cards"].clear()
         world = World()
         assert differences() == []
-        kept = stale_profiles()
+        kept = stale_profiles() + stale_cards()
         for step in steps:
             world.apply(step)
             assert differences() == [], f"after {step}"
             assert stale_profiles() == [], f"after {step}"
+            assert stale_cards() == [], f"after {step}"
         assert kept == []

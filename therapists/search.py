@@ -121,6 +121,7 @@ def search(
     per_page: int = PER_PAGE,
     nothing: bool = False,
     compiled: bool = True,
+    ready: bool = True,
 ) -> SearchResults:
     """Run a search: `params` are TherapistFilter's cleaned data (see
     TherapistFilter.params()), `page_number` the raw ?page= value (garbled or
@@ -132,6 +133,10 @@ def search(
     statements written once (therapists.compiled); `compiled=False` builds
     every statement through matches() and prefetch_related(): the reference
     the tests compare them with.
+
+    `ready=False` leaves the page's therapists as the page's statement read
+    them, for the caller to give ready_cards() those it shows (the search
+    page's kept cards need none: therapists.cards).
     """
     cap = count_cap(page_number, per_page)
     reach = reach_of(page_number, per_page, cap)
@@ -148,12 +153,10 @@ def search(
         found = matches(params, cap=cap, reach=reach)
     paginator = CappedPaginator(found.therapists, per_page, cap=cap, count=found.count)
     page = paginator.get_page(page_number)
-    if compiled:
-        # Read now (a queryset keeps the rows it read, and its query), then
-        # given their techniques and locations.
-        therapists_compiled.load_cards(list(page.object_list))
     point = params.get("near")
-    measure(page.object_list, point)
+    if ready:
+        # Read now (a queryset keeps the rows it read, and its query).
+        ready_cards(list(page.object_list), point, loaded=not compiled)
     return SearchResults(
         page=page,
         paginator=paginator,
@@ -161,6 +164,15 @@ def search(
         radius=radius_of(params),
         settled=found.settled,
     )
+
+
+def ready_cards(therapists: list, point: GeoPoint | None, *, loaded=False) -> None:
+    """Give these therapists of a search's page what their cards read: their
+    techniques and locations (therapists.compiled.load_cards(), unless
+    prefetched: `loaded`), and the location nearest to `point` (measure())."""
+    if not loaded:
+        therapists_compiled.load_cards(therapists)
+    measure(therapists, point)
 
 
 def reach_of(page_number: object, per_page: int, cap: int) -> int:

@@ -21,6 +21,8 @@ class TherapistListView(TemplateView):
             self.request.GET.get("page"),
             per_page=self.paginate_by,
             nothing=not valid,
+            # The cards ready only those they render (therapists.cards).
+            ready=False,
         )
         found_nobody = asked and results.paginator.count == 0
         return super().get_context_data(

@@ -54,10 +54,14 @@ def test_seeding_prices_costs_no_query_per_therapist():
     with CaptureQueriesContext(connection) as captured:
         seed(60)
     sql = [query["sql"] for query in captured]
-    # The plans are read once per run; packages and plans inserted per batch.
-    assert sum("therapists_insuranceplan" in q and "INSERT" not in q for q in sql) == 1
-    assert sum("INSERT INTO" in q and "sessionpackage" in q for q in sql) <= 1
-    assert sum("INSERT INTO" in q and "acceptedplan" in q for q in sql) <= 1
+    # The plans are read once per run; packages and plans inserted per batch
+    # (the profile versions' triggers, written again after seeding, name the
+    # tables too).
+    reads = [q for q in sql if q.startswith("SELECT")]
+    assert sum("therapists_insuranceplan" in q for q in reads) == 1
+    inserts = [q.split("(")[0] for q in sql if q.startswith("INSERT INTO")]
+    assert sum("sessionpackage" in q for q in inserts) <= 1
+    assert sum("acceptedplan" in q for q in inserts) <= 1
 
 
 def test_demo_charges_are_valid_for_any_price():

@@ -14,6 +14,7 @@ from profiles import versions
 from profiles.models import ProfileVersion
 from reviews import stats
 from reviews.models import Review
+from tests import budgets
 from therapists import filters
 from therapists.geocoding import geocode
 from therapists.management.commands.explain_search import COMBINED_SHAPES, SHAPES
@@ -238,12 +239,14 @@ def test_every_search_shape_is_one_page_in_at_most_five_queries(
     suggesting = filters.RADII_TRIED + filters.FILTERS_TRIED
     pages = 0
     for shape in [*SHAPES, *COMBINED_SHAPES]:
-        with django_assert_max_num_queries(5 + suggesting) as captured:
+        with django_assert_max_num_queries(
+            budgets.SEARCH_PAGE + suggesting
+        ) as captured:
             response = client.get(f"/therapists/?{shape}")
         assert response.status_code == 200, shape
         assert not response.context["filter"].form.errors, shape
         if response.context["page_obj"].object_list:
-            assert len(captured.captured_queries) <= 5, shape
+            assert len(captured.captured_queries) <= budgets.SEARCH_PAGE, shape
             pages += 1
     assert pages >= len(SHAPES) - 4  # the demo data finds someone for nearly all
 

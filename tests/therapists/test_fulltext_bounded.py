@@ -13,7 +13,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import QueryDict
 
-from tests import factories
+from tests import budgets, factories
 from therapists import fulltext, pagination, search
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
@@ -212,7 +212,7 @@ def test_the_page_stays_within_five_queries(
     client, small_cap, django_assert_max_num_queries, query
 ):
     make_world(6)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(budgets.SEARCH_PAGE):
         response = client.get(f"/therapists/?{query}")
     assert response.status_code == 200
 

@@ -3,7 +3,8 @@
 A star row is one of six strings built once per process, and a result card is
 rendered by Jinja2 (therapists/jinja2/therapists/result_card.html): through the
 Django template engine, twenty cards cost more than the rest of the search page
-(see docs/performance.md).
+(see docs/performance.md). The search page's cards are kept rendered by
+therapist version (therapists.cards).
 """
 
 import math
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from therapists import availability, comfort, freshness, payment
+from therapists import availability, cards, comfort, freshness, payment, search
 
 register = template.Library()
 
@@ -194,25 +195,37 @@ def card_context(therapist, searched=None, profile_url=None, today=None) -> dict
     }
 
 
-@register.simple_tag
-def result_card(therapist, searched=None) -> SafeString:
-    """`{% result_card therapist searched %}`: one search result (autoescaped by
-    Jinja2); `searched` (therapists.filters.Searched) marks what the visitor
-    searched for and carries their place to the profile."""
+def render_card(therapist, searched=None, profile_url=None, today=None) -> str:
+    """One card's markup (autoescaped by Jinja2); see card_context()."""
     card = CARDS.get_template("therapists/result_card.html")
-    return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
-        card.render({**card_context(therapist, searched), **CARD_HELPERS})
+    return card.render(
+        {**card_context(therapist, searched, profile_url, today), **CARD_HELPERS}
     )
 
 
 @register.simple_tag
-def result_cards(therapists, searched=None) -> SafeString:
-    """`{% result_cards page_obj.object_list searched %}`: the search page's
-    cards, each in an <li>, rendered by Jinja2 in one go (one template call and
-    one reverse() for the page, not one per card)."""
-    profile_url, today = profile_url_maker(), timezone.localdate()
-    cards = [card_context(t, searched, profile_url, today) for t in therapists]
-    listing = CARDS.get_template("therapists/result_list.html")
-    return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value
-        listing.render({"cards": cards, **CARD_HELPERS})
+def result_card(therapist, searched=None) -> SafeString:
+    """`{% result_card therapist searched %}`: one search result; `searched`
+    (therapists.filters.Searched) marks what the visitor searched for and
+    carries their place to the profile."""
+    return mark_safe(render_card(therapist, searched))  # noqa: S308 - Jinja2 autoescapes every value
+
+
+@register.simple_tag
+def result_cards(results, searched=None) -> SafeString:
+    """`{% result_cards search searched %}`: the cards of a search's page
+    (search.SearchResults), each in an <li>: those kept for the therapist's
+    version from the cache (therapists.cards), the others given what they
+    read and rendered by Jinja2, with one reverse() for them all."""
+    point = results.point
+
+    def ready(therapists):
+        search.ready_cards(therapists, point)
+
+    def render(therapists):
+        profile_url, today = profile_url_maker(), timezone.localdate()
+        return [render_card(t, searched, profile_url, today) for t in therapists]
+
+    return cards.rendered(
+        list(results.page.object_list), point, searched, ready=ready, render=render
     )
