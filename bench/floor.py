@@ -74,7 +74,7 @@ from django.utils import timezone
 
 from therapists import geocoding, nearest, ranking
 from therapists.compiled import DISTANCE_SQ, GREATEST, distance_params
-from therapists.indexing import technique_bit
+from therapists.indexing import SEARCH_INDEXES, search_words, technique_bit
 from therapists.models import Therapist
 from therapists.models.location import LEADERS_PER_REACH
 
@@ -187,7 +187,6 @@ def rung_params(point, ladder, *, mask, today, verified, reach) -> list:
 
 def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
     """The search floor's page statement (placeholders: see search_params())."""
-    dialect = DIALECTS[vendor]
     loc_dsq = DISTANCE_SQ.format("l")
     closeness = (
         f"{GREATEST[vendor]}(0.0, {float(ranking.CLOSENESS_POINTS_MAX)} - "
@@ -225,13 +224,7 @@ def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
         order = "c.dsq, t.qualification_score DESC, t.id DESC"
     columns = ", ".join(f"t.{column}" for column in CARD_COLUMNS)
     page_columns = ", ".join(f"p.{column}" for column in CARD_COLUMNS)
-    # "name~slug|name~slug", in the card's order (TherapistTechnique.Meta).
-    techniques = dialect["names"].format(
-        "SELECT te.name || '~' || te.slug AS name"
-        " FROM therapists_therapisttechnique tt"
-        " JOIN therapists_technique te ON te.id = tt.technique_id"
-        " WHERE tt.therapist_id = p.id ORDER BY tt.years DESC, te.position"
-    )
+    techniques = _techniques(vendor)
     return f"""
     WITH {matches},
     page AS (
@@ -249,6 +242,17 @@ def search_sql(vendor: str, *, sort: str, bands: int, verified: bool) -> str:
     )
     ORDER BY {order.replace("t.", "p.").replace("c.", "p.")}
     """  # noqa: S608 - constant SQL, values bound
+
+
+def _techniques(vendor: str) -> str:
+    """Page row p's techniques, "name~slug|name~slug", in the card's order
+    (TherapistTechnique.Meta)."""
+    return DIALECTS[vendor]["names"].format(
+        "SELECT te.name || '~' || te.slug AS name"
+        " FROM therapists_therapisttechnique tt"
+        " JOIN therapists_technique te ON te.id = tt.technique_id"
+        " WHERE tt.therapist_id = p.id ORDER BY tt.years DESC, te.position"
+    )
 
 
 def search_params(
@@ -290,9 +294,59 @@ def _technique_mask(slugs: list[str]) -> int:
 _TECHNIQUE_IDS: dict[str, int] = {}
 
 
+def text_sql(vendor: str) -> str:
+    """The free-text floor's page statement: the published therapists whose
+    document matches every word (each a prefix, as the site's search reads
+    it), by best match (score, then id: no place), each with their first
+    location, as a card without a place names."""
+    columns = ", ".join(f"t.{column}" for column in CARD_COLUMNS)
+    page_columns = ", ".join(f"p.{column}" for column in CARD_COLUMNS)
+    return f"""
+    WITH page AS (
+        SELECT {columns} FROM therapists_therapist t
+        WHERE t.is_published = %s AND t.id IN ({SEARCH_INDEXES[vendor].match})
+        ORDER BY t.qualification_score DESC, t.id DESC LIMIT %s OFFSET %s
+    )
+    SELECT {page_columns}, NULL AS dsq, nl.city, nl.state, nl.is_home_based,
+        {_techniques(vendor)} AS techniques
+    FROM page p LEFT JOIN therapists_practicelocation nl ON nl.id = (
+        SELECT l.id FROM therapists_practicelocation l WHERE l.therapist_id = p.id
+        ORDER BY l.id LIMIT 1
+    )
+    ORDER BY p.qualification_score DESC, p.id DESC
+    """  # noqa: S608 - constant SQL, values bound
+
+
+def _text(request, words: list[str]):
+    """Twenty cards for free text away from a place, from one SQL statement."""
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        return HttpResponseBadRequest("The floor serves the bench's searches only.")
+    index = SEARCH_INDEXES[connection.vendor]
+    match = index.joiner.join(index.word.format(word) for word in words)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            text_sql(connection.vendor),
+            [True, match, PER_PAGE, (page - 1) * PER_PAGE],
+        )
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    today = timezone.localdate()
+    cards = [_card(row, set(), today) for row in rows]
+    html = TEMPLATES.get_template("floor_search.html").render(
+        cards=cards, profile_query=""
+    )
+    return HttpResponse(html)
+
+
 def search(request):
-    """Twenty cards for a search near a place, from one SQL statement."""
+    """Twenty cards for a search near a place, or for free text away from
+    one, from one SQL statement."""
     get = request.GET
+    words = search_words(get.get("q", ""))
+    if words and not get.get("near"):
+        return _text(request, words)
     try:
         point = geocoding.geocode(get.get("near", ""))
         miles = int(get.get("radius") or 25)
@@ -375,7 +429,7 @@ def _card(row: dict, searched: set[str], today: datetime.date) -> dict:
         if row["photo_thumbnail"]
         else "",
         "verified": badge_until is not None and badge_until >= today,
-        "miles": math.sqrt(row["dsq"]),
+        "miles": None if row["dsq"] is None else math.sqrt(row["dsq"]),
         "chips": chips[:CHIPS],
         "more_chips": max(0, len(chips) - CHIPS),
         "stars": math.floor((row["rating_average"] or 0) + 0.5),

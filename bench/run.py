@@ -65,13 +65,16 @@ FLOOR = NEAR.replace("/therapists/", "/bench/floor/search/")
 FLOORS = {
     "floor search best": f"{FLOOR}&sort=best",
     "floor search distance": f"{FLOOR}&sort=distance",
+    "floor free text q": SHAPES["free text q"].replace(
+        "/therapists/", "/bench/floor/search/"
+    ),
     "floor profile": None,  # the profile's slug, found at run time
 }
 FLOOR_OF = {
     "search best": "floor search best",
     "api search": "floor search best",
     "search distance": "floor search distance",
-    "free text q": "floor search best",
+    "free text q": "floor free text q",
     "page 1": "floor search best",
     "deep page 200": "floor search best",
     "profile": "floor profile",

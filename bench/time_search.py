@@ -152,7 +152,10 @@ def main() -> int:
                 f"{row['sql_ms']:7.1f} {row['python_ms']:10.1f} {queries:8d}  {url}"
             )
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(int(os.environ.get("PROFILE_LINES", "40")))
+            if os.environ.get("PROFILE_DUMP"):
+                stats.dump_stats(os.environ["PROFILE_DUMP"])
     return 1 if failed else 0
 
 

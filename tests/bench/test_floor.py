@@ -94,6 +94,43 @@ def test_every_small_page_matches_with_the_bound_walked_from_few_leaders(
     assert len(seen) == len(set(seen)) == 20  # every match, once
 
 
+def test_the_text_floor_lists_the_bench_text_search_s_therapists_in_its_order(
+    client, monkeypatch
+):
+    """The bench's free text ("myofascial brooklyn"), page by page of 4: the
+    words in any field (a technique, a city), each read as a prefix."""
+    with factories.bulk():
+        for n in range(30):
+            therapist = factories.make_therapist(
+                slug=f"t{n:02d}",
+                back_pain_years=(n * 7) % 11,
+                is_published=n != 17,
+            )
+            factories.add_technique(
+                therapist, "myofascial-release" if n % 5 else "swedish"
+            )
+            factories.make_reviews(therapist, [5, 4, 5, 3, 5, 4, 2][: n % 8])
+            factories.make_location(therapist, "11211" if n % 4 else "10001")
+    monkeypatch.setattr(TherapistListView, "paginate_by", 4)
+    monkeypatch.setattr(floor, "PER_PAGE", 4)
+    seen = []
+    for page in range(1, 10):
+        response = client.get(f"{run.SHAPES['free text q']}&page={page}")
+        floored = floor_slugs(
+            client.get(f"{run.FLOORS['floor free text q']}&page={page}")
+        )
+        if response.context["page_obj"].number != page:
+            assert floored == []  # past the end (the real page shows the last)
+            break
+        assert floored == real_slugs(response), page
+        seen += floored
+    # Neither Swedish alone, nor Manhattan, nor the unpublished one.
+    assert len(seen) == len(set(seen)) == 17
+    html = client.get(run.FLOORS["floor free text q"]).text
+    assert "Brooklyn, NY</li>" in html
+    assert " mi</strong>" not in html
+
+
 def test_a_card_shows_what_the_real_card_shows(client):
     therapist = factories.make_therapist(
         display_name="Ana Ruiz", headline="Low back pain, calmly", price_90=170
