@@ -82,8 +82,10 @@ INSTALLED_APPS = [
 # "pages" keeps rendered pages (profiles.page_cache: keyed by the versions of
 # what they show, so never stale): Redis too when REDIS_URL is set, else each
 # worker's memory, for the same reason, up to PAGES_KEPT pages each. "cards"
-# keeps the search page's result cards the same way (therapists.cards), in the
-# same Redis, up to CARDS_KEPT each without it (about 3 KB a card).
+# keeps the search page's result cards the same way (therapists.cards), up to
+# CARDS_KEPT in each worker's memory (about 3 KB a card), or in REDIS_PAGES_URL's
+# Redis when it is set: a card is kept per search, and visitors choose searches,
+# so cards never share a Redis with the rate-limit counts and sessions.
 PAGES_KEPT = 500
 CARDS_KEPT = 5000
 if os.environ.get("REDIS_URL"):
@@ -104,11 +106,6 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ.get("REDIS_PAGES_URL", os.environ["REDIS_URL"]),
             "KEY_PREFIX": "pages",
         },
-        "cards": {
-            **REDIS_CACHE,
-            "LOCATION": os.environ.get("REDIS_PAGES_URL", os.environ["REDIS_URL"]),
-            "KEY_PREFIX": "cards",
-        },
     }
     # Sessions read from Redis and written through to the database, so a Redis
     # flush or restart logs nobody out. Without Redis: database sessions.
@@ -125,12 +122,16 @@ else:
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": PAGES_KEPT},
         },
-        "cards": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "cards",
-            "OPTIONS": {"MAX_ENTRIES": CARDS_KEPT},
-        },
     }
+CACHES["cards"] = (
+    {**REDIS_CACHE, "LOCATION": os.environ["REDIS_PAGES_URL"], "KEY_PREFIX": "cards"}
+    if os.environ.get("REDIS_PAGES_URL") and os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "cards",
+        "OPTIONS": {"MAX_ENTRIES": CARDS_KEPT},
+    }
+)
 
 # Background tasks (django.tasks): every email (core.notifications) is sent by
 # a worker, `manage.py db_worker`, which `make run` starts beside the server.

@@ -19,8 +19,8 @@ read the same older columns. The techniques and locations are read after the
 versions, never older than they say.
 
 The key also has the day (the badge and a confirmation's freshness are read
-as of today), the digest of the app's Jinja2 templates, the script prefix the
-links carry and the searched place's point. Entries live TIMEOUT seconds, as
+as of today), a digest of the card's templates, the script prefix the links
+carry and the searched place's point. Entries live TIMEOUT seconds, as
 kept profiles do: a release that changes a card's Python but not its template
 is seen at most that late.
 """
@@ -35,11 +35,19 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from core.kept import Kept, templates_digest
+from therapists import search
 from therapists.geocoding import GeoPoint
 from therapists.models.therapist import LISTING_FIELDS
+from therapists.templatetags.listing import profile_url_maker, render_card
 
-# What the page's statement reads of each therapist for their card.
-CARD_COLUMNS = ("id", *LISTING_FIELDS)
+# What the page's statement reads of each therapist for their card (has_badge:
+# worked out by the statement, as of the day it ran).
+CARD_COLUMNS = ("id", *LISTING_FIELDS, "has_badge")
+# The card's templates: the app's Jinja2 ones and the badge (a Django one).
+TEMPLATES = (
+    Path(__file__).parent / "jinja2",
+    Path(__file__).resolve().parent.parent / "templates" / "includes",
+)
 
 # therapist ids -> each one's version (a string that changes whenever anything
 # shown of them changes).
@@ -63,7 +71,7 @@ def _canonical(value):
     return value
 
 
-def _context_digest(point: GeoPoint | None, searched) -> str:
+def _context_digest(point: GeoPoint | None, searched, today) -> str:
     """What a card reads besides the therapist: the same for a page's cards."""
     marked = (
         tuple(
@@ -74,11 +82,11 @@ def _context_digest(point: GeoPoint | None, searched) -> str:
         else None
     )
     parts = (
-        templates_digest(Path(__file__).parent / "jinja2"),
+        *(templates_digest(directory) for directory in TEMPLATES),
         get_script_prefix(),
         (point.latitude, point.longitude) if point else None,
         marked,
-        timezone.localdate().isoformat(),
+        today.isoformat(),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -90,21 +98,44 @@ def _columns_digest(therapist) -> str:
     return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
 
 
+def page_of_cards(results, searched) -> SafeString:
+    """The cards of a search's page (search.SearchResults, run with
+    ready=False), each in an <li>, for `searched` (filters.Searched)."""
+    point, today = results.point, timezone.localdate()
+
+    def ready(therapists):
+        search.ready_cards(therapists, point)
+
+    def render(therapists):
+        profile_url = profile_url_maker()
+        return [render_card(t, searched, profile_url, today) for t in therapists]
+
+    return rendered(
+        list(results.page.object_list),
+        point,
+        searched,
+        today=today,
+        ready=ready,
+        render=render,
+    )
+
+
 def rendered(
     therapists: list,
     point: GeoPoint | None,
     searched,
     *,
+    today,
     ready: Callable[[list], None],
     render: Callable[[list], list[str]],
 ) -> SafeString:
     """The cards of `therapists`, in order, each in an <li>: the kept ones from
-    the cache; the others given what their cards read (`ready`), rendered
-    (`render`: one card's markup per therapist) and kept."""
+    the cache; the others given what their cards read (`ready`), rendered as
+    of `today` (`render`: one card's markup per therapist) and kept."""
     html_of: dict[int, str] = {}
     keys: dict[int, str] = {}
     if therapists and _versions_of is not None:
-        context = _context_digest(point, searched)
+        context = _context_digest(point, searched, today)
         versions = _versions_of([t.pk for t in therapists])
         keys = {
             t.pk: f"card:{t.pk}:{versions[t.pk]}:{_columns_digest(t)}:{context}"

@@ -1,5 +1,6 @@
 from django.views.generic import TemplateView
 
+from therapists import cards
 from therapists.filters import Searched, TherapistFilter
 from therapists.search import PER_PAGE, search
 
@@ -25,13 +26,15 @@ class TherapistListView(TemplateView):
             ready=False,
         )
         found_nobody = asked and results.paginator.count == 0
+        searched = filterset.searched() if asked else Searched()
         return super().get_context_data(
             filter=filterset,
             search=results,
             page_obj=results.page,
             paginator=results.paginator,
             radius=results.radius,
-            searched=filterset.searched() if asked else Searched(),
+            searched=searched,
+            cards=cards.page_of_cards(results, searched),
             active_filters=filterset.active_filters() if asked else [],
             # Counted only when the search found nobody (a few more queries).
             suggestions=filterset.suggestions() if found_nobody else [],

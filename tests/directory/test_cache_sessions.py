@@ -35,7 +35,8 @@ def test_without_redis_cache_and_sessions_stay_in_the_database():
     # Django's default: sessions in the database.
     assert loaded["sessions"] is None
     # Rendered pages in each worker's memory: a read never writes to SQLite.
-    assert loaded["caches"]["pages"]["BACKEND"].endswith("locmem.LocMemCache")
+    for alias in ("pages", "cards"):
+        assert loaded["caches"][alias]["BACKEND"].endswith("locmem.LocMemCache")
 
 
 def test_with_redis_cache_is_redis_and_sessions_are_cached_db():
@@ -49,6 +50,8 @@ def test_with_redis_cache_is_redis_and_sessions_are_cached_db():
     assert loaded["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert loaded["caches"]["pages"]["LOCATION"] == LOCAL_REDIS
     assert loaded["caches"]["pages"]["KEY_PREFIX"] == "pages"
+    # Kept per search, and visitors choose searches: never beside the limits.
+    assert loaded["caches"]["cards"]["BACKEND"].endswith("locmem.LocMemCache")
 
 
 def test_rendered_pages_may_have_a_redis_of_their_own():
@@ -56,6 +59,8 @@ def test_rendered_pages_may_have_a_redis_of_their_own():
     loaded = loaded_settings(REDIS_URL=LOCAL_REDIS, REDIS_PAGES_URL=own)
 
     assert loaded["caches"]["pages"]["LOCATION"] == own
+    assert loaded["caches"]["cards"]["LOCATION"] == own
+    assert loaded["caches"]["cards"]["KEY_PREFIX"] == "cards"
     assert loaded["caches"]["default"]["LOCATION"] == LOCAL_REDIS
 
 

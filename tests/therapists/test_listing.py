@@ -1,9 +1,13 @@
-"""The result cards' markup (therapists/templatetags/listing.py)."""
+"""The result cards' markup (therapists/templatetags/listing.py) and a page of
+them (therapists.cards)."""
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from therapists import cards
 from therapists.filters import TherapistFilter
 from therapists.models import Therapist
 from therapists.search import search
@@ -23,18 +27,28 @@ def test_the_list_of_cards_is_each_card_in_order():
     searched = filterset.searched()
     params = filterset.params()
 
-    cards = listing.result_cards(search(params, ready=False), searched)
-    kept = listing.result_cards(search(params, ready=False), searched)
+    with CaptureQueriesContext(connection) as first:
+        shown = cards.page_of_cards(search(params, ready=False), searched)
+    with CaptureQueriesContext(connection) as again:
+        kept = cards.page_of_cards(search(params, ready=False), searched)
 
-    shown = search(params).page.object_list
-    assert len(shown) == 2
+    therapists = search(params).page.object_list
+    assert len(therapists) == 2
     assert (
-        cards
+        shown
         == kept
-        == "".join(f"<li>{listing.result_card(t, searched)}</li>" for t in shown)
+        == "".join(f"<li>{listing.result_card(t, searched)}</li>" for t in therapists)
     )
-    for therapist in shown:
-        assert f'href="{therapist.get_absolute_url()}?near=10001"' in cards
+    for therapist in therapists:
+        assert f'href="{therapist.get_absolute_url()}?near=10001"' in shown
+    # The second time from the cache: no techniques, no locations.
+    loads = (
+        "FROM therapists_therapisttechnique l",
+        "FROM therapists_practicelocation pl",
+    )
+    for load in loads:
+        assert any(load in q["sql"] for q in first.captured_queries)
+        assert not any(load in q["sql"] for q in again.captured_queries)
 
 
 def test_a_profile_link_is_the_reversed_url():

@@ -4,7 +4,7 @@ A star row is one of six strings built once per process, and a result card is
 rendered by Jinja2 (therapists/jinja2/therapists/result_card.html): through the
 Django template engine, twenty cards cost more than the rest of the search page
 (see docs/performance.md). The search page's cards are kept rendered by
-therapist version (therapists.cards).
+therapist version (therapists.cards, which renders them with render_card()).
 """
 
 import math
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from therapists import availability, cards, comfort, freshness, payment, search
+from therapists import availability, comfort, freshness, payment
 
 register = template.Library()
 
@@ -209,23 +209,3 @@ def result_card(therapist, searched=None) -> SafeString:
     (therapists.filters.Searched) marks what the visitor searched for and
     carries their place to the profile."""
     return mark_safe(render_card(therapist, searched))  # noqa: S308 - Jinja2 autoescapes every value
-
-
-@register.simple_tag
-def result_cards(results, searched=None) -> SafeString:
-    """`{% result_cards search searched %}`: the cards of a search's page
-    (search.SearchResults), each in an <li>: those kept for the therapist's
-    version from the cache (therapists.cards), the others given what they
-    read and rendered by Jinja2, with one reverse() for them all."""
-    point = results.point
-
-    def ready(therapists):
-        search.ready_cards(therapists, point)
-
-    def render(therapists):
-        profile_url, today = profile_url_maker(), timezone.localdate()
-        return [render_card(t, searched, profile_url, today) for t in therapists]
-
-    return cards.rendered(
-        list(results.page.object_list), point, searched, ready=ready, render=render
-    )
