@@ -12,6 +12,7 @@ search finds nobody, the nearest searches that would (suggestions()).
 """
 
 import copy
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -75,6 +76,10 @@ class RememberedWidgetBoundField(forms.BoundField):
 # The widgets' markup by RememberedWidgetBoundField's key.
 _WIDGETS: dict[tuple, str] = {}
 MAX_WIDGETS = 1000
+# The form's parts' markup by TherapistSearchForm.remembered()'s key (the filter
+# panel is about 20 KB).
+_PARTS: dict[tuple, str] = {}
+MAX_PARTS = 200
 
 
 class TherapistSearchForm(forms.Form):
@@ -120,15 +125,38 @@ class TherapistSearchForm(forms.Form):
     # Form.get_context() builds (every field's errors, rendered).
     @property
     def main_fields(self):
-        return self.render("therapists/search/main.html", {"form": self})
+        return self.remembered("therapists/search/main.html")
 
     @property
     def filter_fields(self):
-        return self.render("therapists/search/filters.html", {"form": self})
+        return self.remembered("therapists/search/filters.html")
 
     @property
     def sort_field(self):
-        return self.render("therapists/search/sort.html", {"form": self})
+        return self.remembered("therapists/search/sort.html")
+
+    def remembered(self, template_name: str) -> str:
+        """One part of the form's markup, rendered once per process for each
+        state of the form: its class (which holds the taxonomies' choices,
+        TherapistFilter's _shaped()) and prefix, and every field's value and
+        errors, all the part reads. The filter panel's lists of boxes cost a
+        third of the page's Python; most searches share a few states."""
+        state = repr(
+            [(name, self[name].value(), self.errors.get(name)) for name in self.fields]
+        )
+        key = (
+            type(self),
+            self.prefix,
+            template_name,
+            hashlib.sha256(state.encode()).digest(),
+        )
+        found = _PARTS.get(key)
+        if found is None:
+            found = self.render(template_name, {"form": self})
+            if len(_PARTS) >= MAX_PARTS:
+                _PARTS.clear()
+            _PARTS[key] = found
+        return found
 
     radius = forms.IntegerField(
         label="Within (miles)",

@@ -395,3 +395,58 @@ def test_a_remembered_widget_is_the_widget_django_renders():
         expected = forms.BoundField.as_widget(bound)
         assert str(bound) == expected, name
         assert str(bound) == expected, name  # and again, remembered
+
+
+PARTS = {
+    "main_fields": "therapists/search/main.html",
+    "filter_fields": "therapists/search/filters.html",
+    "sort_field": "therapists/search/sort.html",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        None,
+        "near=10001&technique=deep-tissue&access=parking&hours=evenings",
+        "condition=sciatica&min_rating=4&length=90&payment=cash&language=es",
+        "min_rating=abc&technique=flu&radius=-3&sort=cheapest",  # errors
+        "accessible=on&gentle=on&verified=on",
+    ],
+)
+def test_a_remembered_part_of_the_form_is_the_part_rendered_now(query, monkeypatch):
+    def form():
+        filterset = TherapistFilter(QueryDict(query) if query else None)
+        filterset.is_valid() if filterset.is_bound else None
+        return filterset.form
+
+    monkeypatch.setattr(filters, "_PARTS", {})
+    first = {part: getattr(form(), part) for part in PARTS}
+    for part, template in PARTS.items():
+        fresh = form()
+        assert getattr(fresh, part) == first[part]
+        assert fresh.render(template, {"form": fresh}) == first[part]
+    assert len(filters._PARTS) == len(PARTS)
+
+
+@pytest.mark.django_db
+def test_each_state_of_the_form_has_its_own_markup(monkeypatch):
+    monkeypatch.setattr(filters, "_PARTS", {})
+    panels = set()
+    for query in ("technique=deep-tissue", "technique=swedish", "min_rating=abc"):
+        filterset = TherapistFilter(QueryDict(query))
+        filterset.is_valid()
+        panels.add(filterset.form.filter_fields)
+    assert len(panels) == 3
+
+
+@pytest.mark.django_db
+def test_the_remembered_parts_are_bounded(monkeypatch):
+    monkeypatch.setattr(filters, "_PARTS", {})
+    monkeypatch.setattr(filters, "MAX_PARTS", 5)
+    for n in range(12):
+        filterset = TherapistFilter(QueryDict(f"q=word{n}"))
+        filterset.is_valid()
+        assert f"word{n}" in filterset.form.main_fields
+    assert len(filters._PARTS) <= 5
