@@ -62,6 +62,21 @@ def real_slugs(response) -> list[str]:
     return [therapist.slug for therapist in response.context["page_obj"].object_list]
 
 
+def walked_alike(client, shape: str, floor_name: str) -> list[str]:
+    """Every page of the bench's `shape` and of its floor, in turn, until past
+    the end: each the same therapists in the same order; all of them."""
+    seen = []
+    for page in range(1, 50):
+        response = client.get(f"{run.SHAPES[shape]}&page={page}")
+        floored = floor_slugs(client.get(f"{run.FLOORS[floor_name]}&page={page}"))
+        if response.context["page_obj"].number != page:
+            assert floored == []  # past the end (the real page shows the last)
+            return seen
+        assert floored == real_slugs(response), page
+        seen += floored
+    raise AssertionError("more pages than the test's directory holds")
+
+
 @pytest.mark.parametrize("shape", FLOOR_OF_SHAPE)
 def test_the_floor_lists_the_bench_search_s_therapists_in_its_order(client, shape):
     make_directory()
@@ -80,17 +95,7 @@ def test_every_small_page_matches_with_the_bound_walked_from_few_leaders(
     monkeypatch.setattr(TherapistListView, "paginate_by", 4)
     monkeypatch.setattr(floor, "PER_PAGE", 4)
     monkeypatch.setattr(floor, "LEADERS_PER_REACH", 1)
-    seen = []
-    for page in range(1, 20):
-        response = client.get(f"{run.SHAPES[shape]}&page={page}")
-        floored = floor_slugs(
-            client.get(f"{run.FLOORS[FLOOR_OF_SHAPE[shape]]}&page={page}")
-        )
-        if response.context["page_obj"].number != page:
-            assert floored == []  # past the end (the real page shows the last)
-            break
-        assert floored == real_slugs(response), page
-        seen += floored
+    seen = walked_alike(client, shape, FLOOR_OF_SHAPE[shape])
     assert len(seen) == len(set(seen)) == 20  # every match, once
 
 
@@ -113,17 +118,7 @@ def test_the_text_floor_lists_the_bench_text_search_s_therapists_in_its_order(
             factories.make_location(therapist, "11211" if n % 4 else "10001")
     monkeypatch.setattr(TherapistListView, "paginate_by", 4)
     monkeypatch.setattr(floor, "PER_PAGE", 4)
-    seen = []
-    for page in range(1, 10):
-        response = client.get(f"{run.SHAPES['free text q']}&page={page}")
-        floored = floor_slugs(
-            client.get(f"{run.FLOORS['floor free text q']}&page={page}")
-        )
-        if response.context["page_obj"].number != page:
-            assert floored == []  # past the end (the real page shows the last)
-            break
-        assert floored == real_slugs(response), page
-        seen += floored
+    seen = walked_alike(client, "free text q", "floor free text q")
     # Neither Swedish alone, nor Manhattan, nor the unpublished one.
     assert len(seen) == len(set(seen)) == 17
     html = client.get(run.FLOORS["floor free text q"]).text

@@ -188,27 +188,18 @@ def test_a_new_day_renders_afresh(client, shown, monkeypatch):
     assert queries_of(client, shown) > 2
 
 
-def test_a_cache_that_fails_is_read_past_then_left_alone(
-    client, shown, monkeypatch, caplog
-):
+def test_a_cache_that_fails_is_read_past(client, shown, monkeypatch):
+    """(How long it is left alone: tests/core/test_kept.py.)"""
     monkeypatch.setattr(page_cache.KEPT, "paused_until", 0.0)
     expected = rendered(shown)
-    asked = []
 
     def broken(*args, **kwargs):
-        asked.append(args)
         raise ConnectionError("the cache is down")
 
     monkeypatch.setattr(caches["pages"], "get", broken)
     monkeypatch.setattr(caches["pages"], "set", broken)
     assert tokenless(page(client, shown)) == expected
-    assert "page cache could not be read" in caplog.text
-    assert len(asked) == 1
-    page(client, shown)
-    assert len(asked) == 1  # not asked again for a while
-    monkeypatch.setattr(page_cache.KEPT, "paused_until", 0.0)
-    page(client, shown)
-    assert len(asked) == 2
+    assert page_cache.KEPT.paused_until > 0
 
 
 def test_a_new_secret_key_misses_what_the_old_one_kept(shown, settings):

@@ -223,27 +223,18 @@ def test_without_versions_every_card_is_rendered(client, listed, monkeypatch):
     assert cards_of(client) == rendered(client)
 
 
-def test_a_cache_that_fails_is_read_past_then_left_alone(
-    client, listed, monkeypatch, caplog
-):
+def test_a_cache_that_fails_is_read_past(client, listed, monkeypatch):
+    """(How long it is left alone: tests/core/test_kept.py.)"""
     monkeypatch.setattr(cards.KEPT, "paused_until", 0.0)
     expected = rendered(client)
-    asked = []
 
     def broken(*args, **kwargs):
-        asked.append(args)
         raise ConnectionError("the cache is down")
 
     monkeypatch.setattr(caches["cards"], "get_many", broken)
     monkeypatch.setattr(caches["cards"], "set_many", broken)
     assert cards_of(client) == expected
-    assert "card cache could not be read" in caplog.text
-    assert len(asked) == 1
-    cards_of(client)
-    assert len(asked) == 1  # not asked again for a while
-    monkeypatch.setattr(cards.KEPT, "paused_until", 0.0)
-    cards_of(client)
-    assert len(asked) == 2
+    assert cards.KEPT.paused_until > 0
 
 
 def test_the_versions_are_each_therapist_s_with_every_profile_s(listed):
