@@ -32,38 +32,28 @@ class Kept:
         self.paused_until = 0.0
 
     def get(self, key: str) -> Any:
-        if self._paused():
-            return None
-        try:
-            return caches[self.alias].get(key)
-        except Exception:
-            self._pause("could not be read: rendering instead")
-            return None
+        return self._ask("get", key)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        if self._paused():
-            return {}
-        try:
-            return caches[self.alias].get_many(keys)
-        except Exception:
-            self._pause("could not be read: rendering instead")
-            return {}
+        return self._ask("get_many", keys) or {}
 
     def set(self, key: str, value: Any) -> None:
-        if self._paused():
-            return
-        try:
-            caches[self.alias].set(key, value, self.timeout)
-        except Exception:
-            self._pause("could not be written")
+        self._ask("set", key, value, self.timeout)
 
     def set_many(self, entries: Mapping[str, Any]) -> None:
-        if not entries or self._paused():
-            return
+        if entries:
+            self._ask("set_many", entries, self.timeout)
+
+    def _ask(self, method: str, *args) -> Any:
+        """The cache's `method`, or None while paused or when it fails."""
+        if self._paused():
+            return None
         try:
-            caches[self.alias].set_many(entries, self.timeout)
+            return getattr(caches[self.alias], method)(*args)
         except Exception:
-            self._pause("could not be written")
+            what = "read: rendering instead" if method.startswith("get") else "written"
+            self._pause(f"could not be {what}")
+            return None
 
     def _paused(self) -> bool:
         return time.monotonic() < self.paused_until
