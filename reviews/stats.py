@@ -26,8 +26,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 
+from core.bulk import update_from
 from core.compiled import Prepared
 from reviews.models import ASPECTS, PEG_ITEMS, Review
 from therapists import ranking
@@ -99,29 +100,36 @@ def reviews_changed(therapist_ids: Iterable[int]) -> None:
 
 
 def recount(therapists: QuerySet, *, rescore: bool = True) -> None:
-    """Store the review totals of these therapists afresh, set-based (two
-    UPDATEs, however many therapists: seed_demo recounts a whole directory),
-    then their scores unless the caller rescores them itself."""
-    mine = Review.objects.counted().filter(therapist=OuterRef("pk")).values("therapist")
-    therapists.update(
-        **{
-            name: Coalesce(Subquery(mine.annotate(total=aggregate).values("total")), 0)
-            for name, aggregate in TOTALS.items()
-        }
+    """Store the review totals of these therapists afresh, set-based (seed_demo
+    recounts a whole directory): one grouped pass over the counted reviews
+    written onto the therapists who have any, and zeros for those who have
+    none; then their scores unless the caller rescores them itself."""
+    counted = Review.objects.counted()
+    update_from(
+        Therapist,
+        counted.filter(therapist__in=therapists.values("pk"))
+        .values("therapist_id")
+        .annotate(**TOTALS)
+        .annotate(**_AVERAGES_OF_TOTALS)
+        .order_by(),
+        key="therapist_id",
     )
-    # The same division as _with_average(): a float divided by an integer.
-    therapists.update(
-        **{
-            average: Case(
-                When(**{count: 0}, then=Value(0.0)),
-                default=Cast(total, FloatField()) / F(count),
-                output_field=FloatField(),
-            )
-            for average, (total, count) in AVERAGES.items()
-        }
+    therapists.exclude(pk__in=counted.values("therapist_id")).update(
+        **_with_average(EMPTY_TOTALS)
     )
     if rescore:
         therapists.rerank()
+
+
+# The same division as _with_average(), in SQL: a float divided by an integer.
+_AVERAGES_OF_TOTALS = {
+    average: Case(
+        When(**{count: 0}, then=Value(0.0)),
+        default=Cast(total, FloatField()) / F(count),
+        output_field=FloatField(),
+    )
+    for average, (total, count) in AVERAGES.items()
+}
 
 
 EMPTY_TOTALS = dict.fromkeys(TOTALS, 0)

@@ -300,3 +300,62 @@ def test_a_bulk_recount_gives_the_same_verified_totals(therapist):
 
     stored = assert_matches_recount(therapist)
     assert (stored.verified_review_count, stored.verified_rating_average) == (2, 4.0)
+
+
+def stale(*therapists):
+    """Wrong stored figures on these therapists, as if recounted by nobody."""
+    Therapist.objects.filter(pk__in=[t.pk for t in therapists]).update(
+        rating_count=9,
+        rating_sum=40,
+        rating_average=4.4,
+        rating_5_count=9,
+        recommend_count=9,
+        verified_review_count=3,
+        verified_rating_average=1.0,
+    )
+
+
+def test_a_bulk_recount_stores_every_therapists_figures_at_once(therapist):
+    reviewed = factories.make_therapist(display_name="Reviewed")
+    factories.make_reviews(reviewed, [5, 4, 1, 2, 3])
+    factories.make_reviews(reviewed, [4], is_verified_client=True)
+    factories.make_review(reviewed, rating=1, status=Review.Status.HELD)
+    factories.make_review(reviewed, rating=2, is_current=False)
+    only_held = factories.make_therapist(display_name="Only held")
+    factories.make_review(only_held, rating=5, status=Review.Status.HELD)
+    # `therapist` has no reviews at all.
+    stale(therapist, reviewed, only_held)
+
+    stats.recount(Therapist.objects.all())
+
+    for each in (therapist, reviewed, only_held):
+        assert_matches_recount(each)
+    stored = Therapist.objects.get(pk=reviewed.pk)
+    assert (stored.rating_count, stored.rating_sum) == (6, 19)
+    assert Therapist.objects.get(pk=only_held.pk).rating_count == 0
+
+
+def test_a_bulk_recount_leaves_therapists_outside_it_alone(therapist, other_therapist):
+    factories.make_reviews(therapist, [5])
+    factories.make_reviews(other_therapist, [3])
+    stale(therapist, other_therapist)
+
+    stats.recount(Therapist.objects.filter(pk=therapist.pk))
+
+    assert_matches_recount(therapist)
+    assert Therapist.objects.get(pk=other_therapist.pk).rating_count == 9
+
+
+def test_a_bulk_recount_costs_the_same_statements_for_one_or_many(
+    django_assert_num_queries,
+):
+    one, *many = (factories.make_therapist() for _ in range(6))
+    for each in (one, *many):
+        factories.make_reviews(each, [4, 5])
+
+    # Two writes (the totals of those with reviews, zeros for the rest), the
+    # rescore's read, then nothing to rewrite: the scores are already right.
+    with django_assert_num_queries(3):
+        stats.recount(Therapist.objects.filter(pk=one.pk))
+    with django_assert_num_queries(3):
+        stats.recount(Therapist.objects.filter(pk__in=[t.pk for t in many]))

@@ -1,0 +1,39 @@
+"""Set-based writes the ORM cannot say.
+
+`QuerySet.update()` takes one expression per column, so storing a grouped
+count on many rows means one correlated subquery per column per row: a
+directory's fifteen review totals were fifteen lookups of each therapist's
+reviews, which at 1,000,000 therapists ran for longer than 24 minutes.
+`update_from()` reads the grouped rows once and joins them to the rows they
+name, in one UPDATE ... FROM (PostgreSQL, and SQLite from 3.33).
+"""
+
+from django.db import connections
+from django.db.models import Model, QuerySet
+
+
+def update_from(model: type[Model], rows: QuerySet, *, key: str) -> int:
+    """Store each row of the values() queryset `rows` on the `model` row whose
+    primary key is the row's `key`: every other column of `rows` is written to
+    the `model` field of the same name. Rows that name no `model` row are
+    ignored, and `model` rows no row names are left alone. Returns how many
+    rows were written."""
+    connection = connections[rows.db]
+    quote = connection.ops.quote_name
+    columns = [name for name in rows.query.values_select if name != key]
+    columns += [name for name in rows.query.annotation_select if name != key]
+    if not columns:
+        raise ValueError("update_from() needs a column besides the key.")
+    fields = {name: model._meta.get_field(name).column for name in columns}
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    select, params = rows.query.sql_with_params()
+    assignments = ", ".join(
+        f"{quote(column)} = source.{quote(name)}" for name, column in fields.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM ({select}) AS source "  # noqa: S608
+            f"WHERE {table}.{pk} = source.{quote(key)}",
+            params,
+        )
+        return cursor.rowcount

@@ -1,0 +1,58 @@
+"""core.bulk.update_from(): a grouped query's columns stored on the rows it
+names, in one statement, and nothing else written."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Length
+from django.test.utils import CaptureQueriesContext
+
+from core.bulk import update_from
+from core.models import OutgoingMail
+
+pytestmark = pytest.mark.django_db
+
+
+def mails(*subjects: str) -> list[int]:
+    return [
+        OutgoingMail.objects.create(to="a@example.org", subject=subject).pk
+        for subject in subjects
+    ]
+
+
+def attempts() -> dict[str, int]:
+    return dict(OutgoingMail.objects.values_list("subject", "attempts"))
+
+
+def test_each_row_is_written_to_the_row_it_names_in_one_statement():
+    mails("a", "bb", "ccc")
+    rows = (
+        OutgoingMail.objects.filter(subject__lt="c")
+        .values("pk")
+        .annotate(attempts=Length("subject"))
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        written = update_from(OutgoingMail, rows, key="pk")
+
+    assert written == 2
+    assert len(queries) == 1
+    # "ccc" was named by no row: left alone.
+    assert attempts() == {"a": 1, "bb": 2, "ccc": 0}
+
+
+def test_rows_that_name_no_row_are_ignored():
+    (kept,) = mails("a")
+    rows = (
+        OutgoingMail.objects.filter(pk=kept)
+        .values(gone=F("pk") + 1000)
+        .annotate(attempts=Length("subject"))
+    )
+
+    assert update_from(OutgoingMail, rows, key="gone") == 0
+    assert attempts() == {"a": 0}
+
+
+def test_a_query_with_nothing_to_write_is_refused():
+    with pytest.raises(ValueError, match="a column besides the key"):
+        update_from(OutgoingMail, OutgoingMail.objects.values("pk"), key="pk")
