@@ -6,6 +6,11 @@ directory's fifteen review totals were fifteen lookups of each therapist's
 reviews, which at 1,000,000 therapists ran for longer than 24 minutes.
 `update_from()` reads the grouped rows once and joins them to the rows they
 name, in one UPDATE ... FROM (PostgreSQL, and SQLite from 3.33).
+
+Values worked out in Python go the same way: `bulk_update()` writes a CASE
+with a branch per row, which each row's update walks, so rescoring a
+directory in batches of 2,000 spent three quarters of its time there.
+`update_rows()` joins the rows to a VALUES list by key instead.
 """
 
 from django.db import connections
@@ -34,6 +39,32 @@ def update_from(model: type[Model], rows: QuerySet, *, key: str) -> int:
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM ({select}) AS source "  # noqa: S608
             f"WHERE {table}.{pk} = source.{quote(key)}",
+            params,
+        )
+        return cursor.rowcount
+
+
+def update_rows(
+    model: type[Model], field: str, values: dict, *, using="default"
+) -> int:
+    """Store `values` (primary key -> value) in `model`'s `field`, in one
+    UPDATE ... FROM a VALUES list; keys that name no row are ignored. Returns
+    how many rows were written."""
+    if not values:
+        return 0
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    target = model._meta.get_field(field)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    rows = ", ".join(["(%s, %s)"] * len(values))
+    params = []
+    for key, value in values.items():
+        params += [key, target.get_db_prep_save(value, connection)]
+    with connection.cursor() as cursor:
+        # VALUES names its columns column1, column2 on both databases.
+        cursor.execute(
+            f"UPDATE {table} SET {quote(target.column)} = source.column2 "  # noqa: S608
+            f"FROM (VALUES {rows}) AS source WHERE {table}.{pk} = source.column1",
             params,
         )
         return cursor.rowcount

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 
-from core.bulk import update_from
+from core.bulk import update_from, update_rows
 from core.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,25 @@ def test_rows_that_name_no_row_are_ignored():
 def test_a_query_with_nothing_to_write_is_refused():
     with pytest.raises(ValueError, match="a column besides the key"):
         update_from(OutgoingMail, OutgoingMail.objects.values("pk"), key="pk")
+
+
+def test_values_from_python_are_written_by_key_in_one_statement():
+    first, second, third = mails("a", "b", "c")
+
+    with CaptureQueriesContext(connection) as queries:
+        written = update_rows(
+            OutgoingMail, "attempts", {first: 3, third: 7, third + 100: 9}
+        )
+
+    assert written == 2
+    assert len(queries) == 1
+    assert attempts() == {"a": 3, "b": 0, "c": 7}
+
+
+def test_no_values_write_nothing():
+    mails("a")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert update_rows(OutgoingMail, "attempts", {}) == 0
+
+    assert queries.captured_queries == []

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.bulk import update_rows
 from therapists import (
     accessibility,
     availability,
@@ -538,7 +539,12 @@ class TherapistQuerySet(models.QuerySet):
                 changed.append(therapist)
         for start in range(0, len(changed), batch_size):
             batch = changed[start : start + batch_size]
-            Therapist.objects.bulk_update(batch, ["qualification_score"])
+            update_rows(
+                Therapist,
+                "qualification_score",
+                {therapist.pk: therapist.qualification_score for therapist in batch},
+                using=self.db,
+            )
             Therapist.objects.filter(pk__in=[t.pk for t in batch]).copy_to_locations(
                 only_score=True
             )
