@@ -34,6 +34,12 @@ list of its matches, and the planner cannot tell a rare word from a common one
 (it walked the score index past all 100,000 therapists for "sciatica", 100
 matches, in 160 ms):
 
+- A word becomes the words of the index's vocabulary (migration 0022) that
+  start with it, up to SPELL_OUT_AT_MOST of them: `myofascial:*` becomes
+  `'myofascial'`, which the GIN index answers from that word's own list rather
+  than by collecting every document of every word the prefix starts (3 ms
+  against 23 for "myofascial brooklyn" at 100,000). A word that starts more
+  words stays a prefix.
 - The same query first reads how many of the first SAMPLE documents (by key)
   match, with ts_match_vq() on each stored tsvector (the function, not the
   operator, so no index is read), and scales it to the table: an estimate of
@@ -69,6 +75,9 @@ LIST_AT_MOST = 10_000
 # PostgreSQL: the documents (the first by key) whose share of matches gives
 # the estimate of how many documents match.
 SAMPLE = 300
+# PostgreSQL: a word that starts at most this many words of the vocabulary is
+# spelled out as those words; one that starts more stays a prefix.
+SPELL_OUT_AT_MOST = 32
 # An expansion that matches nothing: a phrase no document holds (FTS5 tokens
 # never hold a space).
 NO_TERM = '"no such word"'
@@ -163,8 +172,7 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
     """count_and_terms() on PostgreSQL: the estimate, then the count walked by
     key (many documents match) or listed from the GIN index (few), in one
     query; CASE runs only the branch the estimate chose."""
-    index = SEARCH_INDEXES["postgresql"]
-    match = index.joiner.join(index.word.format(word) for word in search_words(text))
+    match, match_params = _terms_postgresql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
     matched = (
         f"FROM ({rows_sql}) AS matched JOIN therapists_search AS s "
@@ -172,7 +180,7 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
     )
     # Constant SQL and Django's compiled filters; values travel as parameters.
     sql = f"""
-    WITH words AS (SELECT to_tsquery('simple', %s) AS q),
+    WITH words AS (SELECT ({match})::tsquery AS q),
     sample AS (
         SELECT count(*) AS seen, count(*) FILTER (
             WHERE ts_match_vq(s.vector, (SELECT q FROM words))
@@ -189,7 +197,7 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
                 WHERE oid = 'therapists_search'::regclass
             )) END AS documents FROM sample
     )
-    SELECT (SELECT documents FROM estimate),
+    SELECT (SELECT q::text FROM words), (SELECT documents FROM estimate),
         CASE WHEN (SELECT documents FROM estimate) > %s THEN (
             SELECT count(*) FROM (
                 SELECT 1 {matched}
@@ -203,15 +211,37 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
             ) AS listed
         ) END
     """  # noqa: S608
-    params = [match, SAMPLE, SAMPLE, LIST_AT_MOST, *rows_params, limit, LIST_AT_MOST]
+    params = [*match_params, SAMPLE, SAMPLE, LIST_AT_MOST, *rows_params, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *rows_params, limit])
-        documents, walked, ids = cursor.fetchone()
+        cursor.execute(sql, [*params, LIST_AT_MOST, *rows_params, limit])
+        match, documents, walked, ids = cursor.fetchone()
     if walked is not None:
         return Plan(count=walked, match=match, documents=documents)
     ids = tuple(ids or ())
     complete = ids if len(ids) < limit else None
     return Plan(count=len(ids), match=match, documents=documents, ids=complete)
+
+
+def _terms_postgresql(text: str) -> tuple[str, list]:
+    """SQL (and its parameters) yielding `text` as tsquery input: each word as
+    the vocabulary's words that start it, quoted (a quote doubled, a backslash
+    escaped) and ORed, or past SPELL_OUT_AT_MOST of them as the prefix; the
+    words ANDed. Read as tsquery input, not by to_tsquery(), so that no word
+    of the vocabulary is parsed again."""
+    parts, params = [], []
+    for word in search_words(text):
+        after = word[:-1] + chr(ord(word[-1]) + 1)
+        # Constant SQL; the word travels as a parameter.
+        parts.append(
+            "(SELECT CASE WHEN count(*) BETWEEN 1 AND %s THEN '(' || string_agg("
+            r"'''' || replace(replace(term, '\', '\\'), '''', '''''') || '''', "
+            "' | ' ORDER BY term) || ')' ELSE %s END "
+            "FROM (SELECT term FROM therapists_search_vocabulary "
+            "WHERE term >= %s AND term < %s ORDER BY term LIMIT %s) AS spelled)"
+        )
+        params += [SPELL_OUT_AT_MOST, f"'{word}':*", word, after]
+        params.append(SPELL_OUT_AT_MOST + 1)
+    return " || ' & ' || ".join(parts), params
 
 
 class Probe(Func):
@@ -239,7 +269,7 @@ class Probe(Func):
             compiler,
             connection,
             template=(
-                "(SELECT ts_match_vq(s.vector, to_tsquery('simple', %%s)) "
+                "(SELECT ts_match_vq(s.vector, %%s::tsquery) "
                 "FROM therapists_search AS s "
                 "WHERE s.therapist_id = %(expressions)s)"
             ),
@@ -262,8 +292,12 @@ def listed(therapists, plan: Plan):
         # ids it walked the score index instead, 19,000 rows for 20.
         ids = RawSQL("SELECT unnest(%s::bigint[])", [list(plan.ids)])  # noqa: S611
         return therapists.filter(pk__in=ids)
-    index = SEARCH_INDEXES[connection.vendor]
-    return therapists.filter(pk__in=RawSQL(index.match, [plan.match]))  # noqa: S611
+    if connection.vendor == "postgresql":
+        # The plan's words are tsquery input (see _terms_postgresql()).
+        match = "SELECT therapist_id FROM therapists_search WHERE vector @@ %s::tsquery"
+    else:
+        match = SEARCH_INDEXES[connection.vendor].match
+    return therapists.filter(pk__in=RawSQL(match, [plan.match]))  # noqa: S611
 
 
 def create_vocabulary(connection) -> None:

@@ -242,3 +242,46 @@ def test_a_table_smaller_than_the_sample_is_counted_exactly():
     plan = fulltext.count_and_terms(Therapist.objects.published(), "deep", limit=7)
 
     assert plan.documents == documents
+
+
+POSTGRESQL_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's vocabulary"
+)
+
+
+def terms_of(text: str) -> str:
+    sql, params = fulltext._terms_postgresql(text)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::tsquery::text", params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+@POSTGRESQL_ONLY
+def test_prefixes_become_the_words_the_vocabulary_holds(monkeypatch):
+    factories.make_therapist(headline="stretching stretchings")
+    written = factories.make_therapist(headline="Massage")
+    # A word written later, by an update of the document, joins the vocabulary.
+    factories.make_therapist(headline="deep relief")
+    Therapist.objects.filter(pk=written.pk).update(headline="stretchingly")
+    Therapist.objects.filter(pk=written.pk).refresh_search_documents()
+    monkeypatch.setattr(fulltext, "SPELL_OUT_AT_MOST", 3)
+
+    assert terms_of("stretching deep unmatchable") == (
+        "( 'stretching' | 'stretchingly' | 'stretchings' ) & 'deep' & 'unmatchable':*"
+    )
+    monkeypatch.setattr(fulltext, "SPELL_OUT_AT_MOST", 2)
+    assert terms_of("stretching") == "'stretching':*"  # starts too many words
+
+
+@POSTGRESQL_ONLY
+def test_a_word_with_a_quote_or_a_backslash_is_spelled_out_as_itself():
+    therapist = factories.make_therapist(headline="Quiet")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO therapists_search_vocabulary (term) VALUES (%s), (%s)",
+            ["quiet'ly", "quiet\\ly"],
+        )
+
+    assert terms_of("quiet") == r"'quiet' | 'quiet''ly' | 'quiet\\ly'"
+    plan = fulltext.count_and_terms(Therapist.objects.published(), "quiet", limit=7)
+    assert (plan.count, plan.ids) == (1, (therapist.pk,))
