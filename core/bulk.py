@@ -13,7 +13,8 @@ directory in batches of 2,000 spent three quarters of its time there.
 `update_rows()` joins the rows to a VALUES list by key instead.
 """
 
-from django.db import connections
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 
 
@@ -23,7 +24,8 @@ def update_from(model: type[Model], rows: QuerySet, *, key: str) -> int:
     the `model` field of the same name. Rows that name no `model` row are
     ignored, and `model` rows no row names are left alone. Returns how many
     rows were written."""
-    connection = connections[rows.db]
+    using = router.db_for_write(model)
+    connection = connections[using]
     quote = connection.ops.quote_name
     columns = [name for name in rows.query.values_select if name != key]
     columns += [name for name in rows.query.annotation_select if name != key]
@@ -31,7 +33,10 @@ def update_from(model: type[Model], rows: QuerySet, *, key: str) -> int:
         raise ValueError("update_from() needs a column besides the key.")
     fields = {name: model._meta.get_field(name).column for name in columns}
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    select, params = rows.query.sql_with_params()
+    try:
+        select, params = rows.query.get_compiler(using).as_sql()
+    except EmptyResultSet:  # rows that can hold none (`pk__in=[]`)
+        return 0
     assignments = ", ".join(
         f"{quote(column)} = source.{quote(name)}" for name, column in fields.items()
     )
@@ -44,15 +49,14 @@ def update_from(model: type[Model], rows: QuerySet, *, key: str) -> int:
         return cursor.rowcount
 
 
-def update_rows(
-    model: type[Model], field: str, values: dict, *, using="default"
-) -> int:
+def update_rows(model: type[Model], field: str, values: dict) -> int:
     """Store `values` (primary key -> value) in `model`'s `field`, in one
     UPDATE ... FROM a VALUES list; keys that name no row are ignored. Returns
-    how many rows were written."""
+    how many rows were written. Two parameters a row: SQLite takes at most
+    32,766, so pass at most some 16,000 rows at once."""
     if not values:
         return 0
-    connection = connections[using]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     target = model._meta.get_field(field)
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
@@ -63,7 +67,9 @@ def update_rows(
     with connection.cursor() as cursor:
         # VALUES names its columns column1, column2 on both databases.
         cursor.execute(
-            f"UPDATE {table} SET {quote(target.column)} = source.column2 "  # noqa: S608
+            # Cast: PostgreSQL types a VALUES column by its first row's values.
+            f"UPDATE {table} SET {quote(target.column)} = "  # noqa: S608
+            f"CAST(source.column2 AS {target.cast_db_type(connection)}) "
             f"FROM (VALUES {rows}) AS source WHERE {table}.{pk} = source.column1",
             params,
         )

@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     FloatField,
     OuterRef,
@@ -114,7 +115,9 @@ def recount(therapists: QuerySet, *, rescore: bool = True) -> None:
         .order_by(),
         key="therapist_id",
     )
-    therapists.exclude(pk__in=counted.values("therapist_id")).update(
+    # NOT EXISTS: an anti-join on PostgreSQL, where NOT IN over millions of
+    # reviews is a scan of them per therapist once they outgrow work_mem.
+    therapists.exclude(Exists(counted.filter(therapist=OuterRef("pk")))).update(
         **_with_average(EMPTY_TOTALS)
     )
     if rescore:

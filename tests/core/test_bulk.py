@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.bulk import update_from, update_rows
 from core.models import OutgoingMail
@@ -78,3 +79,29 @@ def test_no_values_write_nothing():
         assert update_rows(OutgoingMail, "attempts", {}) == 0
 
     assert queries.captured_queries == []
+
+
+def test_rows_that_can_hold_none_write_nothing():
+    mails("a")
+    rows = (
+        OutgoingMail.objects.filter(pk__in=[])
+        .values("pk")
+        .annotate(attempts=Length("subject"))
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert update_from(OutgoingMail, rows, key="pk") == 0
+
+    assert queries.captured_queries == []
+    assert attempts() == {"a": 0}
+
+
+def test_values_are_stored_as_the_fields_type_even_all_empty():
+    """PostgreSQL types a VALUES list by its rows: a batch of NULLs alone would
+    be text, which a timestamp column refuses, without the cast."""
+    (sent,) = mails("a")
+    OutgoingMail.objects.filter(pk=sent).update(claimed_at=timezone.now())
+
+    assert update_rows(OutgoingMail, "claimed_at", {sent: None}) == 1
+
+    assert OutgoingMail.objects.get(pk=sent).claimed_at is None

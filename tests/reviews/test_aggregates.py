@@ -338,12 +338,27 @@ def test_a_bulk_recount_stores_every_therapists_figures_at_once(therapist):
 def test_a_bulk_recount_leaves_therapists_outside_it_alone(therapist, other_therapist):
     factories.make_reviews(therapist, [5])
     factories.make_reviews(other_therapist, [3])
-    stale(therapist, other_therapist)
+    unreviewed, unreviewed_outside = (
+        factories.make_therapist(),
+        factories.make_therapist(),
+    )
+    stale(therapist, other_therapist, unreviewed, unreviewed_outside)
 
-    stats.recount(Therapist.objects.filter(pk=therapist.pk))
+    stats.recount(Therapist.objects.filter(pk__in=[therapist.pk, unreviewed.pk]))
 
     assert_matches_recount(therapist)
-    assert Therapist.objects.get(pk=other_therapist.pk).rating_count == 9
+    assert_matches_recount(unreviewed)
+    for outside in (other_therapist, unreviewed_outside):
+        assert Therapist.objects.get(pk=outside.pk).rating_count == 9
+
+
+def test_a_recount_of_nobody_writes_nothing(therapist):
+    stale(therapist)
+
+    stats.reviews_changed([])
+    stats.recount(Therapist.objects.none())
+
+    assert Therapist.objects.get(pk=therapist.pk).rating_count == 9
 
 
 def test_a_bulk_recount_costs_the_same_statements_for_one_or_many(

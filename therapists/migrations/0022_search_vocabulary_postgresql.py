@@ -20,8 +20,11 @@ CREATE = [
     CREATE FUNCTION therapists_search_vocabulary_add() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        -- In byte order, so that two writers adding the same new words wait
-        -- for each other in the same order rather than deadlock.
+        -- In byte order, so that two writers of one document each adding the
+        -- same new words wait for each other in the same order. (Two
+        -- transactions each writing several documents that bring the same
+        -- new words in opposite orders can still deadlock: PostgreSQL then
+        -- rolls one back. Words are rarely new once a directory has grown.)
         INSERT INTO therapists_search_vocabulary (term)
         SELECT term FROM unnest(tsvector_to_array(NEW.vector)) AS term
         ORDER BY term COLLATE "C"

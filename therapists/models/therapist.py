@@ -543,7 +543,6 @@ class TherapistQuerySet(models.QuerySet):
                 Therapist,
                 "qualification_score",
                 {therapist.pk: therapist.qualification_score for therapist in batch},
-                using=self.db,
             )
             Therapist.objects.filter(pk__in=[t.pk for t in batch]).copy_to_locations(
                 only_score=True
