@@ -72,9 +72,9 @@ from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 
-from therapists import geocoding, nearest, ranking
+from therapists import fulltext, geocoding, nearest, ranking
 from therapists.compiled import DISTANCE_SQ, GREATEST, distance_params
-from therapists.indexing import SEARCH_INDEXES, search_words, technique_bit
+from therapists.indexing import search_words, technique_bit
 from therapists.models import Therapist
 from therapists.models.location import LEADERS_PER_REACH
 
@@ -294,17 +294,31 @@ def _technique_mask(slugs: list[str]) -> int:
 _TECHNIQUE_IDS: dict[str, int] = {}
 
 
-def text_sql(vendor: str) -> str:
-    """The free-text floor's page statement: the published therapists whose
-    document matches every word (each a prefix, as the site's search reads
-    it), by best match (score, then id: no place), each with their first
-    location, as a card without a place names."""
+def text_sql(vendor: str, words: list[str]) -> tuple[str, list]:
+    """The free-text floor's page statement and the parameters of its words:
+    the published therapists whose document matches every word (each a
+    prefix, as the site's search reads it, spelled out from the index's
+    vocabulary as the site's bounded search spells it: therapists.fulltext),
+    by best match (score, then id: no place), each with their first location,
+    as a card without a place names."""
+    if vendor == "postgresql":
+        terms, params = fulltext.tsquery_sql(" ".join(words))
+        matching = (
+            "SELECT therapist_id FROM therapists_search "  # noqa: S608
+            f"WHERE vector @@ ({terms})::tsquery"
+        )
+    else:
+        terms, params = fulltext.match_sql(" ".join(words))
+        matching = (
+            "SELECT rowid FROM therapists_search "  # noqa: S608
+            f"WHERE therapists_search MATCH ({terms})"
+        )
     columns = ", ".join(f"t.{column}" for column in CARD_COLUMNS)
     page_columns = ", ".join(f"p.{column}" for column in CARD_COLUMNS)
-    return f"""
+    sql = f"""
     WITH page AS (
         SELECT {columns} FROM therapists_therapist t
-        WHERE t.is_published = %s AND t.id IN ({SEARCH_INDEXES[vendor].match})
+        WHERE t.is_published = %s AND t.id IN ({matching})
         ORDER BY t.qualification_score DESC, t.id DESC LIMIT %s OFFSET %s
     )
     SELECT {page_columns}, NULL AS dsq, nl.city, nl.state, nl.is_home_based,
@@ -315,6 +329,7 @@ def text_sql(vendor: str) -> str:
     )
     ORDER BY p.qualification_score DESC, p.id DESC
     """  # noqa: S608 - constant SQL, values bound
+    return sql, params
 
 
 def _text(request, words: list[str]):
@@ -323,13 +338,9 @@ def _text(request, words: list[str]):
         page = max(1, int(request.GET.get("page") or 1))
     except ValueError:
         return HttpResponseBadRequest("The floor serves the bench's searches only.")
-    index = SEARCH_INDEXES[connection.vendor]
-    match = index.joiner.join(index.word.format(word) for word in words)
+    sql, params = text_sql(connection.vendor, words)
     with connection.cursor() as cursor:
-        cursor.execute(
-            text_sql(connection.vendor),
-            [True, match, PER_PAGE, (page - 1) * PER_PAGE],
-        )
+        cursor.execute(sql, [True, *params, PER_PAGE, (page - 1) * PER_PAGE])
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     today = timezone.localdate()

@@ -172,7 +172,7 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
     """count_and_terms() on PostgreSQL: the estimate, then the count walked by
     key (many documents match) or listed from the GIN index (few), in one
     query; CASE runs only the branch the estimate chose."""
-    match, match_params = _terms_postgresql(text)
+    match, match_params = tsquery_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
     matched = (
         f"FROM ({rows_sql}) AS matched JOIN therapists_search AS s "
@@ -222,7 +222,7 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
     return Plan(count=len(ids), match=match, documents=documents, ids=complete)
 
 
-def _terms_postgresql(text: str) -> tuple[str, list]:
+def tsquery_sql(text: str) -> tuple[str, list]:
     """SQL (and its parameters) yielding `text` as tsquery input: each word as
     the vocabulary's words that start it, quoted (a quote doubled, a backslash
     escaped) and ORed, or past SPELL_OUT_AT_MOST of them as the prefix; the
@@ -293,7 +293,7 @@ def listed(therapists, plan: Plan):
         ids = RawSQL("SELECT unnest(%s::bigint[])", [list(plan.ids)])  # noqa: S611
         return therapists.filter(pk__in=ids)
     if connection.vendor == "postgresql":
-        # The plan's words are tsquery input (see _terms_postgresql()).
+        # The plan's words are tsquery input (see tsquery_sql()).
         match = "SELECT therapist_id FROM therapists_search WHERE vector @@ %s::tsquery"
     else:
         match = SEARCH_INDEXES[connection.vendor].match

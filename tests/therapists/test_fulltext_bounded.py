@@ -251,7 +251,7 @@ POSTGRESQL_ONLY = pytest.mark.skipif(
 
 
 def terms_of(text: str) -> str:
-    sql, params = fulltext._terms_postgresql(text)
+    sql, params = fulltext.tsquery_sql(text)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT ({sql})::tsquery::text", params)  # noqa: S608
         return cursor.fetchone()[0]
