@@ -18,13 +18,17 @@ on SQLite:
 - The count reads the index in document order, joined to each therapist by
   key, and stops at the cap (`count_and_terms()`).
 - The same query counts the documents the words match in the index alone, no
-  further than LIST_AT_MOST. Up to that many, the page lists them and sorts
-  them (`listed()`, as the reference does, but bounded). Past it, the page
-  walks the sort order's index and asks the index about each therapist
-  (`probe()`), stopping when the page is full: with that many matching, few
-  are passed. Walking was chosen before by the count past the cap alone, and
-  "myofascial brooklyn" (1,287 of 100,000, so about 1,550 probes for a page)
-  took 100 ms where listing its 1,287 documents takes 3.
+  further than the page's listing bound (`list_at_most_sql()`). Up to that many,
+  the page lists them and sorts them (`listed()`, as the reference does, but
+  bounded). Past it, the page walks the sort order's index and asks the index
+  about each therapist (`probe()`), stopping when the page is full. Listing
+  costs the documents; walking costs a probe per therapist passed, about the
+  table's rows per matching document for each therapist the page reaches.
+  The bound is where the two costs meet, so it grows with the table and the
+  page's reach: "myofascial brooklyn" (1,287 documents of 100,000, so about
+  1,550 probes for a page of 20) took 100 ms walking where listing its
+  documents takes 3, and at 1,000,000 (12,900 documents, the same 1,550
+  probes, each dearer in a bigger index) 432 ms where listing takes about 40.
 
 Words the tokenizer may read differently from Python (accents, underscores)
 and one-letter prefixes keep the reference path.
@@ -44,11 +48,12 @@ matches, in 160 ms):
   match, with ts_match_vq() on each stored tsvector (the function, not the
   operator, so no index is read), and scales it to the table: an estimate of
   the documents the words match.
-- Past LIST_AT_MOST documents, the count walks the therapists by key, each
+- Past the listing bound (`list_at_most_sql()`, computed from the same estimate
+  of the table's rows), the count walks the therapists by key, each
   joined to its document by key and matched the same way, and stops at the
   cap; the page walks the sort order probing each therapist's document by key
   (a scalar subquery, which the planner does not turn into a join).
-- Up to LIST_AT_MOST, the GIN index lists the matches, joined to the
+- Up to the bound, the GIN index lists the matches, joined to the
   therapists, no further than the cap: the count and, when the cap was not
   reached, every matching id, which the page then sorts by key lookups.
 """
@@ -67,11 +72,11 @@ VOCABULARY = "therapists_search_vocabulary"
 PLAIN_WORD = re.compile(r"[a-z0-9]+")
 # Prefixes of these lengths have their own index (migration 0021).
 INDEXED_PREFIX_LENGTHS = range(2, 9)
-# Up to this many matching documents the page lists them; past it, it walks
-# the sort order (see above). A probe costs about as much as listing a few
-# dozen documents; at this many, a page of 20 passes at most 200 therapists per
-# 100,000 published.
-LIST_AT_MOST = 10_000
+# What asking the index about one therapist's document (a probe, walking the
+# sort order) costs, in matching documents listed. Measured on SQLite: 65 us a
+# probe against 2.3 us a document listed at 100,000 therapists, 280 against
+# 2.9 at 1,000,000 (the same words' doclists ten times longer).
+PROBE_COST = 50
 # PostgreSQL: the documents (the first by key) whose share of matches gives
 # the estimate of how many documents match.
 SAMPLE = 300
@@ -87,21 +92,34 @@ NO_TERM = '"no such word"'
 class Plan:
     """How a search's words are matched: the count, the MATCH string (FTS5's,
     naming every word exactly or by an indexed prefix; PostgreSQL's tsquery),
-    and how many documents it matches in the index (SQLite: counted no further
-    than LIST_AT_MOST + 1; PostgreSQL: estimated). `ids`: on PostgreSQL, when
-    the documents were listed and the count stopped short of its limit, every
-    matching therapist."""
+    how many documents it matches in the index (SQLite: counted no further
+    than `list_at_most` + 1; PostgreSQL: estimated), and the most documents
+    the page lists rather than walking its sort order (list_at_most_sql()). `ids`:
+    on PostgreSQL, when the documents were listed and the count stopped short
+    of its limit, every matching therapist."""
 
     count: int
     match: str
     documents: float
+    list_at_most: float
     ids: tuple[int, ...] | None = None
 
     @property
     def walks(self) -> bool:
         """Whether the page walks the sort order, probing each therapist, rather
         than listing the matching documents."""
-        return self.documents > LIST_AT_MOST
+        return self.documents > self.list_at_most
+
+
+def list_at_most_sql(rows_sql: str, reach: int) -> tuple[str, list]:
+    """SQL (and its parameters) yielding the most matching documents a page
+    reaching `reach` therapists lists rather than walking the sort order, in a
+    table of the rows `rows_sql` yields.
+
+    Listing D documents costs D; walking passes about rows / D therapists per
+    match, a probe (PROBE_COST) each, for each of the `reach` matches: the two
+    meet where D * D = reach * PROBE_COST * rows."""
+    return f"sqrt(%s * ({rows_sql}))", [reach * PROBE_COST]
 
 
 def supported(text: str) -> bool:
@@ -139,41 +157,51 @@ def match_sql(text: str) -> tuple[str, list]:
     return " || ' AND ' || ".join(parts), params
 
 
-def count_and_terms(therapists, text: str, *, limit: int) -> Plan:
+def count_and_terms(therapists, text: str, *, limit: int, reach: int) -> Plan:
     """How many of `therapists` match `text`, counting no further than
-    `limit`, the MATCH string naming its words exactly, and how many documents
-    match in the index alone (no further than LIST_AT_MOST + 1): one query.
+    `limit`, the MATCH string naming its words exactly, how many documents
+    match in the index alone, and how many a page reaching `reach` matches
+    lists (documents are counted no further than that, plus one): one query.
 
     The index leads (CROSS JOIN keeps SQLite from reordering), each matching
-    document finds its therapist by key, and the count stops at `limit`.
+    document finds its therapist by key, and the count stops at `limit`. The
+    table's rows, for the bound, are its highest key (one seek).
     """
     if connection.vendor == "postgresql":
-        return _count_postgresql(therapists, text, limit=limit)
+        return _count_postgresql(therapists, text, limit=limit, reach=reach)
     match, match_params = match_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
+    meta, name = therapists.model._meta, connection.ops.quote_name
+    # The model's own (quoted) names; nothing from the request.
+    rows = f"SELECT coalesce(max({name(meta.pk.column)}), 0) FROM {name(meta.db_table)}"  # noqa: S608
+    bound, bound_params = list_at_most_sql(rows, reach)
     # Constant SQL and Django's compiled filters; values travel as parameters.
     sql = (
-        f"WITH words(m) AS (SELECT {match}) "  # noqa: S608
+        f"WITH words(m) AS (SELECT {match}), "  # noqa: S608
+        f"bound(n) AS (SELECT CAST({bound} AS INTEGER)) "
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM therapists_search "
         f"CROSS JOIN ({rows_sql}) AS matched "
         "ON matched.pk = therapists_search.rowid "
         "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s)), "
         "(SELECT m FROM words), "
         "(SELECT count(*) FROM (SELECT 1 FROM therapists_search "
-        "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s))"
+        "WHERE therapists_search MATCH (SELECT m FROM words) "
+        "LIMIT (SELECT n + 1 FROM bound))), "
+        "(SELECT n FROM bound)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*match_params, *rows_params, limit, LIST_AT_MOST + 1])
-        count, terms, documents = cursor.fetchone()
-    return Plan(count=count, match=terms, documents=documents)
+        cursor.execute(sql, [*match_params, *bound_params, *rows_params, limit])
+        count, terms, documents, most = cursor.fetchone()
+    return Plan(count=count, match=terms, documents=documents, list_at_most=most)
 
 
-def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
+def _count_postgresql(therapists, text: str, *, limit: int, reach: int) -> Plan:
     """count_and_terms() on PostgreSQL: the estimate, then the count walked by
     key (many documents match) or listed from the GIN index (few), in one
     query; CASE runs only the branch the estimate chose."""
     match, match_params = tsquery_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
+    bound, bound_params = list_at_most_sql("rows", reach)
     matched = (
         f"FROM ({rows_sql}) AS matched JOIN therapists_search AS s "
         "ON s.therapist_id = matched.pk"
@@ -188,38 +216,51 @@ def _count_postgresql(therapists, text: str, *, limit: int) -> Plan:
         FROM (SELECT vector FROM therapists_search ORDER BY therapist_id LIMIT %s)
             AS s
     ),
-    estimate AS (
+    extent AS (
         -- A table smaller than the sample was read whole: its count is exact
         -- (the catalogue's row count may be stale: tables emptied and refilled).
-        SELECT CASE WHEN seen < %s THEN hits::float
-            ELSE hits::float / seen * greatest(seen, (
+        SELECT seen, hits, CASE WHEN seen < %s THEN seen::float
+            ELSE greatest(seen, (
                 SELECT reltuples FROM pg_class
                 WHERE oid = 'therapists_search'::regclass
-            )) END AS documents FROM sample
-    )
-    SELECT (SELECT q::text FROM words), (SELECT documents FROM estimate),
-        CASE WHEN (SELECT documents FROM estimate) > %s THEN (
+            )) END AS rows FROM sample
+    ),
+    estimate AS (
+        SELECT CASE WHEN seen < %s THEN hits::float
+            ELSE hits::float / seen * rows END AS documents,
+            {bound} AS most FROM extent
+    ),
+    walks AS (SELECT documents > most AS walks FROM estimate)
+    SELECT (SELECT q::text FROM words), documents, most,
+        CASE WHEN (SELECT walks FROM walks) THEN (
             SELECT count(*) FROM (
                 SELECT 1 {matched}
                 WHERE ts_match_vq(s.vector, (SELECT q FROM words)) LIMIT %s
             ) AS walked
         ) END,
-        CASE WHEN (SELECT documents FROM estimate) <= %s THEN (
+        CASE WHEN NOT (SELECT walks FROM walks) THEN (
             SELECT array_agg(pk) FROM (
                 SELECT matched.pk {matched}
                 WHERE s.vector @@ (SELECT q FROM words) LIMIT %s
             ) AS listed
         ) END
+    FROM estimate
     """  # noqa: S608
-    params = [*match_params, SAMPLE, SAMPLE, LIST_AT_MOST, *rows_params, limit]
+    params = [*match_params, SAMPLE, SAMPLE, SAMPLE, *bound_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, LIST_AT_MOST, *rows_params, limit])
-        match, documents, walked, ids = cursor.fetchone()
+        cursor.execute(sql, [*params, *rows_params, limit, *rows_params, limit])
+        match, documents, most, walked, ids = cursor.fetchone()
     if walked is not None:
-        return Plan(count=walked, match=match, documents=documents)
+        return Plan(count=walked, match=match, documents=documents, list_at_most=most)
     ids = tuple(ids or ())
     complete = ids if len(ids) < limit else None
-    return Plan(count=len(ids), match=match, documents=documents, ids=complete)
+    return Plan(
+        count=len(ids),
+        match=match,
+        documents=documents,
+        list_at_most=most,
+        ids=complete,
+    )
 
 
 def tsquery_sql(text: str) -> tuple[str, list]:
@@ -285,7 +326,7 @@ def probe(therapists, plan: Plan):
 
 def listed(therapists, plan: Plan):
     """`therapists` among the documents matching the plan's words, listed
-    first (at most about LIST_AT_MOST documents match); on PostgreSQL by the
+    first (at most about `plan.list_at_most` documents match); on PostgreSQL by the
     ids the count found, when it found them all."""
     if plan.ids is not None:
         # As a set the planner joins by key: against an IN list of a thousand

@@ -264,8 +264,11 @@ def matches(
             settled=active <= settled,
         )
     if bounded:
-        plan = fulltext.count_and_terms(therapists, text, limit=cap + 1)
-        # Many documents match: walk the sort order, asking the index about each.
+        plan = fulltext.count_and_terms(
+            therapists, text, limit=cap + 1, reach=min(reach or cap + 1, cap + 1)
+        )
+        # Many documents match for the page's reach: walk the sort order, asking
+        # the index about each therapist passed.
         match = fulltext.probe if plan.walks else fulltext.listed
         therapists, count = match(therapists, plan), plan.count
     return Matches(

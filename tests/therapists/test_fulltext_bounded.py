@@ -12,6 +12,7 @@ import random
 import pytest
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Max
 from django.http import QueryDict
 
 from tests import budgets, factories
@@ -88,12 +89,20 @@ def page_of(params, number, *, bounded: bool):
     return [t.pk for t in page.object_list], paginator.count, page.number
 
 
+def list_at_most(monkeypatch, documents: int) -> None:
+    """Have every page list up to `documents` matching documents, whatever its
+    reach and the table's size."""
+    monkeypatch.setattr(
+        fulltext, "list_at_most_sql", lambda rows_sql, reach: (str(documents), [])
+    )
+
+
 @pytest.fixture
 def small_cap(monkeypatch):
     """A cap of 6 matches, and a page that lists at most 6 matching documents,
     so that a world of 28 holds dense and sparse words."""
     monkeypatch.setattr(pagination, "MIN_COUNT_CAP", 6)
-    monkeypatch.setattr(fulltext, "LIST_AT_MOST", 6)
+    list_at_most(monkeypatch, 6)
     monkeypatch.setattr(pagination, "PAGES_AHEAD", 1)
 
 
@@ -145,17 +154,19 @@ def test_a_word_matching_past_the_cap_walks_the_sort_order(small_cap):
 
 def test_few_matching_documents_are_listed_even_past_the_cap(small_cap, monkeypatch):
     """Walking the sort order for a word that few documents hold would pass
-    many therapists per match: up to LIST_AT_MOST documents, the page lists."""
+    many therapists per match: up to the bound, the page lists."""
     make_world(4)
     documents = Therapist.objects.search("deep").count()
-    monkeypatch.setattr(fulltext, "LIST_AT_MOST", documents)
+    list_at_most(monkeypatch, documents)
 
     found = search.matches(params_of("q=deep&sort=rating"), cap=6, reach=3)
 
     assert documents > 7
     assert found.count == 7  # still stopped past the cap
     assert not walks(found.therapists)
-    plan = fulltext.count_and_terms(Therapist.objects.published(), "deep", limit=7)
+    plan = fulltext.count_and_terms(
+        Therapist.objects.published(), "deep", limit=7, reach=3
+    )
     # Under SAMPLE documents, PostgreSQL's estimate is the exact number.
     assert (plan.count, plan.documents, plan.walks) == (7, documents, False)
     assert plan.ids is None  # the count stopped at its limit: not every id
@@ -165,7 +176,9 @@ def test_few_matches_are_listed_by_the_ids_the_count_found(small_cap):
     make_world(4)
     rare = {factories.make_therapist(headline="Rolfing").pk for _ in range(2)}
 
-    plan = fulltext.count_and_terms(Therapist.objects.published(), "rolfing", limit=7)
+    plan = fulltext.count_and_terms(
+        Therapist.objects.published(), "rolfing", limit=7, reach=3
+    )
     found = search.matches(params_of("q=rolfing"), cap=6, reach=3)
 
     assert plan.count == 2
@@ -173,6 +186,35 @@ def test_few_matches_are_listed_by_the_ids_the_count_found(small_cap):
     if connection.vendor == "postgresql":
         assert set(plan.ids) == rare
         assert "therapists_search" not in str(found.therapists.query)
+
+
+def test_the_page_lists_more_documents_the_further_it_reaches(monkeypatch):
+    """Walking costs a probe per therapist passed, about rows / documents for
+    each therapist the page reaches; listing costs the documents. A page that
+    reaches further lists words that a first page walks."""
+    make_world(4)
+    documents = Therapist.objects.search("deep").count()
+    if connection.vendor == "postgresql":  # the estimate's: the table, read whole
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM therapists_search")
+            (rows,) = cursor.fetchone()
+    else:  # the highest key
+        rows = Therapist.objects.aggregate(rows=Max("pk"))["rows"]
+    # Listing and walking cost the same for a page reaching 4 therapists.
+    monkeypatch.setattr(fulltext, "PROBE_COST", documents**2 / (4 * rows))
+
+    def plan(reach):
+        return fulltext.count_and_terms(
+            Therapist.objects.published(), "deep", limit=7, reach=reach
+        )
+
+    near, far = plan(1), plan(16)
+    assert documents > 7
+    assert near.list_at_most == pytest.approx(documents / 2, abs=1)
+    assert near.walks  # SQLite counted the documents no further than the bound
+    assert far.list_at_most == pytest.approx(documents * 2, abs=1)
+    assert (far.documents, far.walks) == (documents, False)
+    assert near.count == far.count == 7
 
 
 @SQLITE_ONLY
@@ -240,7 +282,9 @@ def test_a_table_smaller_than_the_sample_is_counted_exactly():
             "WHERE oid = 'therapists_search'::regclass"
         )
 
-    plan = fulltext.count_and_terms(Therapist.objects.published(), "deep", limit=7)
+    plan = fulltext.count_and_terms(
+        Therapist.objects.published(), "deep", limit=7, reach=3
+    )
 
     assert plan.documents == documents
 
@@ -288,7 +332,9 @@ def test_a_word_with_a_quote_or_a_backslash_is_spelled_out_as_itself():
         )
 
     assert terms_of("quiet") == r"'quiet' | 'quiet''ly' | 'quiet\\ly'"
-    plan = fulltext.count_and_terms(Therapist.objects.published(), "quiet", limit=7)
+    plan = fulltext.count_and_terms(
+        Therapist.objects.published(), "quiet", limit=7, reach=3
+    )
     assert (plan.count, plan.ids) == (1, (therapist.pk,))
     # The plan's words, read back as tsquery input, by the probe and the list.
     unlisted = dataclasses.replace(plan, ids=None)
