@@ -50,6 +50,7 @@ from recommendations.models import Recommendation
 from reviews import stats
 from reviews.models import OUTCOMES, Review, ReviewInvitation, SessionRecord
 from therapists import accessibility, availability, comfort, geocoding
+from therapists.indexing import compact_search_index
 from therapists.models import (
     AcceptedPlan,
     Condition,
@@ -241,6 +242,9 @@ class Command(BaseCommand):
         self.progress_note("Building the full-text search index")
         with transaction.atomic():
             Therapist.objects.refresh_search_documents()
+        # Written in bulk, the index is many segments: merged into one, as the
+        # nightly job keeps it (therapists.indexing.compact_search_index()).
+        compact_search_index()
         with transaction.atomic():
             self.create_correction_reports()
         with transaction.atomic():
