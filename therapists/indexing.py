@@ -57,8 +57,9 @@ SEARCH_INDEXES = {
 }
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 # FTS5 pages one compaction step merges: each step is a write transaction of
-# its own (measured at 100,000 therapists: about 0.2 s of 500 pages), so that
-# writers wait behind one step, not the whole merge.
+# its own, so that writers wait behind one step, not the whole merge (10
+# segments at 100,000 therapists: 129 steps in 3 s, 19 ms a step, the longest
+# 0.46 s).
 COMPACT_PAGES = 200
 # Steps one compaction takes at most, so that writes arriving as fast as it
 # merges cannot keep it running.
