@@ -17,9 +17,10 @@ on SQLite:
   `("sciatica" OR "sciatical")`; exact words FTS5 answers by a seek.
 - The count reads the index in document order, joined to each therapist by
   key, and stops at the cap (`count_and_terms()`).
-- The same query counts the documents the words match in the index alone, no
-  further than the page's listing bound (`list_at_most_sql()`). Up to that many,
-  the page lists them and sorts them (`listed()`, as the reference does, but
+- The same query estimates the documents the words match in the index alone
+  from the first MATCHES_SAMPLED of them (exact when fewer match) and the
+  page's listing bound (`list_at_most_sql()`). Up to the bound, the page lists
+  them and sorts them (`listed()`, as the reference does, but
   bounded). Past it, the page walks the sort order's index and asks the index
   about each therapist (`probe()`), stopping when the page is full. Listing
   costs the documents; walking costs a probe per therapist passed, about the
@@ -77,6 +78,9 @@ INDEXED_PREFIX_LENGTHS = range(2, 9)
 # probe against 2.3 us a document listed at 100,000 therapists, 280 against
 # 2.9 at 1,000,000 (the same words' doclists ten times longer).
 PROBE_COST = 50
+# SQLite: the matching documents (the first by key) whose spread over the keys
+# gives the estimate of how many documents match; fewer are counted exactly.
+MATCHES_SAMPLED = 1000
 # PostgreSQL: the documents (the first by key) whose share of matches gives
 # the estimate of how many documents match.
 SAMPLE = 300
@@ -92,8 +96,8 @@ NO_TERM = '"no such word"'
 class Plan:
     """How a search's words are matched: the count, the MATCH string (FTS5's,
     naming every word exactly or by an indexed prefix; PostgreSQL's tsquery),
-    how many documents it matches in the index (SQLite: counted no further
-    than `list_at_most` + 1; PostgreSQL: estimated), and the most documents
+    how many documents it matches in the index (estimated, exact when few
+    do), and the most documents
     the page lists rather than walking its sort order (list_at_most_sql()). `ids`:
     on PostgreSQL, when the documents were listed and the count stopped short
     of its limit, every matching therapist."""
@@ -160,37 +164,43 @@ def match_sql(text: str) -> tuple[str, list]:
 def count_and_terms(therapists, text: str, *, limit: int, reach: int) -> Plan:
     """How many of `therapists` match `text`, counting no further than
     `limit`, the MATCH string naming its words exactly, how many documents
-    match in the index alone, and how many a page reaching `reach` matches
-    lists (documents are counted no further than that, plus one): one query.
+    match in the index alone (estimated), and how many a page reaching `reach`
+    lists: one query.
 
     The index leads (CROSS JOIN keeps SQLite from reordering), each matching
     document finds its therapist by key, and the count stops at `limit`. The
-    table's rows, for the bound, are its highest key (one seek).
+    documents: the first MATCHES_SAMPLED matches by key, counted exactly when
+    fewer match, else spread over the table as they are over the keys they
+    reach. The table's rows: its highest key (one seek).
     """
     if connection.vendor == "postgresql":
         return _count_postgresql(therapists, text, limit=limit, reach=reach)
     match, match_params = match_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
     meta, name = therapists.model._meta, connection.ops.quote_name
-    # The model's own (quoted) names; nothing from the request.
-    rows = f"SELECT coalesce(max({name(meta.pk.column)}), 0) FROM {name(meta.db_table)}"  # noqa: S608
-    bound, bound_params = list_at_most_sql(rows, reach)
-    # Constant SQL and Django's compiled filters; values travel as parameters.
+    bound, bound_params = list_at_most_sql("SELECT n FROM extent", reach)
+    # Constant SQL, the model's own (quoted) names and Django's compiled
+    # filters; values travel as parameters.
     sql = (
         f"WITH words(m) AS (SELECT {match}), "  # noqa: S608
-        f"bound(n) AS (SELECT CAST({bound} AS INTEGER)) "
+        f"extent(n) AS (SELECT coalesce(max({name(meta.pk.column)}), 0) "
+        f"FROM {name(meta.db_table)}), "
+        "sampled(id) AS (SELECT rowid FROM therapists_search "
+        "WHERE therapists_search MATCH (SELECT m FROM words) "
+        "ORDER BY rowid LIMIT %s), "
+        "estimate(documents) AS (SELECT CASE WHEN count(*) < %s THEN count(*) "
+        "ELSE count(*) * 1.0 * max((SELECT n FROM extent), max(id)) / max(id) "
+        "END FROM sampled) "
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM therapists_search "
         f"CROSS JOIN ({rows_sql}) AS matched "
         "ON matched.pk = therapists_search.rowid "
         "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s)), "
-        "(SELECT m FROM words), "
-        "(SELECT count(*) FROM (SELECT 1 FROM therapists_search "
-        "WHERE therapists_search MATCH (SELECT m FROM words) "
-        "LIMIT (SELECT n + 1 FROM bound))), "
-        "(SELECT n FROM bound)"
+        "(SELECT m FROM words), (SELECT documents FROM estimate), "
+        f"{bound}"
     )
+    params = [*match_params, MATCHES_SAMPLED, MATCHES_SAMPLED, *rows_params, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*match_params, *bound_params, *rows_params, limit])
+        cursor.execute(sql, [*params, *bound_params])
         count, terms, documents, most = cursor.fetchone()
     return Plan(count=count, match=terms, documents=documents, list_at_most=most)
 

@@ -211,10 +211,34 @@ def test_the_page_lists_more_documents_the_further_it_reaches(monkeypatch):
     near, far = plan(1), plan(16)
     assert documents > 7
     assert near.list_at_most == pytest.approx(documents / 2, abs=1)
-    assert near.walks  # SQLite counted the documents no further than the bound
+    assert (near.documents, near.walks) == (documents, True)
     assert far.list_at_most == pytest.approx(documents * 2, abs=1)
     assert (far.documents, far.walks) == (documents, False)
     assert near.count == far.count == 7
+
+
+@SQLITE_ONLY
+def test_past_the_sample_the_documents_are_spread_over_the_table(monkeypatch):
+    """The first MATCHES_SAMPLED matching documents by key stand for the rest:
+    as many again per key as they reach, over the table's highest key."""
+    monkeypatch.setattr(fulltext, "MATCHES_SAMPLED", 4)
+    made = [
+        factories.make_therapist(headline="Deep" if n % 2 else "Swedish")
+        for n in range(16)
+    ]
+    deep = sorted(t.pk for t in made if "Deep" in t.headline)
+    rows = max(t.pk for t in made)
+
+    plan = fulltext.count_and_terms(
+        Therapist.objects.published(), "deep", limit=100, reach=1
+    )
+    sparse = fulltext.count_and_terms(
+        Therapist.objects.published(), "swedish zzz", limit=100, reach=1
+    )
+
+    assert plan.documents == pytest.approx(4 * rows / deep[3])
+    assert plan.count == 8  # the count itself is exact
+    assert sparse.documents == 0
 
 
 @SQLITE_ONLY
