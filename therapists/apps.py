@@ -15,9 +15,10 @@ class TherapistsConfig(AppConfig):
         from therapists import fulltext, nearest, tasks
 
         schedule.manual("rerank", tasks.rerank)
-        # At night, when few therapists write: each step holds the write lock.
+        # At night, when few therapists write (each step holds the write
+        # lock), after the prune at 03:30.
         schedule.daily(
-            "compact_search_index", tasks.compact_index, at=datetime.time(3, 30)
+            "compact_search_index", tasks.compact_index, at=datetime.time(3, 45)
         )
         # Whether the KNN index is there: noted as a connection opens, and
         # again after migrate (which may have just created it).
