@@ -97,10 +97,10 @@ class Plan:
     """How a search's words are matched: the count, the MATCH string (FTS5's,
     naming every word exactly or by an indexed prefix; PostgreSQL's tsquery),
     how many documents it matches in the index (estimated, exact when few
-    do), and the most documents
-    the page lists rather than walking its sort order (list_at_most_sql()). `ids`:
-    on PostgreSQL, when the documents were listed and the count stopped short
-    of its limit, every matching therapist."""
+    do), and the most documents the page lists rather than walking its sort
+    order (list_at_most_sql()). `ids`: on PostgreSQL, when the documents were
+    listed and the count stopped short of its limit, every matching
+    therapist."""
 
     count: int
     match: str
@@ -178,19 +178,21 @@ def count_and_terms(therapists, text: str, *, limit: int, reach: int) -> Plan:
     match, match_params = match_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
     meta, name = therapists.model._meta, connection.ops.quote_name
-    bound, bound_params = list_at_most_sql("SELECT n FROM extent", reach)
+    key = name(meta.pk.column)
+    bound, bound_params = list_at_most_sql("SELECT hi - lo + 1 FROM extent", reach)
     # Constant SQL, the model's own (quoted) names and Django's compiled
-    # filters; values travel as parameters.
+    # filters; values travel as parameters. The keys a sample reaches count
+    # from the table's lowest (a table may start far from 1).
     sql = (
         f"WITH words(m) AS (SELECT {match}), "  # noqa: S608
-        f"extent(n) AS (SELECT coalesce(max({name(meta.pk.column)}), 0) "
+        f"extent(lo, hi) AS (SELECT coalesce(min({key}), 1), coalesce(max({key}), 0) "
         f"FROM {name(meta.db_table)}), "
         "sampled(id) AS (SELECT rowid FROM therapists_search "
         "WHERE therapists_search MATCH (SELECT m FROM words) "
         "ORDER BY rowid LIMIT %s), "
         "estimate(documents) AS (SELECT CASE WHEN count(*) < %s THEN count(*) "
-        "ELSE count(*) * 1.0 * max((SELECT n FROM extent), max(id)) / max(id) "
-        "END FROM sampled) "
+        "ELSE count(*) * 1.0 * (max(hi, max(id)) - min(lo, min(id)) + 1) "
+        "/ (max(id) - min(lo, min(id)) + 1) END FROM sampled, extent) "
         "SELECT (SELECT count(*) FROM (SELECT 1 FROM therapists_search "
         f"CROSS JOIN ({rows_sql}) AS matched "
         "ON matched.pk = therapists_search.rowid "
@@ -211,7 +213,8 @@ def _count_postgresql(therapists, text: str, *, limit: int, reach: int) -> Plan:
     query; CASE runs only the branch the estimate chose."""
     match, match_params = tsquery_sql(text)
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
-    bound, bound_params = list_at_most_sql("rows", reach)
+    # Walking, the count walks too, by key, to its limit: probes for both.
+    bound, bound_params = list_at_most_sql("table_rows", reach + limit)
     matched = (
         f"FROM ({rows_sql}) AS matched JOIN therapists_search AS s "
         "ON s.therapist_id = matched.pk"
@@ -233,22 +236,22 @@ def _count_postgresql(therapists, text: str, *, limit: int, reach: int) -> Plan:
             ELSE greatest(seen, (
                 SELECT reltuples FROM pg_class
                 WHERE oid = 'therapists_search'::regclass
-            )) END AS rows FROM sample
+            )) END AS table_rows FROM sample
     ),
     estimate AS (
         SELECT CASE WHEN seen < %s THEN hits::float
-            ELSE hits::float / seen * rows END AS documents,
+            ELSE hits::float / seen * table_rows END AS documents,
             {bound} AS most FROM extent
     ),
-    walks AS (SELECT documents > most AS walks FROM estimate)
+    choice AS (SELECT documents > most AS walk FROM estimate)
     SELECT (SELECT q::text FROM words), documents, most,
-        CASE WHEN (SELECT walks FROM walks) THEN (
+        CASE WHEN (SELECT walk FROM choice) THEN (
             SELECT count(*) FROM (
                 SELECT 1 {matched}
                 WHERE ts_match_vq(s.vector, (SELECT q FROM words)) LIMIT %s
             ) AS walked
         ) END,
-        CASE WHEN NOT (SELECT walks FROM walks) THEN (
+        CASE WHEN NOT (SELECT walk FROM choice) THEN (
             SELECT array_agg(pk) FROM (
                 SELECT matched.pk {matched}
                 WHERE s.vector @@ (SELECT q FROM words) LIMIT %s
@@ -336,7 +339,7 @@ def probe(therapists, plan: Plan):
 
 def listed(therapists, plan: Plan):
     """`therapists` among the documents matching the plan's words, listed
-    first (at most about `plan.list_at_most` documents match); on PostgreSQL by the
+    first (about `plan.list_at_most` documents at most); on PostgreSQL by the
     ids the count found, when it found them all."""
     if plan.ids is not None:
         # As a set the planner joins by key: against an IN list of a thousand

@@ -1,9 +1,11 @@
-"""How therapists are found fast: the full-text index's SQL per database,
-technique bits copied onto locations, squared distance, and counted subqueries.
+"""How therapists are found fast: the full-text index's SQL per database and
+its nightly compaction, technique bits copied onto locations, squared
+distance, and counted subqueries.
 
-Plain helpers with no models, so models and search both build on them.
+Helpers with no models, so models and search both build on them.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -21,6 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from therapists.geocoding import MILES_PER_DEGREE_LATITUDE, GeoPoint
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ def compact_search_index(pages: int = COMPACT_PAGES) -> int:
     Merged into one, "q=deep&page=40" took 25 ms of SQL against 48 (100,000
     therapists, ten segments). FTS5's `merge` with a negative page count
     merges every level into one, as `optimize` does, but in steps: a step that
-    changed fewer than two rows did nothing. PostgreSQL's GIN index is kept by
+    changed fewer than two rows did nothing (FTS5's documented test, which
+    counts its own writes to its tables; tests/therapists/test_compact_index.py
+    counts the segments themselves). PostgreSQL's GIN index is kept by
     (auto)vacuum."""
     if connection.vendor != "sqlite":
         return 0
@@ -92,8 +98,11 @@ def compact_search_index(pages: int = COMPACT_PAGES) -> int:
             )
             changed = connection.connection.total_changes - before
         if changed < 2:
-            break
+            return steps
         steps += 1
+    logger.warning(
+        "The search index was still merging after %d steps: stopped there.", steps
+    )
     return steps
 
 

@@ -224,13 +224,14 @@ def matches(
                 therapists = narrow(therapists, params[name], pricing.length_of(params))
             else:
                 therapists = narrow(therapists, params[name])
+    reach = min(reach or cap + 1, cap + 1)
     if point is not None and sort == Sort.DISTANCE and nearest_first:
         found = nearest.nearest_first(
             therapists,
             locations,
             point,
             radius_of(params),
-            reach=min(reach or cap + 1, cap + 1),
+            reach=reach,
             cap=cap,
             settled=active <= settled,
         )
@@ -250,7 +251,7 @@ def matches(
         if sort == Sort.BEST:
             # Only those who can reach the page: found down the scores in a
             # dense circle, through the geo index in a sparse one.
-            contending = min(reach or cap + 1, cap + 1)
+            contending = reach
         else:
             # Walking the sort order only pays for orders an index keeps, and
             # when the locations alone decide the matches.
@@ -264,9 +265,7 @@ def matches(
             settled=active <= settled,
         )
     if bounded:
-        plan = fulltext.count_and_terms(
-            therapists, text, limit=cap + 1, reach=min(reach or cap + 1, cap + 1)
-        )
+        plan = fulltext.count_and_terms(therapists, text, limit=cap + 1, reach=reach)
         # Many documents match for the page's reach: walk the sort order, asking
         # the index about each therapist passed.
         match = fulltext.probe if plan.walks else fulltext.listed

@@ -1,9 +1,12 @@
 """The nightly compaction of the full-text index (therapists.indexing.
-compact_search_index(), the `compact_search_index` job): segments written by
-separate transactions merged into one, in steps; nothing to do the second
-time; the same documents found before and after."""
+compact_search_index(), the `compact_search_index` job and command): segments
+written by separate transactions merged into one, in steps; nothing to do the
+second time; the same documents found before and after."""
+
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from core import schedule
@@ -31,25 +34,46 @@ def written_apart():
             factories.make_therapist(headline=f"Deep tissue {number}")
 
 
+def segments() -> int:
+    """How many segments FTS5's index holds (its %_idx table: a row per leaf
+    page's first term, by segment)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT segid) FROM therapists_search_idx")
+        return cursor.fetchone()[0]
+
+
 @SQLITE_ONLY
 def test_segments_written_apart_are_merged_into_one(written_apart):
     before = found("deep"), found("tissue 3")
+    assert segments() > 1
 
     assert compact_search_index(pages=1) >= 1  # there was work
-    assert compact_search_index(pages=1) == 0  # one segment left: nothing to do
+    assert segments() == 1
+    assert compact_search_index(pages=1) == 0  # nothing left to do
     assert (found("deep"), found("tissue 3")) == before
     assert len(before[0]) == 6
 
 
 @SQLITE_ONLY
-def test_the_nightly_job_merges_and_says_so(written_apart, settings):
+def test_the_nightly_job_merges_and_says_so(written_apart):
     run = schedule.start("compact_search_index")
     run.refresh_from_db()
 
     assert run.status == ScheduledRun.Status.SUCCEEDED
     assert run.outcome.startswith("The search index was merged in ")
     assert run.outcome != "The search index was merged in 0 step(s)."
-    assert compact_search_index() == 0
+    assert segments() == 1
+
+
+@SQLITE_ONLY
+def test_the_command_merges_and_says_so(written_apart):
+    out = io.StringIO()
+    call_command("compact_search_index", stdout=out)
+    assert out.getvalue().startswith("The search index was merged in ")
+    assert segments() == 1
+    out = io.StringIO()
+    call_command("compact_search_index", stdout=out)
+    assert out.getvalue() == "The search index was merged in 0 step(s).\n"
 
 
 def test_the_job_is_scheduled_at_night():

@@ -7,12 +7,13 @@ sort order; fewer are listed), within the page's five queries.
 """
 
 import dataclasses
+import math
 import random
 
 import pytest
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.http import QueryDict
 
 from tests import budgets, factories
@@ -188,20 +189,40 @@ def test_few_matches_are_listed_by_the_ids_the_count_found(small_cap):
         assert "therapists_search" not in str(found.therapists.query)
 
 
+def table_rows() -> int:
+    """The table's rows as the plan reads them: on PostgreSQL the table (read
+    whole, being smaller than the sample); on SQLite its keys' extent."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM therapists_search")
+            return cursor.fetchone()[0]
+    keys = Therapist.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    return keys["hi"] - keys["lo"] + 1
+
+
+def probed_for(reach: int, limit: int) -> int:
+    """The matches a walk probes the table for: the page's reach, and on
+    PostgreSQL the count's limit too (its count walks by key)."""
+    return reach + limit if connection.vendor == "postgresql" else reach
+
+
+def walking_costs_as_much_as_listing(monkeypatch, documents, probed) -> None:
+    """Set PROBE_COST so that listing `documents` costs what walking does for
+    `probed` matches."""
+    cost = documents**2 / (probed * table_rows())
+    monkeypatch.setattr(fulltext, "PROBE_COST", cost)
+
+
 def test_the_page_lists_more_documents_the_further_it_reaches(monkeypatch):
     """Walking costs a probe per therapist passed, about rows / documents for
     each therapist the page reaches; listing costs the documents. A page that
     reaches further lists words that a first page walks."""
     make_world(4)
     documents = Therapist.objects.search("deep").count()
-    if connection.vendor == "postgresql":  # the estimate's: the table, read whole
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM therapists_search")
-            (rows,) = cursor.fetchone()
-    else:  # the highest key
-        rows = Therapist.objects.aggregate(rows=Max("pk"))["rows"]
-    # Listing and walking cost the same for a page reaching 4 therapists.
-    monkeypatch.setattr(fulltext, "PROBE_COST", documents**2 / (4 * rows))
+    near_probes, far_probes = probed_for(1, 7), probed_for(16, 7)
+    walking_costs_as_much_as_listing(
+        monkeypatch, documents, math.sqrt(near_probes * far_probes)
+    )
 
     def plan(reach):
         return fulltext.count_and_terms(
@@ -210,24 +231,45 @@ def test_the_page_lists_more_documents_the_further_it_reaches(monkeypatch):
 
     near, far = plan(1), plan(16)
     assert documents > 7
-    assert near.list_at_most == pytest.approx(documents / 2, abs=1)
+    cost = fulltext.PROBE_COST * table_rows()
+    assert near.list_at_most == pytest.approx(math.sqrt(near_probes * cost))
+    assert far.list_at_most == pytest.approx(math.sqrt(far_probes * cost))
+    assert near.list_at_most < documents < far.list_at_most
     assert (near.documents, near.walks) == (documents, True)
-    assert far.list_at_most == pytest.approx(documents * 2, abs=1)
     assert (far.documents, far.walks) == (documents, False)
     assert near.count == far.count == 7
+
+
+def test_the_search_walks_a_first_page_and_lists_one_further(monkeypatch):
+    """search.matches() gives the plan the page's reach."""
+    make_world(4)
+    documents = Therapist.objects.search("deep").count()
+    near_probes, far_probes = probed_for(1, 7), probed_for(7, 7)
+    walking_costs_as_much_as_listing(
+        monkeypatch, documents, math.sqrt(near_probes * far_probes)
+    )
+    params = params_of("q=deep&sort=rating")
+
+    assert walks(search.matches(params, cap=6, reach=1).therapists)
+    assert not walks(search.matches(params, cap=6, reach=7).therapists)
 
 
 @SQLITE_ONLY
 def test_past_the_sample_the_documents_are_spread_over_the_table(monkeypatch):
     """The first MATCHES_SAMPLED matching documents by key stand for the rest:
-    as many again per key as they reach, over the table's highest key."""
+    as many again per key as they reach, over the table's keys (from its
+    lowest: here the first keys were deleted)."""
     monkeypatch.setattr(fulltext, "MATCHES_SAMPLED", 4)
+    gone = [factories.make_therapist(headline="Deep") for _ in range(30)]
+    gone = Therapist.objects.filter(pk__in=[t.pk for t in gone])
+    gone.forget_search_documents()
+    gone.delete()
     made = [
         factories.make_therapist(headline="Deep" if n % 2 else "Swedish")
         for n in range(16)
     ]
     deep = sorted(t.pk for t in made if "Deep" in t.headline)
-    rows = max(t.pk for t in made)
+    lowest, highest = min(t.pk for t in made), max(t.pk for t in made)
 
     plan = fulltext.count_and_terms(
         Therapist.objects.published(), "deep", limit=100, reach=1
@@ -236,7 +278,8 @@ def test_past_the_sample_the_documents_are_spread_over_the_table(monkeypatch):
         Therapist.objects.published(), "swedish zzz", limit=100, reach=1
     )
 
-    assert plan.documents == pytest.approx(4 * rows / deep[3])
+    spread = (highest - lowest + 1) / (deep[3] - lowest + 1)
+    assert plan.documents == pytest.approx(4 * spread)  # 8 documents: about 8
     assert plan.count == 8  # the count itself is exact
     assert sparse.documents == 0
 
