@@ -74,10 +74,13 @@ PLAIN_WORD = re.compile(r"[a-z0-9]+")
 # Prefixes of these lengths have their own index (migration 0021).
 INDEXED_PREFIX_LENGTHS = range(2, 9)
 # What asking the index about one therapist's document (a probe, walking the
-# sort order) costs, in matching documents listed. Measured on SQLite: 65 us a
-# probe against 2.3 us a document listed at 100,000 therapists, 280 against
-# 2.9 at 1,000,000 (the same words' doclists ten times longer).
-PROBE_COST = 50
+# sort order) costs, in matching documents listed, per database. SQLite: 65 us
+# a probe against 2.3 us a document listed at 100,000 therapists, 280 against
+# 2.9 at 1,000,000 (the same words' doclists ten times longer). PostgreSQL
+# lists dearer (a bitmap of the GIN index's matches, then each row): at
+# 100,000, "myofascial" (56,000 documents) took 25 ms of SQL listed against 8
+# walked, "prenatal" (12,300) 14 listed against 20 walked.
+PROBE_COST = {"sqlite": 50, "postgresql": 5}
 # SQLite: the matching documents (the first by key) whose spread over the keys
 # gives the estimate of how many documents match; fewer are counted exactly.
 MATCHES_SAMPLED = 1000
@@ -123,7 +126,7 @@ def list_at_most_sql(rows_sql: str, reach: int) -> tuple[str, list]:
     Listing D documents costs D; walking passes about rows / D therapists per
     match, a probe (PROBE_COST) each, for each of the `reach` matches: the two
     meet where D * D = reach * PROBE_COST * rows."""
-    return f"sqrt(%s * ({rows_sql}))", [reach * PROBE_COST]
+    return f"sqrt(%s * ({rows_sql}))", [reach * PROBE_COST[connection.vendor]]
 
 
 def supported(text: str) -> bool:

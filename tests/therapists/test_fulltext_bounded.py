@@ -210,7 +210,7 @@ def walking_costs_as_much_as_listing(monkeypatch, documents, probed) -> None:
     """Set PROBE_COST so that listing `documents` costs what walking does for
     `probed` matches."""
     cost = documents**2 / (probed * table_rows())
-    monkeypatch.setattr(fulltext, "PROBE_COST", cost)
+    monkeypatch.setitem(fulltext.PROBE_COST, connection.vendor, cost)
 
 
 def test_the_page_lists_more_documents_the_further_it_reaches(monkeypatch):
@@ -231,7 +231,7 @@ def test_the_page_lists_more_documents_the_further_it_reaches(monkeypatch):
 
     near, far = plan(1), plan(16)
     assert documents > 7
-    cost = fulltext.PROBE_COST * table_rows()
+    cost = fulltext.PROBE_COST[connection.vendor] * table_rows()
     assert near.list_at_most == pytest.approx(math.sqrt(near_probes * cost))
     assert far.list_at_most == pytest.approx(math.sqrt(far_probes * cost))
     assert near.list_at_most < documents < far.list_at_most
