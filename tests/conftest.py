@@ -3,6 +3,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 
 from tests import factories
+from therapists import fulltext
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +52,14 @@ def mail_sent_as_on_a_committed_site(monkeypatch):
             transaction.on_commit(func, using=using, robust=robust)
 
     monkeypatch.setattr("core.notifications.on_commit", on_commit)
+
+
+@pytest.fixture(autouse=True)
+def spelled_words_forgotten():
+    """Free text remembers the words it spelled out by the full-text index's
+    structure record (therapists.fulltext.SPELLED); a later test's index,
+    rolled back to empty and written again, may repeat an earlier one's."""
+    fulltext.SPELLED.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.http import QueryDict
 
+from core.memo import Memo
 from therapists import (
     accessibility,
     availability,
@@ -66,20 +67,15 @@ class RememberedWidgetBoundField(forms.BoundField):
         )
         found = _WIDGETS.get(key)
         if found is None:
-            found = super().as_widget()
-            if len(_WIDGETS) >= MAX_WIDGETS:
-                _WIDGETS.clear()
-            _WIDGETS[key] = found
+            found = _WIDGETS.keep(key, super().as_widget())
         return found
 
 
 # The widgets' markup by RememberedWidgetBoundField's key.
-_WIDGETS: dict[tuple, str] = {}
-MAX_WIDGETS = 1000
+_WIDGETS = Memo(at_most=1000)
 # The form's parts' markup by TherapistSearchForm.remembered()'s key (the filter
 # panel is about 20 KB).
-_PARTS: dict[tuple, str] = {}
-MAX_PARTS = 200
+_PARTS = Memo(at_most=200)
 
 
 class TherapistSearchForm(forms.Form):
@@ -152,10 +148,7 @@ class TherapistSearchForm(forms.Form):
         )
         found = _PARTS.get(key)
         if found is None:
-            found = self.render(template_name, {"form": self})
-            if len(_PARTS) >= MAX_PARTS:
-                _PARTS.clear()
-            _PARTS[key] = found
+            found = _PARTS.keep(key, self.render(template_name, {"form": self}))
         return found
 
     radius = forms.IntegerField(

@@ -66,6 +66,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func
 from django.db.models.expressions import RawSQL
 
+from core.memo import Memo
 from therapists.indexing import SEARCH_INDEXES, search_words
 
 VOCABULARY = "therapists_search_vocabulary"
@@ -90,6 +91,11 @@ SAMPLE = 300
 # PostgreSQL: a word that starts at most this many words of the vocabulary is
 # spelled out as those words; one that starts more stays a prefix.
 SPELL_OUT_AT_MOST = 32
+# SQLite: the MATCH strings of the words last searched, spelled out from the
+# vocabulary, each with the index's structure record it was read under (see
+# count_and_terms()).
+SPELLED = Memo(at_most=1000)
+STRUCTURE = "SELECT block FROM therapists_search_data WHERE id = 10"
 # An expansion that matches nothing: a phrase no document holds (FTS5 tokens
 # never hold a space).
 NO_TERM = '"no such word"'
@@ -168,28 +174,51 @@ def count_and_terms(therapists, text: str, *, limit: int, reach: int) -> Plan:
     """How many of `therapists` match `text`, counting no further than
     `limit`, the MATCH string naming its words exactly, how many documents
     match in the index alone (estimated), and how many a page reaching `reach`
-    lists: one query.
+    lists: one query (two after the index changed, for words spelled out).
 
     The index leads (CROSS JOIN keeps SQLite from reordering), each matching
     document finds its therapist by key, and the count stops at `limit`. The
     documents: the first MATCHES_SAMPLED matches by key, counted exactly when
     fewer match, else spread over the table as they are over the keys they
     reach. The table's rows: its highest key (one seek).
+
+    A word spelled out from FTS5's vocabulary costs every document it is in
+    (fts5vocab counts them: 30 ms for "myofascial" at 1,000,000 therapists).
+    The MATCH string spelled is remembered (SPELLED) with the index's
+    structure record it was read under, which FTS5 rewrites whenever the index
+    changes (`%_data` row 10): read back in the same statement, the same
+    record says the string still names exactly the index's words.
     """
     if connection.vendor == "postgresql":
         return _count_postgresql(therapists, text, limit=limit, reach=reach)
-    match, match_params = match_sql(text)
+    words = tuple(search_words(text))
+    spelled = SPELLED.get(words)
+    if spelled is not None:
+        plan, structure = _count_sqlite(therapists, ("%s", [spelled[1]]), limit, reach)
+        if structure == spelled[0]:
+            return plan
+    plan, structure = _count_sqlite(therapists, match_sql(text), limit, reach)
+    if any(len(word) not in INDEXED_PREFIX_LENGTHS for word in words):
+        SPELLED.keep(words, (structure, plan.match))
+    return plan
+
+
+def _count_sqlite(therapists, match, limit: int, reach: int) -> tuple[Plan, bytes]:
+    """count_and_terms() on SQLite, for the MATCH string `match` yields (SQL
+    and parameters); and the index's structure record, read alongside."""
+    match, match_params = match
     rows_sql, rows_params = therapists.order_by().values("pk").query.sql_with_params()
     meta, name = therapists.model._meta, connection.ops.quote_name
-    key = name(meta.pk.column)
+    key, table = name(meta.pk.column), name(meta.db_table)
     bound, bound_params = list_at_most_sql("SELECT hi - lo + 1 FROM extent", reach)
     # Constant SQL, the model's own (quoted) names and Django's compiled
     # filters; values travel as parameters. The keys a sample reaches count
     # from the table's lowest (a table may start far from 1).
     sql = (
         f"WITH words(m) AS (SELECT {match}), "  # noqa: S608
-        f"extent(lo, hi) AS (SELECT coalesce(min({key}), 1), coalesce(max({key}), 0) "
-        f"FROM {name(meta.db_table)}), "
+        # Apart, each is one seek (together, min() and max() scan the table).
+        f"extent(lo, hi) AS (SELECT coalesce((SELECT min({key}) FROM {table}), 1), "
+        f"coalesce((SELECT max({key}) FROM {table}), 0)), "
         "sampled(id) AS (SELECT rowid FROM therapists_search "
         "WHERE therapists_search MATCH (SELECT m FROM words) "
         "ORDER BY rowid LIMIT %s), "
@@ -201,13 +230,14 @@ def count_and_terms(therapists, text: str, *, limit: int, reach: int) -> Plan:
         "ON matched.pk = therapists_search.rowid "
         "WHERE therapists_search MATCH (SELECT m FROM words) LIMIT %s)), "
         "(SELECT m FROM words), (SELECT documents FROM estimate), "
-        f"{bound}"
+        f"{bound}, ({STRUCTURE})"
     )
     params = [*match_params, MATCHES_SAMPLED, MATCHES_SAMPLED, *rows_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *bound_params])
-        count, terms, documents, most = cursor.fetchone()
-    return Plan(count=count, match=terms, documents=documents, list_at_most=most)
+        count, terms, documents, most, structure = cursor.fetchone()
+    plan = Plan(count=count, match=terms, documents=documents, list_at_most=most)
+    return plan, structure
 
 
 def _count_postgresql(therapists, text: str, *, limit: int, reach: int) -> Plan:

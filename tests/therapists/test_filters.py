@@ -2,6 +2,7 @@ import pytest
 from django import forms
 from django.http import QueryDict
 
+from core.memo import Memo
 from tests import factories
 from therapists import filters
 from therapists.filters import TherapistFilter
@@ -421,7 +422,7 @@ def test_a_remembered_part_of_the_form_is_the_part_rendered_now(query, monkeypat
         filterset.is_valid() if filterset.is_bound else None
         return filterset.form
 
-    monkeypatch.setattr(filters, "_PARTS", {})
+    monkeypatch.setattr(filters, "_PARTS", Memo(at_most=200))
     first = {part: getattr(form(), part) for part in PARTS}
     for part, template in PARTS.items():
         fresh = form()
@@ -432,7 +433,7 @@ def test_a_remembered_part_of_the_form_is_the_part_rendered_now(query, monkeypat
 
 @pytest.mark.django_db
 def test_each_state_of_the_form_has_its_own_markup(monkeypatch):
-    monkeypatch.setattr(filters, "_PARTS", {})
+    monkeypatch.setattr(filters, "_PARTS", Memo(at_most=200))
     panels = set()
     for query in ("technique=deep-tissue", "technique=swedish", "min_rating=abc"):
         filterset = TherapistFilter(QueryDict(query))
@@ -443,8 +444,7 @@ def test_each_state_of_the_form_has_its_own_markup(monkeypatch):
 
 @pytest.mark.django_db
 def test_the_remembered_parts_are_bounded(monkeypatch):
-    monkeypatch.setattr(filters, "_PARTS", {})
-    monkeypatch.setattr(filters, "MAX_PARTS", 5)
+    monkeypatch.setattr(filters, "_PARTS", Memo(at_most=5))
     for n in range(12):
         filterset = TherapistFilter(QueryDict(f"q=word{n}"))
         filterset.is_valid()

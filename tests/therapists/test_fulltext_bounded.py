@@ -15,6 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Max, Min
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from tests import budgets, factories
 from therapists import fulltext, pagination, search
@@ -297,6 +298,33 @@ def test_prefixes_become_the_exact_words_the_index_holds():
         '("stretching" OR "stretchingly" OR "stretchings") AND "deep"* AND '
         f'{fulltext.NO_TERM} AND "qu"*'
     )
+
+
+@SQLITE_ONLY
+def test_words_spelled_out_are_remembered_until_the_index_changes():
+    """Spelling a long word out reads every document it is in: the MATCH
+    string is remembered with the index's structure record, and read again
+    once the index has changed."""
+    factories.make_therapist(headline="stretching")
+    therapists = Therapist.objects.published()
+
+    def plan():
+        with CaptureQueriesContext(connection) as queries:
+            found = fulltext.count_and_terms(therapists, "stretching", limit=7, reach=3)
+        read = any("therapists_search_vocabulary" in q["sql"] for q in queries)
+        return found, read, len(queries)
+
+    first, read_first, _ = plan()
+    again, read_again, statements = plan()
+    assert first.match == again.match == '("stretching")'
+    assert (read_first, read_again, statements) == (True, False, 1)
+
+    factories.make_therapist(headline="stretchings")  # the index changed
+    changed, read_changed, statements = plan()
+    assert changed.match == '("stretching" OR "stretchings")'
+    assert changed.count == 2
+    assert (read_changed, statements) == (True, 2)  # tried, then spelled again
+    assert plan()[1:] == (False, 1)
 
 
 @SQLITE_ONLY
