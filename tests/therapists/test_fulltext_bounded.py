@@ -132,6 +132,27 @@ def test_every_sort_page_and_filter_matches_the_reference(seed, small_cap):
     assert dense and sparse  # both plans were compared
 
 
+@SQLITE_ONLY
+@pytest.mark.parametrize("steps", [True, False])
+def test_listed_pages_walk_or_fetch_as_the_reference_sorts(
+    steps, small_cap, monkeypatch
+):
+    """Listed, the page either walks the sort order's index asking the list
+    (many listed) or fetches each listed therapist and sorts them (few): the
+    same pages either way."""
+    list_at_most(monkeypatch, 1000)  # every word listed
+    monkeypatch.setattr(fulltext, "STEP_COST", 0 if steps else 1e9)
+    make_world(1)
+    for query in QUERIES:
+        for sort in set(Sort.values) - {Sort.DISTANCE}:
+            params = params_of(f"q={query}&sort={sort}&verified=on")
+            for number in [1, 2, 9]:
+                got = page_of(params, number, bounded=True)
+                assert got == page_of(params, number, bounded=False), (query, sort)
+    found = search.matches(params_of("q=deep"), cap=6, reach=3)
+    assert ('+"therapists_therapist"."id" IN' in str(found.therapists.query)) is steps
+
+
 def walks(therapists) -> bool:
     """Whether a page's query probes each therapist's document in turn."""
     try:
