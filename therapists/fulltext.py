@@ -14,22 +14,30 @@ on SQLite:
   of two to eight letters do (migration 0021) and stay prefixes. A longer word
   becomes the exact words the index holds that start with it (FTS5's
   vocabulary, read in the count's own query): `"sciatica"*` becomes
-  `("sciatica" OR "sciatical")`; exact words FTS5 answers by a seek.
+  `("sciatica" OR "sciatical")`; exact words FTS5 answers by a seek. Reading
+  the vocabulary reads every document of the words it spells, so the string
+  spelled is remembered for as long as the index is unchanged (SPELLED).
 - The count reads the index in document order, joined to each therapist by
   key, and stops at the cap (`count_and_terms()`).
 - The same query estimates the documents the words match in the index alone
   from the first MATCHES_SAMPLED of them (exact when fewer match) and the
   page's listing bound (`list_at_most_sql()`). Up to the bound, the page lists
-  them and sorts them (`listed()`, as the reference does, but
-  bounded). Past it, the page walks the sort order's index and asks the index
-  about each therapist (`probe()`), stopping when the page is full. Listing
-  costs the documents; walking costs a probe per therapist passed, about the
-  table's rows per matching document for each therapist the page reaches.
-  The bound is where the two costs meet, so it grows with the table and the
-  page's reach: "myofascial brooklyn" (1,287 documents of 100,000, so about
-  1,550 probes for a page of 20) took 100 ms walking where listing its
-  documents takes 3, and at 1,000,000 (12,900 documents, the same 1,550
-  probes, each dearer in a bigger index) 432 ms where listing takes about 40.
+  them (`listed()`, as the reference does, but bounded). Past it, the page
+  walks the sort order's index and asks the index about each therapist
+  (`probe()`), stopping when the page is full. Listing costs the documents;
+  walking costs a probe per therapist passed, about the table's rows per
+  matching document for each therapist the page reaches. The bound is where
+  the two costs meet, so it grows with the table and the page's reach:
+  "myofascial brooklyn" (1,287 documents of 100,000, so about 1,550 probes for
+  a page of 20) took 100 ms walking where listing its documents takes 3, and
+  at 1,000,000 (12,900 documents, the same 1,550 probes, each dearer in a
+  bigger index) 372 ms where listing takes 30.
+- Listed, many documents are found walking the sort order's index, each
+  therapist passed asked of the list (`Plan.steps`); few are fetched by key
+  and sorted.
+- A probe seeks into every segment of the index: the nightly compaction
+  (therapists.indexing.compact_search_index()) keeps them to one. At
+  1,000,000, the walk above took 38 ms merged against 372.
 
 Words the tokenizer may read differently from Python (accents, underscores)
 and one-letter prefixes keep the reference path.
