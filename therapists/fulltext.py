@@ -91,10 +91,11 @@ INDEXED_PREFIX_LENGTHS = range(2, 9)
 # walked, "prenatal" (12,300) 14 listed against 20 walked.
 PROBE_COST = {"sqlite": 50, "postgresql": 5}
 # SQLite, listed: a step down the sort order's index asking the list about the
-# therapist, against fetching a listed therapist by key to sort it. Measured:
-# the two cross at about 500 matching documents of 100,000 for a page of 20,
-# 1,100 of 1,000,000; at 12,900 of 1,000,000 a page walked in 13 ms against
-# 51 fetched and sorted.
+# therapist, against fetching a listed therapist by key to sort it. Measured
+# for a page of 20 (no other filter): the two cross at about 500 matching
+# documents of 100,000 (the rule: 447) and 1,100 of 1,000,000 (the rule:
+# 1,414); at 12,900 of 1,000,000 a page walked in 13 ms against 51 fetched
+# and sorted.
 STEP_COST = 0.1
 # SQLite: the matching documents (the first by key) whose spread over the keys
 # gives the estimate of how many documents match; fewer are counted exactly.
@@ -141,11 +142,14 @@ class Plan:
     def steps(self) -> bool:
         """Listed (on SQLite), whether the page walks the sort order's index
         asking the list about each therapist passed, rather than fetching
-        every listed therapist by key and sorting them: walking passes about
-        rows / D therapists for each the page reaches, fetching costs D seeks.
-        (list_at_most squared is reach * rows * PROBE_COST.)"""
+        every listed therapist by key and sorting them: fetching costs D
+        seeks; walking passes about rows / M therapists (M: the matches the
+        other filters keep, `count`, counted no further than its limit) for
+        each the page reaches. (list_at_most squared is reach * rows *
+        PROBE_COST.)"""
         reach_rows = self.list_at_most**2 / PROBE_COST["sqlite"]
-        return self.documents**2 > reach_rows * STEP_COST
+        kept = min(self.count, self.documents)
+        return self.documents * kept > reach_rows * STEP_COST
 
 
 def list_at_most_sql(rows_sql: str, reach: int) -> tuple[str, list]:
@@ -209,21 +213,29 @@ def count_and_terms(therapists, text: str, *, limit: int, reach: int) -> Plan:
     A word spelled out from FTS5's vocabulary costs every document it is in
     (fts5vocab counts them: 30 ms for "myofascial" at 1,000,000 therapists).
     The MATCH string spelled is remembered (SPELLED) with the index's
-    structure record it was read under, which FTS5 rewrites whenever the index
-    changes (`%_data` row 10): read back in the same statement, the same
-    record says the string still names exactly the index's words.
+    structure record it was read under (`%_data` row 10), which FTS5 rewrites
+    whenever it writes the index's changes out, at each commit: read back in
+    the same statement, the same record says the string still names exactly
+    the index's words. Not inside a transaction (see below).
     """
     if connection.vendor == "postgresql":
         return _count_postgresql(therapists, text, limit=limit, reach=reach)
     words = tuple(search_words(text))
-    spelled = SPELLED.get(words)
+    # Inside a transaction, the index's own writes may not have reached its
+    # structure record yet (FTS5 writes them out at a savepoint or the commit),
+    # and a rollback may leave one a later commit repeats: spelled afresh.
+    remembered = not connection.in_atomic_block and any(
+        len(word) not in INDEXED_PREFIX_LENGTHS for word in words
+    )
+    key = (connection.alias, str(connection.settings_dict["NAME"]), words)
+    spelled = SPELLED.get(key) if remembered else None
     if spelled is not None:
         plan, structure = _count_sqlite(therapists, ("%s", [spelled[1]]), limit, reach)
         if structure == spelled[0]:
             return plan
     plan, structure = _count_sqlite(therapists, match_sql(text), limit, reach)
-    if any(len(word) not in INDEXED_PREFIX_LENGTHS for word in words):
-        SPELLED.keep(words, (structure, plan.match))
+    if remembered and structure is not None:
+        SPELLED.keep(key, (structure, plan.match))
     return plan
 
 
